@@ -1,0 +1,205 @@
+/* themis.h: the one public header of libthemis, the sans-I/O THEMIS protocol core.
+ *
+ * The core never reads a clock, an OS random source, a socket or a file. A driver (the
+ * simulator in sim/, the daemon in net/) feeds it datagrams and time, and pulls out what it
+ * wants sent, the events it produced, and when it next wants to be woken:
+ *
+ *     themis_node_recv(node, &from, pkt, len, now);      -- a datagram arrived
+ *     themis_node_on_timeout(node, now);                 -- now >= themis_node_next_deadline()
+ *     themis_ping(node, &peer, now);                     -- an operation; returns its op id
+ *     while ((n = themis_node_poll_send(node, &to, buf, sizeof buf)) > 0) send(to, buf, n);
+ *     while (themis_node_poll_event(node, &ev)) handle(&ev);
+ *     sleep_until(themis_node_next_deadline(node));
+ *
+ * Time is uint64_t nanoseconds on any monotonic scale the caller likes. Randomness comes from
+ * the config's rand callback. Bad input from the network is never an error: it is dropped and
+ * counted (themis_node_counters). Functions that can fail return a negative THEMIS_E* code.
+ */
+#ifndef THEMIS_H
+#define THEMIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define THEMIS_VERSION "0.1.0"
+
+enum {
+	THEMIS_ID_LEN = 32,     /* id, net, object ids: BLAKE2b-256 */
+	THEMIS_PK_LEN = 32,     /* Ed25519 public key */
+	THEMIS_SEED_LEN = 32,   /* Ed25519 seed: the whole secret of an identity */
+	THEMIS_MAX_PACKET = 1232, /* largest datagram the core emits or accepts (PROTOCOL.md, DATA) */
+};
+
+/* Error codes (negative). Anything >= 0 is success. */
+enum {
+	THEMIS_EINVAL = -1,   /* bad argument or config value */
+	THEMIS_ENOMEM = -2,   /* allocation failed */
+	THEMIS_EFULL = -3,    /* a configured capacity is reached */
+	THEMIS_ESIZE = -4,    /* buffer too small or message too large */
+	THEMIS_ESTATE = -5,   /* operation not allowed in the current state */
+};
+
+/* A locator: IPv4 (family 4, addr[0..4)) or IPv6 (family 6), port in host order. In the
+ * simulator, addresses are virtual (10.x.y.z). */
+typedef struct themis_addr {
+	uint8_t family;
+	uint8_t addr[16];
+	uint16_t port;
+} themis_addr;
+
+/* Fill buf with len random bytes. Called only from inside core calls. */
+typedef void (*themis_rand_fn)(void *ctx, uint8_t *buf, size_t len);
+
+typedef struct themis_config {
+	const char *network;        /* network name; hashed into net (PROTOCOL.md, Names) */
+	uint8_t seed[THEMIS_SEED_LEN]; /* the node's Ed25519 seed (its identity) */
+	themis_rand_fn rand;        /* required */
+	void *rand_ctx;
+	themis_addr self;           /* the node's own locator (for node records) */
+
+	unsigned m;                 /* ring bits, 8..256 (default 256) */
+	int security;               /* 1: handshake + DATA; 0: PLAIN ("vanilla" baseline) */
+
+	/* channel */
+	uint32_t replay_window;     /* W in bits, multiple of 64 or 0 (strict); default 2048 */
+	uint64_t rekey_after_msgs;  /* new handshake once a send counter reaches this */
+	uint64_t rekey_after_ns;    /* ... or once a session is this old */
+	uint64_t session_grace_ns;  /* a replaced session still accepts for this long */
+	uint64_t session_idle_ns;   /* a session unused this long is forgotten */
+
+	/* handshake */
+	uint64_t hs_retry_ns;       /* initiator resends a fresh HELLO after this long */
+	uint32_t hs_attempts;       /* ... at most this many HELLOs before giving up */
+	uint64_t halfopen_ttl_ns;   /* responder forgets a half-open slot after this long */
+	uint32_t hello_rate;        /* HELLOs per second accepted from one source address */
+	uint32_t hello_burst;       /* token bucket depth for the same */
+
+	/* requests */
+	uint64_t req_timeout_ns;    /* a request is retransmitted after this long */
+	uint32_t req_attempts;      /* ... at most this many sends before the op fails */
+
+	/* capacities: tables grow on demand up to these and never beyond */
+	uint32_t max_peers;         /* peers with sessions or handshakes in progress */
+	uint32_t max_sessions;      /* live sessions (all peers) */
+	uint32_t max_halfopen;      /* responder half-open handshakes */
+	uint32_t hello_cache;       /* recent HELLOs remembered to drop replays */
+	uint32_t ratelimit_slots;   /* source addresses tracked by the HELLO rate limit */
+	uint32_t max_pending;       /* requests awaiting a response */
+	uint32_t queue_per_peer;    /* frames queued while a handshake to that peer completes */
+	uint32_t outbox_cap;        /* datagrams waiting for poll_send */
+	uint32_t event_cap;         /* events waiting for poll_event */
+} themis_config;
+
+/* Fills every field with its default; the caller then sets network, seed, rand and self. */
+void themis_config_default(themis_config *cfg);
+
+/* Why a datagram was dropped. Counters are cumulative per node. */
+typedef enum themis_drop {
+	THEMIS_DROP_MALFORMED,     /* bad version/type/reserved/length/padding, or bad frame */
+	THEMIS_DROP_WRONG_NETWORK, /* HELLO for another network */
+	THEMIS_DROP_WRONG_RECIPIENT, /* HELLO/REPLY naming another id; reflected packets */
+	THEMIS_DROP_BAD_SIG,       /* Ed25519 signature did not verify */
+	THEMIS_DROP_BAD_KEY,       /* REPLY key does not hash to the id asked for; low-order point */
+	THEMIS_DROP_BAD_MAC,       /* conf_A / conf_B / Poly1305 tag did not verify */
+	THEMIS_DROP_REPLAY,        /* replayed HELLO, CONFIRM or DATA counter */
+	THEMIS_DROP_RATE_LIMITED,  /* HELLO over the per-source rate */
+	THEMIS_DROP_TABLE_FULL,    /* half-open, session, peer or queue table at capacity */
+	THEMIS_DROP_UNKNOWN_SESSION, /* REPLY/CONFIRM/DATA for no handshake or session we have */
+	THEMIS_DROP_UNEXPECTED,    /* a response for no pending request; PLAIN when secure, etc. */
+	THEMIS_DROP__COUNT
+} themis_drop;
+
+/* Name of a drop reason as used in metrics ("malformed", "bad_sig", ...). */
+const char *themis_drop_name(themis_drop reason);
+
+typedef struct themis_counters {
+	uint64_t drops[THEMIS_DROP__COUNT];
+	uint64_t pkts_in, pkts_out, bytes_in, bytes_out;
+	uint64_t handshakes_ok;     /* sessions established (either role) */
+	uint64_t handshakes_failed; /* initiator gave up after hs_attempts */
+	uint64_t rekeys;            /* handshakes started because of counter or lifetime limits */
+	/* crypto work done, for the simulator's CPU model */
+	uint64_t cpu_sign, cpu_verify, cpu_dh, cpu_keygen, cpu_hash;
+	uint64_t cpu_aead, cpu_aead_bytes;
+} themis_counters;
+
+typedef enum themis_event_kind {
+	THEMIS_EV_OP_DONE = 1,     /* an operation finished (ok or not) */
+	THEMIS_EV_SESSION_UP,      /* a session with peer became usable */
+	THEMIS_EV_HANDSHAKE_FAILED,/* initiator gave up reaching peer */
+	THEMIS_EV_PEER_LOST,       /* peer forgotten (idle or failed) */
+} themis_event_kind;
+
+typedef enum themis_op_kind {
+	THEMIS_OP_PING = 1,
+} themis_op_kind;
+
+typedef struct themis_event {
+	themis_event_kind kind;
+	uint64_t op_id;            /* OP_DONE */
+	themis_op_kind op;         /* OP_DONE */
+	int ok;                    /* OP_DONE: 1 success, 0 failure */
+	uint64_t t_start_ns, t_end_ns; /* OP_DONE */
+	uint32_t msgs;             /* OP_DONE: requests sent for the op (retransmissions included) */
+	uint8_t peer[THEMIS_ID_LEN]; /* the peer concerned */
+} themis_event;
+
+typedef struct themis_node themis_node;
+
+/* Creates a node. Returns 0 and sets *out, or THEMIS_EINVAL / THEMIS_ENOMEM. Copies cfg
+ * (network is hashed, not kept). */
+int themis_node_new(themis_node **out, const themis_config *cfg);
+/* Wipes every secret and frees the node. NULL is fine. */
+void themis_node_del(themis_node *node);
+
+const uint8_t *themis_node_id(const themis_node *node);   /* 32 bytes */
+const uint8_t *themis_node_pk(const themis_node *node);   /* 32 bytes */
+const uint8_t *themis_node_net(const themis_node *node);  /* 32 bytes */
+void themis_node_counters(const themis_node *node, themis_counters *out);
+
+/* A datagram arrived from `from`. Never fails: bad input is dropped and counted. */
+void themis_node_recv(themis_node *node, const themis_addr *from, const uint8_t *pkt,
+		      size_t len, uint64_t now);
+/* Run every timer due at `now` (retransmissions, expiries, rekeys). */
+void themis_node_on_timeout(themis_node *node, uint64_t now);
+/* The earliest time on_timeout has work to do; UINT64_MAX when none. */
+uint64_t themis_node_next_deadline(const themis_node *node);
+
+/* Next datagram to send: copies it into buf, sets *to, returns its length; 0 when the outbox
+ * is empty; THEMIS_ESIZE (datagram kept) when cap is too small. */
+int themis_node_poll_send(themis_node *node, themis_addr *to, uint8_t *buf, size_t cap);
+/* Next event: returns 1 and fills *ev, or 0 when there is none. */
+int themis_node_poll_event(themis_node *node, themis_event *ev);
+
+/* A remote node as the caller knows it: its id and where it listens. */
+typedef struct themis_peer {
+	uint8_t id[THEMIS_ID_LEN];
+	themis_addr addr;
+} themis_peer;
+
+/* PING peer over a secure session (a handshake runs first if none exists). Returns the op id
+ * (> 0) or a negative error; completion is an OP_DONE event. */
+int64_t themis_ping(themis_node *node, const themis_peer *peer, uint64_t now);
+
+/* Identity helpers (PROTOCOL.md, Names). */
+void themis_net_hash(const char *network, uint8_t net[THEMIS_ID_LEN]);
+void themis_id_from_pk(const uint8_t pk[THEMIS_PK_LEN], const uint8_t net[THEMIS_ID_LEN],
+		       uint8_t id[THEMIS_ID_LEN]);
+/* Public key of the Ed25519 key pair derived from seed. */
+void themis_pk_from_seed(const uint8_t seed[THEMIS_SEED_LEN], uint8_t pk[THEMIS_PK_LEN]);
+/* Ring position: the first m bits of id, the rest zeroed; m in 8..256. */
+void themis_ring_pos(const uint8_t id[THEMIS_ID_LEN], unsigned m, uint8_t pos[THEMIS_ID_LEN]);
+/* Object id of replica r of name (PROTOCOL.md, Names). */
+void themis_obj_id(const char *name, uint8_t r, uint8_t obj[THEMIS_ID_LEN]);
+
+/* Lower-case hex of the first n bytes of b into out (2n+1 bytes). Returns out. */
+char *themis_hex(const uint8_t *b, size_t n, char *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
