@@ -110,3 +110,7 @@ install: lib
 
 clean:
 	rm -rf build
+
+# Regenerate the known-answer vectors from the independent Python reference (needs python3-nacl).
+vectors:
+	/usr/bin/python3 tests/vectors/gen_vectors.py tests/vectors/handshake.txt
