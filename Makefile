@@ -75,9 +75,11 @@ $(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay_main.c $(LIB)
 $(BUILD)/themis-demo: sim/demo.c $(LIB)
 	$(CC) $(CFLAGS) $< -o $@ $(LIB) $(LDLIBS)
 
-$(BUILD)/bench/%: tests/bench/%.c tests/bench/benchlib.c tests/bench/benchlib.h $(LIB)
+# Every benchmark links the shared recorder and the OpenSSL baseline it may compare against.
+BENCH_LIB := tests/bench/benchlib.c tests/bench/tls_baseline.c
+$(BUILD)/bench/%: tests/bench/%.c $(BENCH_LIB) tests/bench/benchlib.h tests/bench/tls_baseline.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bench $< tests/bench/benchlib.c -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
+	$(CC) $(CFLAGS) -Itests/bench $< $(BENCH_LIB) -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
 
 run: deps all
 	@$(BUILD)/themis-demo
