@@ -24,7 +24,8 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/replay_%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCHES   := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
-PROGRAMS  := $(BUILD)/themis-demo
+# The demo is built once sim/demo.c exists (it arrives with the simulator).
+PROGRAMS  := $(if $(wildcard sim/demo.c),$(BUILD)/themis-demo)
 
 # Debian packages the build, tests and figures need. `deps` installs the missing ones with
 # apt-get when run as root, otherwise prints the exact command and stops (exit 2). When
