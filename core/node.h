@@ -28,6 +28,7 @@ struct peer;
 
 typedef struct slot {
 	slot_state state;
+	uint8_t initiator;       /* LIVE: we sent the HELLO of this session */
 	uint32_t idx;            /* our local index for this slot */
 	struct peer *peer;       /* INITIATING, LIVE */
 	themis_addr from;        /* HALFOPEN: where the HELLO came from */
@@ -54,6 +55,7 @@ typedef struct peer {
 	uint32_t hs_tries;       /* HELLOs sent for the handshake in progress */
 	uint32_t nslots;         /* slots pointing here (INITIATING or LIVE) */
 	uint32_t npending;       /* requests awaiting a response from this peer */
+	uint32_t holds;          /* callers on the stack that still use this peer */
 	uint64_t last_rx;        /* last authenticated packet from this peer */
 	qframe *q;               /* frames waiting for a session (cfg.queue_per_peer) */
 	uint32_t nq;
@@ -134,6 +136,9 @@ peer *peer_find(themis_node *n, const uint8_t id[THEMIS_ID_LEN]);
 peer *peer_get(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr);
 /* Free the peer if nothing refers to it any more. */
 void peer_release(themis_node *n, peer *p);
+/* Keep p alive across a call that may release it (peer_unhold releases it if unused). */
+void peer_hold(peer *p);
+void peer_unhold(themis_node *n, peer *p);
 /* Send an upper-layer frame to p: PLAIN, sealed on its current session, or queued while a
  * handshake runs. Returns 0, or THEMIS_EFULL when the queue or session table is full. */
 int peer_send_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, uint64_t now);

@@ -47,7 +47,7 @@ static void peer_free(peer *p)
 
 void peer_release(themis_node *n, peer *p)
 {
-	if (p->nslots || p->npending || p->nq || p->init)
+	if (p->nslots || p->npending || p->nq || p->init || p->holds)
 		return;
 	for (uint32_t i = 0; i < n->npeers; i++) {
 		if (n->peers[i] == p) {
@@ -56,6 +56,17 @@ void peer_release(themis_node *n, peer *p)
 		}
 	}
 	peer_free(p);
+}
+
+void peer_hold(peer *p)
+{
+	p->holds++;
+}
+
+void peer_unhold(themis_node *n, peer *p)
+{
+	p->holds--;
+	peer_release(n, p);
 }
 
 /* ---- slots ---------------------------------------------------------------------------- */
@@ -227,9 +238,12 @@ int peer_send_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, 
 		return 0;
 	}
 	if (session_usable(n, s, now)) {
-		/* Rekey ahead of the limits (PROTOCOL.md, DATA) while the old session still works. */
-		if ((s->sess.send_ctr >= soft_msgs(n) ||
-		     now - s->sess.created_ns >= n->cfg.rekey_after_ns) && !p->init) {
+		/* Rekey ahead of the limits (PROTOCOL.md, DATA) while the old session still works.
+		 * On age, the session's initiator goes first and the responder only a quarter
+		 * lifetime later, so both ends do not start crossing rekeys at the same moment. */
+		uint64_t age = now - s->sess.created_ns;
+		uint64_t due = n->cfg.rekey_after_ns + (s->initiator ? 0 : n->cfg.rekey_after_ns / 4);
+		if ((s->sess.send_ctr >= soft_msgs(n) || age >= due) && !p->init) {
 			if (start_handshake(n, p, now) == 0)
 				n->cnt.rekeys++;
 		}
@@ -273,6 +287,8 @@ static void flush_queue(themis_node *n, peer *p, uint64_t now)
 {
 	uint32_t i;
 
+	if (p->nq == 0)
+		return;
 	for (i = 0; i < p->nq && session_usable(n, p->cur, now); i++) {
 		seal_and_send(n, p, p->cur, p->q[i].data, p->q[i].len, now);
 		free(p->q[i].data);
@@ -457,6 +473,7 @@ void peer_recv_reply(themis_node *n, const themis_addr *from, const uint8_t *pkt
 	}
 	cr_wipe(&keys, sizeof keys);
 	s->state = SLOT_LIVE;
+	s->initiator = 1;
 	p->init = NULL;
 	p->addr = *from;   /* authenticated: the peer speaks from here */
 	node_output(n, from, confirm, sizeof confirm);
@@ -577,8 +594,10 @@ void peer_recv_plain(themis_node *n, const themis_addr *from, const uint8_t *pkt
 	}
 	p->addr = *from;
 	p->last_rx = now;
+	/* Vanilla peers live only as long as a request needs them. */
+	peer_hold(p);
 	ops_on_frame(n, p, pl.frame, pl.framelen, now);
-	peer_release(n, p);
+	peer_unhold(n, p);
 }
 
 /* ---- timers ----------------------------------------------------------------------------- */
@@ -612,14 +631,13 @@ static void handshake_failed(themis_node *n, peer *p, slot *s, uint64_t now)
 	ev.kind = THEMIS_EV_HANDSHAKE_FAILED;
 	memcpy(ev.peer, p->id, THEMIS_ID_LEN);
 	node_emit(n, &ev);
-	p->nslots++;            /* keep p alive while its requests are failed */
+	peer_hold(p);           /* keep p alive while its requests are failed */
 	slot_release(n, s);
 	for (uint32_t i = 0; i < p->nq; i++)
 		free(p->q[i].data);
 	p->nq = 0;
 	ops_peer_unreachable(n, p, now);
-	p->nslots--;
-	peer_release(n, p);
+	peer_unhold(n, p);
 }
 
 void slot_on_timeout(themis_node *n, slot *s, uint64_t now)

@@ -11,7 +11,7 @@
 #include "testutil.h"
 #include "themis.h"
 
-enum { TNET_MAX_NODES = 6, TNET_LOG = 4096 };
+enum { TNET_MAX_NODES = 6, TNET_LOG = 4096, TNET_EVENTS = 1024 };
 
 typedef struct tpkt {
 	int from, to;          /* node indexes; to = -1 when addressed to nobody we know */
@@ -32,7 +32,7 @@ typedef struct tnet {
 	void *tap_ctx;
 	tpkt log[TNET_LOG];    /* every datagram sent, in order */
 	int nlog;
-	themis_event ev[TNET_MAX_NODES][64];
+	themis_event ev[TNET_MAX_NODES][TNET_EVENTS];
 	int nev[TNET_MAX_NODES];
 } tnet;
 
@@ -98,7 +98,7 @@ static inline void tnet_collect_events(tnet *t, int i)
 {
 	themis_event ev;
 	while (themis_node_poll_event(t->node[i], &ev))
-		if (t->nev[i] < 64)
+		if (t->nev[i] < TNET_EVENTS)
 			t->ev[i][t->nev[i]++] = ev;
 }
 
