@@ -55,6 +55,13 @@ void cr_aead_seal(uint8_t *c, const uint8_t *m, size_t mlen, const uint8_t *ad, 
 int cr_aead_open(uint8_t *m, const uint8_t *c, size_t clen, const uint8_t *ad, size_t adlen,
 		 uint64_t ctr, const uint8_t key[CR_KEY_LEN]);
 
+#ifdef THEMIS_NONCE_AUDIT
+/* Defined by a test when the core is built with THEMIS_NONCE_AUDIT: cr_aead_seal calls it with
+ * the key and counter of every seal, before sealing, so the test can prove no (key, ctr) pair
+ * is used twice. */
+void themis_nonce_audit(const uint8_t key[CR_KEY_LEN], uint64_t ctr);
+#endif
+
 /* Constant-time equality of n bytes: 1 when equal, 0 otherwise. */
 int cr_equal(const uint8_t *a, const uint8_t *b, size_t n);
 /* Wipe a secret so the compiler cannot optimise it away. */

@@ -1,0 +1,157 @@
+/* crypto.c: the core's only door to libsodium (crypto.h): BLAKE2b, Ed25519, X25519, the KDF,
+ * ChaCha20-Poly1305-IETF, constant-time compare and wiping. It must never draw randomness
+ * (no randombytes_*) nor read a clock: every random byte comes from the caller.
+ */
+#include "crypto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+/* The KDF context of PROTOCOL.md, Key schedule: exactly crypto_kdf_CONTEXTBYTES (8) chars. */
+static const char kdf_ctx[crypto_kdf_CONTEXTBYTES + 1] = "THEMISv1";
+
+int cr_init(void)
+{
+	/* sodium_init returns 1 when it already ran; it is thread-safe, so many nodes may call. */
+	if (sodium_init() < 0)
+		return -1;
+	return 0;
+}
+
+void cr_hashv(uint8_t out[CR_HASH_LEN], const uint8_t *key, const cr_buf *parts, size_t nparts)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, key, key != NULL ? CR_KEY_LEN : 0, CR_HASH_LEN);
+	for (size_t i = 0; i < nparts; i++)
+		crypto_generichash_update(&st, parts[i].p, parts[i].n);
+	crypto_generichash_final(&st, out, CR_HASH_LEN);
+	/* A keyed state holds the key (conf_A/conf_B, prk): do not leave it on the stack. */
+	sodium_memzero(&st, sizeof st);
+}
+
+void cr_sign_keypair(uint8_t pk[CR_PK_LEN], uint8_t sk[CR_SK_LEN], const uint8_t seed[CR_SEED_LEN])
+{
+	crypto_sign_seed_keypair(pk, sk, seed);
+}
+
+/* Concatenates parts into buf (CR_SIGNED_MAX bytes). Returns the length, or -1 when the
+ * parts do not fit; the size check avoids overflow of the running total. */
+static long gather(uint8_t buf[CR_SIGNED_MAX], const cr_buf *parts, size_t nparts)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nparts; i++) {
+		if (parts[i].n > (size_t)CR_SIGNED_MAX - n)
+			return -1;
+		if (parts[i].n > 0)
+			memcpy(buf + n, parts[i].p, parts[i].n);
+		n += parts[i].n;
+	}
+	return (long)n;
+}
+
+void cr_signv(uint8_t sig[CR_SIG_LEN], const cr_buf *parts, size_t nparts, const uint8_t sk[CR_SK_LEN])
+{
+	uint8_t buf[CR_SIGNED_MAX];
+	long n = gather(buf, parts, nparts);
+
+	/* Every signed message in PROTOCOL.md has a fixed size far below CR_SIGNED_MAX, so an
+	 * oversized one is a bug in the caller, never something the network can cause. */
+	if (n < 0)
+		abort();
+	crypto_sign_detached(sig, NULL, buf, (unsigned long long)n, sk);
+	sodium_memzero(buf, sizeof buf);
+}
+
+int cr_verifyv(const uint8_t sig[CR_SIG_LEN], const cr_buf *parts, size_t nparts,
+	       const uint8_t pk[CR_PK_LEN])
+{
+	uint8_t buf[CR_SIGNED_MAX];
+	long n = gather(buf, parts, nparts);
+	int rc = -1;
+
+	if (n >= 0 && crypto_sign_verify_detached(sig, buf, (unsigned long long)n, pk) == 0)
+		rc = 0;
+	sodium_memzero(buf, sizeof buf);
+	return rc;
+}
+
+void cr_dh_public(uint8_t pub[CR_KEY_LEN], const uint8_t sec[CR_KEY_LEN])
+{
+	/* Cannot fail for a clamped scalar; zero the output anyway if libsodium ever says so,
+	 * so a caller never sends uninitialised bytes. */
+	if (crypto_scalarmult_base(pub, sec) != 0)
+		sodium_memzero(pub, CR_KEY_LEN);
+}
+
+int cr_dh(uint8_t shared[CR_KEY_LEN], const uint8_t sec[CR_KEY_LEN], const uint8_t pub[CR_KEY_LEN])
+{
+	/* libsodium rejects small-order points and an all-zero result (PROTOCOL.md, Key
+	 * schedule: "reject if libsodium reports failure"). */
+	if (crypto_scalarmult(shared, sec, pub) != 0) {
+		sodium_memzero(shared, CR_KEY_LEN);
+		return -1;
+	}
+	return 0;
+}
+
+void cr_kdf(uint8_t out[CR_KEY_LEN], uint64_t id, const uint8_t prk[CR_KEY_LEN])
+{
+	crypto_kdf_derive_from_key(out, CR_KEY_LEN, id, kdf_ctx, prk);
+}
+
+/* PROTOCOL.md, DATA: nonce = 0x00000000 || ctr, ctr big-endian. */
+static void make_nonce(uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES], uint64_t ctr)
+{
+	nonce[0] = nonce[1] = nonce[2] = nonce[3] = 0;
+	for (int i = 0; i < 8; i++)
+		nonce[4 + i] = (uint8_t)(ctr >> (56 - 8 * i));
+}
+
+void cr_aead_seal(uint8_t *c, const uint8_t *m, size_t mlen, const uint8_t *ad, size_t adlen,
+		  uint64_t ctr, const uint8_t key[CR_KEY_LEN])
+{
+	uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
+
+#ifdef THEMIS_NONCE_AUDIT
+	/* Tests record every (key, ctr) sealed to prove no nonce is ever used twice. */
+	themis_nonce_audit(key, ctr);
+#endif
+	make_nonce(nonce, ctr);
+	/* libsodium supports c == m; the tag goes right after the ciphertext. */
+	crypto_aead_chacha20poly1305_ietf_encrypt_detached(c, c + mlen, NULL, m, mlen, ad, adlen,
+							  NULL, nonce, key);
+}
+
+int cr_aead_open(uint8_t *m, const uint8_t *c, size_t clen, const uint8_t *ad, size_t adlen,
+		 uint64_t ctr, const uint8_t key[CR_KEY_LEN])
+{
+	uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
+	size_t mlen;
+
+	if (clen < CR_TAG_LEN)
+		return -1;
+	mlen = clen - CR_TAG_LEN;
+	make_nonce(nonce, ctr);
+	/* libsodium checks the tag before decrypting, so m == c is safe. */
+	if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(m, NULL, c, mlen, c + mlen, ad, adlen,
+							      nonce, key) != 0) {
+		/* Never hand out unauthenticated plaintext, whatever libsodium left there. */
+		sodium_memzero(m, mlen);
+		return -1;
+	}
+	return 0;
+}
+
+int cr_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	return sodium_memcmp(a, b, n) == 0;
+}
+
+void cr_wipe(void *p, size_t n)
+{
+	sodium_memzero(p, n);
+}

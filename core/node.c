@@ -1,0 +1,293 @@
+/* node.c: the public face of the core (themis.h): node creation, dispatch of each datagram by
+ * packet type, the outbox, the event ring, counters. The only file that sees every layer; it
+ * never reads a clock or a random source of its own (time and cfg.rand come from the driver).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "node.h"
+
+void themis_config_default(themis_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->m = 256;
+	c->security = 1;
+	c->replay_window = 2048;
+	c->rekey_after_msgs = UINT64_C(1) << 60;
+	c->rekey_after_ns = UINT64_C(120) * 1000000000u;
+	c->session_grace_ns = UINT64_C(5) * 1000000000u;
+	c->session_idle_ns = UINT64_C(180) * 1000000000u;
+	c->hs_retry_ns = UINT64_C(1000000000);
+	c->hs_attempts = 5;
+	c->halfopen_ttl_ns = UINT64_C(10) * 1000000000u;
+	c->hello_rate = 20;
+	c->hello_burst = 40;
+	c->req_timeout_ns = UINT64_C(1000000000);
+	c->req_attempts = 3;
+	c->max_peers = 1024;
+	c->max_sessions = 1024;
+	c->max_halfopen = 256;
+	c->hello_cache = 1024;
+	c->ratelimit_slots = 256;
+	c->max_pending = 1024;
+	c->queue_per_peer = 16;
+	c->outbox_cap = 256;
+	c->event_cap = 256;
+}
+
+static const char *const drop_names[THEMIS_DROP__COUNT] = {
+	[THEMIS_DROP_MALFORMED] = "malformed",
+	[THEMIS_DROP_WRONG_NETWORK] = "wrong_network",
+	[THEMIS_DROP_WRONG_RECIPIENT] = "wrong_recipient",
+	[THEMIS_DROP_BAD_SIG] = "bad_sig",
+	[THEMIS_DROP_BAD_KEY] = "bad_key",
+	[THEMIS_DROP_BAD_MAC] = "bad_mac",
+	[THEMIS_DROP_REPLAY] = "replay",
+	[THEMIS_DROP_RATE_LIMITED] = "rate_limited",
+	[THEMIS_DROP_TABLE_FULL] = "table_full",
+	[THEMIS_DROP_UNKNOWN_SESSION] = "unknown_session",
+	[THEMIS_DROP_UNEXPECTED] = "unexpected",
+};
+
+const char *themis_drop_name(themis_drop reason)
+{
+	return (unsigned)reason < THEMIS_DROP__COUNT ? drop_names[reason] : "unknown";
+}
+
+static int config_valid(const themis_config *c)
+{
+	uint64_t caps[] = { c->max_peers, c->max_sessions, c->max_halfopen, c->hello_cache,
+			    c->ratelimit_slots, c->max_pending, c->queue_per_peer, c->outbox_cap,
+			    c->event_cap, c->hs_attempts, c->req_attempts };
+
+	if (!c->network || !c->rand || c->m < 8 || c->m > 256)
+		return 0;
+	if (c->replay_window % 64 != 0 || c->replay_window > (1u << 20))
+		return 0;
+	if (c->rekey_after_msgs < 16 || c->rekey_after_msgs > CHAN_CTR_LIMIT)
+		return 0;
+	if (!c->rekey_after_ns || !c->hs_retry_ns || !c->halfopen_ttl_ns || !c->req_timeout_ns ||
+	    !c->session_idle_ns || !c->hello_rate)
+		return 0;
+	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
+		if (caps[i] == 0 || caps[i] > (1u << 20))
+			return 0;
+	if ((uint64_t)c->max_sessions + c->max_halfopen > SLOT_MASK + 1u)
+		return 0;
+	return 1;
+}
+
+int themis_node_new(themis_node **out, const themis_config *cfg)
+{
+	themis_node *n;
+	uint8_t seed[32];
+
+	*out = NULL;
+	if (!cfg || !config_valid(cfg))
+		return THEMIS_EINVAL;
+	if (cr_init() != 0)
+		return THEMIS_ENOMEM;
+	n = calloc(1, sizeof *n);
+	if (!n)
+		return THEMIS_ENOMEM;
+	n->cfg = *cfg;
+	n->cfg.network = NULL;
+	memcpy(seed, cfg->seed, 32);
+	cr_wipe(n->cfg.seed, sizeof n->cfg.seed);   /* the seed lives on only inside self.sk */
+	cr_sign_keypair(n->self.pk, n->self.sk, seed);
+	cr_wipe(seed, sizeof seed);
+	themis_net_hash(cfg->network, n->self.net);
+	themis_id_from_pk(n->self.pk, n->self.net, n->self.id);
+	*out = n;
+	return 0;
+}
+
+void themis_node_del(themis_node *n)
+{
+	if (!n)
+		return;
+	pending_free_all(n);
+	peers_free_all(n);
+	for (uint32_t i = 0; i < n->out_len; i++)
+		free(n->out[(n->out_head + i) % n->out_alloc].data);
+	free(n->out);
+	free(n->ev);
+	free(n->hello_cache);
+	free(n->rl);
+	cr_wipe(n, sizeof *n);
+	free(n);
+}
+
+const uint8_t *themis_node_id(const themis_node *n) { return n->self.id; }
+const uint8_t *themis_node_pk(const themis_node *n) { return n->self.pk; }
+const uint8_t *themis_node_net(const themis_node *n) { return n->self.net; }
+
+void themis_node_counters(const themis_node *n, themis_counters *out)
+{
+	*out = n->cnt;
+}
+
+void node_rand(themis_node *n, void *buf, size_t len)
+{
+	n->cfg.rand(n->cfg.rand_ctx, buf, len);
+}
+
+uint64_t node_rand64(themis_node *n)
+{
+	uint8_t b[8];
+	node_rand(n, b, sizeof b);
+	return be64_get(b);
+}
+
+void node_drop(themis_node *n, themis_drop reason)
+{
+	n->cnt.drops[reason]++;
+}
+
+int node_grow(void **arr, uint32_t *alloc, uint32_t need, uint32_t cap, size_t elem)
+{
+	uint32_t nalloc;
+	void *p;
+
+	if (need <= *alloc)
+		return 0;
+	if (need > cap)
+		return -1;
+	nalloc = *alloc ? *alloc : 4;
+	while (nalloc < need)
+		nalloc *= 2;
+	if (nalloc > cap)
+		nalloc = cap;
+	p = realloc(*arr, (size_t)nalloc * elem);
+	if (!p)
+		return -1;
+	memset((uint8_t *)p + (size_t)*alloc * elem, 0, (size_t)(nalloc - *alloc) * elem);
+	*arr = p;
+	*alloc = nalloc;
+	return 0;
+}
+
+/* Rings (outbox, events) grow only while empty slots are contiguous: when the ring is full
+ * and can grow, it is unrolled into a fresh array first. */
+static int ring_make_room(void **arr, uint32_t *head, uint32_t len, uint32_t *alloc,
+			  uint32_t cap, size_t elem)
+{
+	uint8_t *p;
+	uint32_t nalloc;
+
+	if (len < *alloc)
+		return 0;
+	if (*alloc >= cap)
+		return -1;
+	nalloc = *alloc ? *alloc * 2 : 4;
+	if (nalloc > cap)
+		nalloc = cap;
+	p = calloc(nalloc, elem);
+	if (!p)
+		return -1;
+	for (uint32_t i = 0; i < len; i++)
+		memcpy(p + (size_t)i * elem, (uint8_t *)*arr + (size_t)((*head + i) % *alloc) * elem, elem);
+	free(*arr);
+	*arr = p;
+	*head = 0;
+	*alloc = nalloc;
+	return 0;
+}
+
+void node_output(themis_node *n, const themis_addr *to, const uint8_t *pkt, size_t len)
+{
+	outpkt *o;
+	uint8_t *copy;
+
+	if (ring_make_room((void **)&n->out, &n->out_head, n->out_len, &n->out_alloc,
+			   n->cfg.outbox_cap, sizeof *n->out) != 0)
+		return;   /* outbox full: the driver is not draining; like a full socket buffer */
+	copy = malloc(len);
+	if (!copy)
+		return;
+	memcpy(copy, pkt, len);
+	o = &n->out[(n->out_head + n->out_len) % n->out_alloc];
+	o->to = *to;
+	o->len = (uint16_t)len;
+	o->data = copy;
+	n->out_len++;
+	n->cnt.pkts_out++;
+	n->cnt.bytes_out += len;
+}
+
+void node_emit(themis_node *n, const themis_event *ev)
+{
+	if (ring_make_room((void **)&n->ev, &n->ev_head, n->ev_len, &n->ev_alloc,
+			   n->cfg.event_cap, sizeof *n->ev) != 0)
+		return;
+	n->ev[(n->ev_head + n->ev_len) % n->ev_alloc] = *ev;
+	n->ev_len++;
+}
+
+int themis_node_poll_send(themis_node *n, themis_addr *to, uint8_t *buf, size_t cap)
+{
+	outpkt *o;
+	int len;
+
+	if (n->out_len == 0)
+		return 0;
+	o = &n->out[n->out_head];
+	if (o->len > cap)
+		return THEMIS_ESIZE;
+	memcpy(buf, o->data, o->len);
+	*to = o->to;
+	len = o->len;
+	free(o->data);
+	o->data = NULL;
+	n->out_head = (n->out_head + 1) % n->out_alloc;
+	n->out_len--;
+	return len;
+}
+
+int themis_node_poll_event(themis_node *n, themis_event *ev)
+{
+	if (n->ev_len == 0)
+		return 0;
+	*ev = n->ev[n->ev_head];
+	n->ev_head = (n->ev_head + 1) % n->ev_alloc;
+	n->ev_len--;
+	return 1;
+}
+
+void themis_node_recv(themis_node *n, const themis_addr *from, const uint8_t *pkt, size_t len,
+		      uint64_t now)
+{
+	int type;
+
+	n->cnt.pkts_in++;
+	n->cnt.bytes_in += len;
+	/* PROTOCOL.md, Packet header: version, type, reserved and length before any crypto. */
+	type = wire_packet_type(pkt, len);
+	if (type < 0) {
+		node_drop(n, THEMIS_DROP_MALFORMED);
+		return;
+	}
+	/* Security on accepts only the secure packets; off accepts only PLAIN (PROTOCOL.md). */
+	if ((type == PKT_PLAIN) == (n->cfg.security != 0)) {
+		node_drop(n, THEMIS_DROP_UNEXPECTED);
+		return;
+	}
+	switch (type) {
+	case PKT_HELLO:
+		peer_recv_hello(n, from, pkt, len, now);
+		break;
+	case PKT_REPLY:
+		peer_recv_reply(n, from, pkt, len, now);
+		break;
+	case PKT_CONFIRM:
+		peer_recv_confirm(n, from, pkt, len, now);
+		break;
+	case PKT_DATA:
+		peer_recv_data(n, from, pkt, len, now);
+		break;
+	default:
+		peer_recv_plain(n, from, pkt, len, now);
+		break;
+	}
+}
