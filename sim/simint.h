@@ -64,7 +64,7 @@ typedef struct sim_idx {
 
 typedef struct sim_stats {
 	uint64_t events;
-	uint64_t pings, pings_ok;
+	uint64_t pings, pings_done, pings_ok; /* asked for, finished, succeeded */
 	uint64_t *rtt;          /* successful ping round trips, ns */
 	size_t nrtt, rttcap;
 	uint64_t handshakes, handshake_rows_failed;
@@ -104,6 +104,7 @@ void sim_attack_record(struct sim *s, const char *kind, const char *action, cons
 		       const char *outcome);
 
 /* summary.c */
-int sim_summary_build(struct sim *s, sim_summary *out, double wall_s);
+/* wall_s: the whole run; loop_s: the event loop alone (for events_per_second). */
+int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loop_s);
 
 #endif

@@ -47,7 +47,7 @@ static const char *const wall_names[] = { "wall_seconds", "events_per_second", "
 
 /* Everything a run reports, in order. The drops_<reason> rows follow drops_malformed... */
 static const char *const fixed_names[] = {
-	"pings", "ping_success_rate", "ping_rtt_p50_ns", "ping_rtt_p99_ns",
+	"pings", "pings_unfinished", "ping_success_rate", "ping_rtt_p50_ns", "ping_rtt_p99_ns",
 	"handshakes", "handshakes_failed", "sessions_established",
 	"drops_malformed", "drops_bad_sig", "drops_bad_mac", "drops_replay",
 	"forgeries_accepted", "replays_accepted",
@@ -69,7 +69,7 @@ int sim_summary_known(const char *name)
 	return 0;
 }
 
-int sim_summary_build(struct sim *s, sim_summary *out, double wall_s)
+int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loop_s)
 {
 	uint64_t drops[THEMIS_DROP__COUNT] = { 0 };
 	uint64_t hs_failed = 0, sessions = 0;
@@ -87,7 +87,8 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s)
 	const sim_net_stats *n = &s->net.st;
 	double sim_s = (double)s->sc->duration_ns * 1e-9;
 	double v[] = {
-		(double)s->st.pings,
+		(double)s->st.pings, (double)(s->st.pings - s->st.pings_done),
+		/* a ping still in flight when the run ends did not succeed */
 		s->st.pings ? (double)s->st.pings_ok / (double)s->st.pings : 0,
 		pct(s->st.rtt, s->st.nrtt, 0.50), pct(s->st.rtt, s->st.nrtt, 0.99),
 		(double)s->st.handshakes, (double)hs_failed, (double)sessions,
@@ -100,7 +101,7 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s)
 		(double)s->st.adv_injected, (double)s->st.failures, (double)s->st.recoveries,
 		(double)s->count,
 		(double)s->st.events, sim_s, wall_s,
-		wall_s > 0 ? (double)s->st.events / wall_s : 0, (double)ru.ru_maxrss,
+		loop_s > 0 ? (double)s->st.events / loop_s : 0, (double)ru.ru_maxrss,
 	};
 	_Static_assert(sizeof v / sizeof v[0] == sizeof fixed_names / sizeof fixed_names[0],
 		       "one value per summary name");
