@@ -407,8 +407,14 @@ static void node_input(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 {
 	sim_node *n = &s->nodes[i];
 	if (n->qlen > 0 || now < n->busy_until) {
-		if (enqueue(s, n, in) && in.kind == SIM_IN_DELIVER)
-			pkt_free(s, in.arg);
+		if (enqueue(s, n, in)) {
+			if (in.kind == SIM_IN_DELIVER)
+				pkt_free(s, in.arg);
+			return;
+		}
+		/* the first waiting input: wake the node when its busy period ends */
+		if (n->qlen == 1)
+			push(s, n->busy_until, SIM_EV_READY, i, 0);
 		return;
 	}
 	process(s, i, in, now);

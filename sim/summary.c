@@ -81,7 +81,8 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loo
 		hs_failed += c.handshakes_failed;
 		sessions += c.handshakes_ok;
 	}
-	qsort(s->st.rtt, s->st.nrtt, sizeof *s->st.rtt, cmp_u64);
+	if (s->st.nrtt > 1)
+		qsort(s->st.rtt, s->st.nrtt, sizeof *s->st.rtt, cmp_u64);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	const sim_net_stats *n = &s->net.st;

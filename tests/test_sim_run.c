@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cpu.h"
 #include "sim.h"
 #include "themis.h"
 
@@ -199,6 +200,42 @@ static void pcap_read_back(void **state)
 	assert_int_equal(seen, count);
 }
 
+/* The CPU model: crypto work reported by the counters becomes simulated time, so the same
+ * pings take longer, and the cost function is exactly the documented sum. */
+static void cpu_model_adds_time(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	char err[SIM_ERR_MAX];
+	sim_summary plain, busy;
+	load(&sc, ping_ini, 1);
+	sim_opts o = { 0 };
+	assert_int_equal(sim_run(&sc, &o, &plain, err, sizeof err), 0);
+	sc.cpu.enabled = 1;
+	assert_int_equal(sim_run(&sc, &o, &busy, err, sizeof err), 0);
+	double p0 = *sim_summary_get(&plain, "ping_rtt_p50_ns");
+	double p1 = *sim_summary_get(&busy, "ping_rtt_p50_ns");
+	/* a handshake signs, verifies and does DH on both sides: well over 100us of CPU */
+	assert_true(p1 > p0 + 100000);
+	assert_true(p1 < p0 + 2000000);
+	assert_int_equal(*sim_summary_get(&busy, "ping_success_rate"), 1);
+	sim_summary_free(&plain);
+	sim_summary_free(&busy);
+
+	themis_counters a = { 0 }, b = { 0 };
+	b.cpu_sign = 1;
+	b.cpu_verify = 2;
+	b.cpu_dh = 3;
+	b.cpu_keygen = 4;
+	b.cpu_hash = 5;
+	b.cpu_aead = 6;
+	b.cpu_aead_bytes = 1000;
+	sim_cpu_costs c = { .enabled = 1, .sign = 1, .verify = 10, .dh = 100, .keygen = 1000,
+			    .hash = 10000, .aead_fixed = 100000, .aead_per_byte = 0.5, .per_message = 7 };
+	assert_int_equal(sim_cpu_charge(&c, &a, &b), 7 + 1 + 20 + 300 + 4000 + 50000 + 600000 + 500);
+	sim_scenario_free(&sc);
+}
+
 /* Runs the CLI with args (a shell fragment); returns its exit status and its output in out. */
 static int cli(const char *args, char *out, size_t outlen)
 {
@@ -303,6 +340,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(golden_trace_hash),
 		cmocka_unit_test(expect_pass_and_fail),
 		cmocka_unit_test(pcap_read_back),
+		cmocka_unit_test(cpu_model_adds_time),
 		cmocka_unit_test(command_line),
 	};
 	return cmocka_run_group_tests_name("sim_run", tests, setup, teardown);
