@@ -134,15 +134,16 @@ int sim_scenario_init(sim_scenario *sc)
 	sc->reorder_delay_ns = 20 * (uint64_t)NS_MS;
 	sc->port = 7000;
 	/* Costs measured on the project's development machine with `themis-sim --calibrate`
-	 * (libsodium 1.0.18, x86-64); rerun it on the machine whose numbers you want. */
+	 * (libsodium 1.0.18, x86-64, median of three calibrations); rerun it on the machine
+	 * whose numbers you want and paste its [cpu] section into the scenario. */
 	sc->cpu.enabled = 0;
-	sc->cpu.sign = 18000;
-	sc->cpu.verify = 45000;
-	sc->cpu.dh = 41000;
-	sc->cpu.keygen = 14000;
-	sc->cpu.hash = 300;
-	sc->cpu.aead_fixed = 500;
-	sc->cpu.aead_per_byte = 1.2;
+	sc->cpu.sign = 13700;
+	sc->cpu.verify = 35800;
+	sc->cpu.dh = 30700;
+	sc->cpu.keygen = 28400;
+	sc->cpu.hash = 470;
+	sc->cpu.aead_fixed = 260;
+	sc->cpu.aead_per_byte = 0.67;
 	sc->cpu.per_message = 1000;
 	sc->count = 4;
 	sc->hs_retry_ns = 1 * NS_S;
