@@ -19,7 +19,7 @@ CORE_SRC  := $(wildcard core/*.c)
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libthemis.a
 TEST_SRC  := $(wildcard tests/test_*.c)
-TESTS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TESTS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(BUILD)/tests/test_nonce_audit
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/replay_%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
@@ -94,6 +94,12 @@ $(BUILD)/tests/test_sim_%: tests/test_sim_%.c tests/testutil.h $(SIMLIB) $(LIB)
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $< -o $@ $(LIB) $(CMOCKA) $(LDLIBS)
+
+# The nonce audit compiles the whole core again with THEMIS_NONCE_AUDIT, so every AEAD seal
+# reports its (key, counter) to the test.
+$(BUILD)/tests/test_nonce_audit: tests/audit_nonce.c tests/tnet.h tests/testutil.h $(CORE_SRC) $(wildcard core/*.h core/include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DTHEMIS_NONCE_AUDIT -Itests $< $(CORE_SRC) -o $@ $(CMOCKA) $(LDLIBS)
 
 # Fuzz targets: in `make test` the checked-in corpus is replayed through each target's entry
 # point by a plain main (no fuzzing engine); `make fuzz` runs libFuzzer for a bounded time.
