@@ -315,8 +315,8 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 	sim_node *n = &s->nodes[i];
 	const sim_cpu_costs *cpu = &s->sc->cpu;
 	themis_counters c0, c1;
-	if (cpu->enabled)
-		themis_node_counters(n->tn, &c0);
+	/* counters before and after: CPU time to charge, and drops to show in the trace */
+	themis_node_counters(n->tn, &c0);
 
 	switch ((sim_input_kind)in.kind) {
 	case SIM_IN_DELIVER: {
@@ -347,10 +347,12 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 	}
 
 	uint64_t leave = now;
-	if (cpu->enabled) {
-		themis_node_counters(n->tn, &c1);
+	themis_node_counters(n->tn, &c1);
+	if (cpu->enabled)
 		leave = now + sim_cpu_charge(cpu, &c0, &c1);
-	}
+	for (int r = 0; r < THEMIS_DROP__COUNT; r++)
+		if (c1.drops[r] != c0.drops[r])
+			sim_trace_note(&s->tr, now, i, "DROP %s", themis_drop_name((themis_drop)r));
 	n->busy_until = leave;
 
 	/* everything the node wants sent leaves at the end of its busy period */
