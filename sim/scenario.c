@@ -4,6 +4,8 @@
  */
 #include "scenario.h"
 
+#include "ini.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -13,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { NS_US = 1000, NS_MS = 1000000 };
+enum { NS_MS = 1000000 };
 #define NS_S 1000000000ull
 
 typedef enum ktype {
@@ -95,17 +97,6 @@ enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 
 static const char *const latency_names[] = { "constant", "uniform", "normal", "matrix" };
 
-/* [events] verbs: name, number of node arguments. */
-static const struct {
-	const char *name;
-	sim_verb verb;
-	int nargs;
-} verbs[] = {
-	{ "ping", SIM_VERB_PING, 2 },
-	{ "fail", SIM_VERB_FAIL, 1 },
-	{ "recover", SIM_VERB_RECOVER, 1 },
-};
-
 /* Adversary kinds sim/adversary/ implements. */
 static const char *const adversary_kinds[] = { "none" };
 
@@ -168,159 +159,6 @@ void sim_scenario_free(sim_scenario *sc)
 
 /* ---- small parsers: each returns 0 or -1 and never reads past the string ---- */
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	uint64_t v = 0;
-	for (; isdigit((unsigned char)*s); s++) {
-		unsigned d = (unsigned)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -2; /* overflow: out of range */
-		v = v * 10 + d;
-	}
-	if (*s)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_double(const char *s, double *out)
-{
-	if (!*s || isspace((unsigned char)*s))
-		return -1;
-	char *end = NULL;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || *end || errno == ERANGE || !isfinite(v))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int sim_parse_duration(const char *s, uint64_t *ns)
-{
-	/* integer part, optional fraction, then a unit; exact integer arithmetic */
-	uint64_t ip = 0, frac = 0, fscale = 1;
-	const char *p = s;
-	if (!isdigit((unsigned char)*p))
-		return -1;
-	for (; isdigit((unsigned char)*p); p++) {
-		if (ip > (UINT64_MAX - 9) / 10)
-			return -2;
-		ip = ip * 10 + (uint64_t)(*p - '0');
-	}
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		for (; isdigit((unsigned char)*p); p++) {
-			if (fscale < 1000000000000ull) {
-				frac = frac * 10 + (uint64_t)(*p - '0');
-				fscale *= 10;
-			}
-		}
-	}
-	uint64_t unit;
-	if (!strcmp(p, "ns")) unit = 1;
-	else if (!strcmp(p, "us")) unit = NS_US;
-	else if (!strcmp(p, "ms")) unit = NS_MS;
-	else if (!strcmp(p, "s")) unit = NS_S;
-	else if (!strcmp(p, "m")) unit = 60 * NS_S;
-	else if (!strcmp(p, "h")) unit = 3600 * NS_S;
-	else if (!*p && ip == 0 && frac == 0) unit = 1; /* a bare 0 needs no unit */
-	else return -1;
-	if (ip > UINT64_MAX / unit)
-		return -2;
-	uint64_t v = ip * unit;
-	/* unit <= 3.6e12 and frac < 1e12: compute frac * unit / fscale without overflow */
-	long double f = (long double)frac * (long double)unit / (long double)fscale;
-	uint64_t fv = (uint64_t)(f + 0.5L);
-	if (v > UINT64_MAX - fv)
-		return -2;
-	*ns = v + fv;
-	return 0;
-}
-
-static int parse_bool(const char *s, int *out)
-{
-	static const char *const yes[] = { "on", "yes", "true", "1" };
-	static const char *const no[] = { "off", "no", "false", "0" };
-	for (size_t i = 0; i < 4; i++) {
-		if (!strcmp(s, yes[i])) { *out = 1; return 0; }
-		if (!strcmp(s, no[i])) { *out = 0; return 0; }
-	}
-	return -1;
-}
-
-/* "a-b" or "a": inclusive node range */
-static int parse_range(const char *s, uint32_t *lo, uint32_t *hi)
-{
-	char buf[64];
-	size_t n = strlen(s);
-	if (n == 0 || n >= sizeof buf)
-		return -1;
-	memcpy(buf, s, n + 1);
-	char *dash = strchr(buf, '-');
-	uint64_t a, b;
-	if (dash) {
-		*dash = 0;
-		if (parse_u64(buf, &a) || parse_u64(dash + 1, &b) || a > b || b > UINT32_MAX)
-			return -1;
-	} else {
-		if (parse_u64(buf, &a) || a > UINT32_MAX)
-			return -1;
-		b = a;
-	}
-	*lo = (uint32_t)a;
-	*hi = (uint32_t)b;
-	return 0;
-}
-
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		s[--n] = 0;
-	return s;
-}
-
-/* Splits s in place at whitespace into at most max tokens; returns the count, or max + 1 when
- * there were more. */
-static int tokenize(char *s, char **tok, int max)
-{
-	int n = 0;
-	for (;;) {
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!*s)
-			return n;
-		if (n == max)
-			return max + 1;
-		tok[n++] = s;
-		while (*s && !isspace((unsigned char)*s))
-			s++;
-		if (*s)
-			*s++ = 0;
-	}
-}
-
-static int fail(char *err, size_t errlen, const char *file, int line, const char *fmt, ...)
-{
-	char msg[SIM_ERR_MAX / 2];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		snprintf(err, errlen, "%s:%d: %s", file, line, msg);
-	else
-		snprintf(err, errlen, "%s: %s", file, msg);
-	return -1;
-}
-
 static void fmt_range(char *out, size_t n, const keydef *k)
 {
 	if (k->type == K_DUR) {
@@ -343,8 +181,8 @@ static int add_partition(sim_scenario *sc, char *v, int line, char *msg, size_t 
 		return -1;
 	}
 	*bar = 0;
-	char *right = trim(bar + 1);
-	int n = tokenize(v, tok, 2);
+	char *right = ini_trim(bar + 1);
+	int n = ini_tokenize(v, tok, 2);
 	sim_partition p = { .line = line };
 	char *dots = n == 2 ? strstr(tok[0], "..") : NULL;
 	if (!dots) {
@@ -357,7 +195,7 @@ static int add_partition(sim_scenario *sc, char *v, int line, char *msg, size_t 
 		snprintf(msg, msglen, "bad partition time range: expected START..END with START < END");
 		return -1;
 	}
-	if (parse_range(tok[1], &p.a_lo, &p.a_hi) || parse_range(right, &p.b_lo, &p.b_hi)) {
+	if (ini_range(tok[1], &p.a_lo, &p.a_hi) || ini_range(right, &p.b_lo, &p.b_hi)) {
 		snprintf(msg, msglen, "bad partition node range: expected A-B | C-D (node indexes)");
 		return -1;
 	}
@@ -413,7 +251,7 @@ static int set_value(sim_scenario *sc, const keydef *k, char *v, int line, char 
 	case K_U16:
 	case K_U32:
 	case K_U64:
-		r = parse_u64(v, &u);
+		r = ini_u64(v, &u);
 		if (r == -1) {
 			snprintf(msg, msglen, "bad value '%s' for %s: expected an integer %s", v, k->key, range);
 			return -1;
@@ -446,7 +284,7 @@ static int set_value(sim_scenario *sc, const keydef *k, char *v, int line, char 
 		int pct = n > 0 && v[n - 1] == '%';
 		if (pct)
 			v[n - 1] = 0;
-		if (parse_double(v, &d)) {
+		if (ini_double(v, &d)) {
 			snprintf(msg, msglen, "bad value '%s' for %s: expected a probability in [0, 1] or a percentage",
 				 v, k->key);
 			return -1;
@@ -462,7 +300,7 @@ static int set_value(sim_scenario *sc, const keydef *k, char *v, int line, char 
 	}
 	case K_RATE:
 	case K_DOUBLE:
-		if (parse_double(v, &d)) {
+		if (ini_double(v, &d)) {
 			snprintf(msg, msglen, "bad value '%s' for %s: expected a number %s", v, k->key, range);
 			return -1;
 		}
@@ -473,7 +311,7 @@ static int set_value(sim_scenario *sc, const keydef *k, char *v, int line, char 
 		*(double *)(void *)base = d;
 		return 0;
 	case K_BOOL:
-		if (parse_bool(v, &b)) {
+		if (ini_bool(v, &b)) {
 			snprintf(msg, msglen, "bad value '%s' for %s: expected on or off", v, k->key);
 			return -1;
 		}
@@ -515,130 +353,6 @@ static const keydef *find_key(const char *section, const char *key)
 	return NULL;
 }
 
-static int parse_node(const char *s, uint32_t *out)
-{
-	uint64_t v;
-	if (s[0] != 'n' || parse_u64(s + 1, &v) || v > UINT32_MAX)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int parse_action(sim_scenario *sc, char *s, int line, char *msg, size_t msglen)
-{
-	char *tok[8];
-	int n = tokenize(s, tok, 6);
-	sim_action a = { .line = line };
-	if (n < 3 || strcmp(tok[0], "at")) {
-		snprintf(msg, msglen, "expected 'at TIME VERB ARGS...' (e.g. at 1s ping n0 n3)");
-		return -1;
-	}
-	int r = sim_parse_duration(tok[1], &a.t);
-	if (r) {
-		snprintf(msg, msglen, "bad time '%s' (expected e.g. 1.5s, 200ms)", tok[1]);
-		return -1;
-	}
-	size_t i, nv = sizeof verbs / sizeof verbs[0];
-	for (i = 0; i < nv && strcmp(tok[2], verbs[i].name); i++)
-		;
-	if (i == nv) {
-		snprintf(msg, msglen, "unknown verb '%s' (known: ping fail recover)", tok[2]);
-		return -1;
-	}
-	a.verb = verbs[i].verb;
-	if (n - 3 != verbs[i].nargs) {
-		snprintf(msg, msglen, "'%s' takes %d node argument%s", verbs[i].name, verbs[i].nargs,
-			 verbs[i].nargs == 1 ? "" : "s");
-		return -1;
-	}
-	for (int j = 0; j < verbs[i].nargs; j++) {
-		uint32_t *dst = j == 0 ? &a.node : &a.peer;
-		if (parse_node(tok[3 + j], dst)) {
-			snprintf(msg, msglen, "bad node '%s' (expected nI, e.g. n3)", tok[3 + j]);
-			return -1;
-		}
-	}
-	sim_action *na = realloc(sc->actions, (sc->nactions + 1) * sizeof *na);
-	if (!na) {
-		snprintf(msg, msglen, "out of memory");
-		return -1;
-	}
-	sc->actions = na;
-	sc->actions[sc->nactions++] = a;
-	return 0;
-}
-
-static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
-
-const char *sim_cmp_name(sim_cmp op)
-{
-	return (unsigned)op < 6 ? cmp_names[op] : "?";
-}
-
-int sim_cmp_eval(sim_cmp op, double x, double y)
-{
-	switch (op) {
-	case SIM_EQ: return x == y;
-	case SIM_NE: return x != y;
-	case SIM_LT: return x < y;
-	case SIM_LE: return x <= y;
-	case SIM_GT: return x > y;
-	case SIM_GE: return x >= y;
-	}
-	return 0;
-}
-
-static int parse_expect(sim_scenario *sc, char *s, int line, char *msg, size_t msglen)
-{
-	char *tok[4];
-	int n = tokenize(s, tok, 3);
-	sim_expect e = { .line = line };
-	if (n != 3) {
-		snprintf(msg, msglen, "expected 'NAME OP VALUE' (e.g. ping_success_rate >= 0.99)");
-		return -1;
-	}
-	size_t len = strlen(tok[0]);
-	int ok = len > 0 && len < sizeof e.name;
-	for (size_t i = 0; ok && i < len; i++)
-		ok = islower((unsigned char)tok[0][i]) || isdigit((unsigned char)tok[0][i]) || tok[0][i] == '_';
-	if (!ok) {
-		snprintf(msg, msglen, "bad summary name '%s'", tok[0]);
-		return -1;
-	}
-	memcpy(e.name, tok[0], len + 1);
-	int i;
-	for (i = 0; i < 6 && strcmp(tok[1], cmp_names[i]); i++)
-		;
-	if (i == 6) {
-		snprintf(msg, msglen, "bad comparison '%s' (expected == != < <= > >=)", tok[1]);
-		return -1;
-	}
-	e.op = (sim_cmp)i;
-	if (parse_double(tok[2], &e.value)) {
-		snprintf(msg, msglen, "bad value '%s': expected a number", tok[2]);
-		return -1;
-	}
-	sim_expect *ne = realloc(sc->expects, (sc->nexpects + 1) * sizeof *ne);
-	if (!ne) {
-		snprintf(msg, msglen, "out of memory");
-		return -1;
-	}
-	sc->expects = ne;
-	sc->expects[sc->nexpects++] = e;
-	return 0;
-}
-
-/* Drops a comment that starts a line or follows whitespace. */
-static void strip_comment(char *s)
-{
-	for (char *p = s; *p; p++) {
-		if ((*p == '#' || *p == ';') && (p == s || isspace((unsigned char)p[-1]))) {
-			*p = 0;
-			return;
-		}
-	}
-}
-
 int sim_scenario_parse(sim_scenario *sc, const char *file, const char *text, char *err,
 		       size_t errlen)
 {
@@ -654,32 +368,32 @@ int sim_scenario_parse(sim_scenario *sc, const char *file, const char *text, cha
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 		lineno++;
 		if (n >= sizeof line)
-			return fail(err, errlen, file, lineno, "line too long (at most %zu characters)",
+			return ini_fail(err, errlen, file, lineno, "line too long (at most %zu characters)",
 				    sizeof line - 1);
 		memcpy(line, p, n);
 		line[n] = 0;
 		p += n + (nl ? 1 : 0);
 		if (memchr(line, 0, n))
-			return fail(err, errlen, file, lineno, "NUL byte in line");
-		strip_comment(line);
-		char *s = trim(line);
+			return ini_fail(err, errlen, file, lineno, "NUL byte in line");
+		ini_strip_comment(line);
+		char *s = ini_trim(line);
 		if (!*s)
 			continue;
 		if (*s == '[') {
 			size_t sl = strlen(s);
 			if (s[sl - 1] != ']')
-				return fail(err, errlen, file, lineno, "bad section header (expected [name])");
+				return ini_fail(err, errlen, file, lineno, "bad section header (expected [name])");
 			s[sl - 1] = 0;
-			char *name = trim(s + 1);
+			char *name = ini_trim(s + 1);
 			int i;
 			for (i = 0; i < NSECTIONS && strcmp(name, sections[i]); i++)
 				;
 			if (i == NSECTIONS)
-				return fail(err, errlen, file, lineno,
+				return ini_fail(err, errlen, file, lineno,
 					    "unknown section [%s] (known: run network cpu nodes workload churn adversary events expect)",
 					    name);
 			if (seen_section[i])
-				return fail(err, errlen, file, lineno, "duplicate section [%s] (first on line %d)",
+				return ini_fail(err, errlen, file, lineno, "duplicate section [%s] (first on line %d)",
 					    name, seen_section[i]);
 			seen_section[i] = lineno;
 			section = i;
@@ -688,34 +402,34 @@ int sim_scenario_parse(sim_scenario *sc, const char *file, const char *text, cha
 			continue;
 		}
 		if (section < 0)
-			return fail(err, errlen, file, lineno, "text before the first [section]");
+			return ini_fail(err, errlen, file, lineno, "text before the first [section]");
 		if (!strcmp(sections[section], "events")) {
-			if (parse_action(sc, s, lineno, msg, sizeof msg))
-				return fail(err, errlen, file, lineno, "%s", msg);
+			if (sim_schedule_action(sc, s, lineno, msg, sizeof msg))
+				return ini_fail(err, errlen, file, lineno, "%s", msg);
 			continue;
 		}
 		if (!strcmp(sections[section], "expect")) {
-			if (parse_expect(sc, s, lineno, msg, sizeof msg))
-				return fail(err, errlen, file, lineno, "%s", msg);
+			if (sim_schedule_expect(sc, s, lineno, msg, sizeof msg))
+				return ini_fail(err, errlen, file, lineno, "%s", msg);
 			continue;
 		}
 		char *eq = strchr(s, '=');
 		if (!eq)
-			return fail(err, errlen, file, lineno, "missing '=' (expected key = value)");
+			return ini_fail(err, errlen, file, lineno, "missing '=' (expected key = value)");
 		*eq = 0;
-		char *key = trim(s), *val = trim(eq + 1);
+		char *key = ini_trim(s), *val = ini_trim(eq + 1);
 		if (!*key)
-			return fail(err, errlen, file, lineno, "missing key before '='");
+			return ini_fail(err, errlen, file, lineno, "missing key before '='");
 		const keydef *k = find_key(sections[section], key);
 		if (!k)
-			return fail(err, errlen, file, lineno, "unknown key '%s' in [%s]", key,
+			return ini_fail(err, errlen, file, lineno, "unknown key '%s' in [%s]", key,
 				    sections[section]);
 		size_t ki = (size_t)(k - keys);
 		if (k->type != K_PARTITION && sc->key_line[ki])
-			return fail(err, errlen, file, lineno, "duplicate key '%s' (first set on line %d)",
+			return ini_fail(err, errlen, file, lineno, "duplicate key '%s' (first set on line %d)",
 				    key, sc->key_line[ki]);
 		if (set_value(sc, k, val, lineno, msg, sizeof msg))
-			return fail(err, errlen, file, lineno, "%s", msg);
+			return ini_fail(err, errlen, file, lineno, "%s", msg);
 		sc->key_line[ki] = lineno;
 	}
 	return 0;
@@ -725,7 +439,7 @@ int sim_scenario_load(sim_scenario *sc, const char *path, char *err, size_t errl
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return fail(err, errlen, path, 0, "cannot open: %s", strerror(errno));
+		return ini_fail(err, errlen, path, 0, "cannot open: %s", strerror(errno));
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap);
 	while (buf) {
@@ -737,7 +451,7 @@ int sim_scenario_load(sim_scenario *sc, const char *path, char *err, size_t errl
 			if (cap >= (1u << 26)) {
 				free(buf);
 				fclose(f);
-				return fail(err, errlen, path, 0, "file too large");
+				return ini_fail(err, errlen, path, 0, "file too large");
 			}
 			char *nb = realloc(buf, cap * 2);
 			if (!nb) {
@@ -752,10 +466,10 @@ int sim_scenario_load(sim_scenario *sc, const char *path, char *err, size_t errl
 	int rerr = ferror(f);
 	fclose(f);
 	if (!buf)
-		return fail(err, errlen, path, 0, "out of memory");
+		return ini_fail(err, errlen, path, 0, "out of memory");
 	if (rerr) {
 		free(buf);
-		return fail(err, errlen, path, 0, "read error");
+		return ini_fail(err, errlen, path, 0, "read error");
 	}
 	buf[len] = 0;
 	if (memchr(buf, 0, len)) {
@@ -764,7 +478,7 @@ int sim_scenario_load(sim_scenario *sc, const char *path, char *err, size_t errl
 		for (size_t i = 0; buf[i]; i++)
 			line += buf[i] == '\n';
 		free(buf);
-		return fail(err, errlen, path, line, "NUL byte in line");
+		return ini_fail(err, errlen, path, line, "NUL byte in line");
 	}
 	int r = sim_scenario_parse(sc, path, buf, err, errlen);
 	free(buf);
@@ -775,25 +489,25 @@ int sim_scenario_set(sim_scenario *sc, const char *assignment, char *err, size_t
 {
 	char buf[1024], msg[SIM_ERR_MAX / 2];
 	if (strlen(assignment) >= sizeof buf)
-		return fail(err, errlen, "--set", 0, "assignment too long");
+		return ini_fail(err, errlen, "--set", 0, "assignment too long");
 	memcpy(buf, assignment, strlen(assignment) + 1);
 	char *eq = strchr(buf, '=');
 	char *dot = strchr(buf, '.');
 	if (!eq || !dot || dot > eq)
-		return fail(err, errlen, "--set", 0, "expected section.key=value, got '%s'", assignment);
+		return ini_fail(err, errlen, "--set", 0, "expected section.key=value, got '%s'", assignment);
 	*dot = 0;
 	*eq = 0;
-	char *section = trim(buf), *key = trim(dot + 1), *val = trim(eq + 1);
+	char *section = ini_trim(buf), *key = ini_trim(dot + 1), *val = ini_trim(eq + 1);
 	int i;
 	for (i = 0; i < NSECTIONS && strcmp(section, sections[i]); i++)
 		;
 	if (i == NSECTIONS)
-		return fail(err, errlen, "--set", 0, "unknown section [%s]", section);
+		return ini_fail(err, errlen, "--set", 0, "unknown section [%s]", section);
 	const keydef *k = find_key(section, key);
 	if (!k)
-		return fail(err, errlen, "--set", 0, "unknown key '%s' in [%s]", key, section);
+		return ini_fail(err, errlen, "--set", 0, "unknown key '%s' in [%s]", key, section);
 	if (set_value(sc, k, val, 0, msg, sizeof msg))
-		return fail(err, errlen, "--set", 0, "%s", msg);
+		return ini_fail(err, errlen, "--set", 0, "%s", msg);
 	sc->key_line[k - keys] = -1;
 	return 0;
 }
@@ -810,8 +524,8 @@ static int fail_key(const sim_scenario *sc, char *err, size_t errlen, const char
 {
 	int line = key_line_of(sc, section, key);
 	if (line < 0)
-		return fail(err, errlen, "--set", 0, fmt, arg);
-	return fail(err, errlen, sc->file, line, fmt, arg);
+		return ini_fail(err, errlen, "--set", 0, fmt, arg);
+	return ini_fail(err, errlen, sc->file, line, fmt, arg);
 }
 
 static int load_matrix(sim_scenario *sc, char *err, size_t errlen)
@@ -833,41 +547,41 @@ static int load_matrix(sim_scenario *sc, char *err, size_t errlen)
 	int rc = 0;
 	while (fgets(line, sizeof line, f)) {
 		lineno++;
-		strip_comment(line);
+		ini_strip_comment(line);
 		for (char *c = line; *c; c++)
 			if (*c == ',')
 				*c = ' ';
 		char *tok[1025];
-		int n = tokenize(line, tok, 1024);
+		int n = ini_tokenize(line, tok, 1024);
 		if (n == 0)
 			continue;
 		if (n > 1024) {
-			rc = fail(err, errlen, path, lineno, "more than 1024 groups");
+			rc = ini_fail(err, errlen, path, lineno, "more than 1024 groups");
 			break;
 		}
 		if (cols == 0)
 			cols = (size_t)n;
 		if ((size_t)n != cols) {
-			rc = fail(err, errlen, path, lineno, "row has %d values, expected %zu", n, cols);
+			rc = ini_fail(err, errlen, path, lineno, "row has %d values, expected %zu", n, cols);
 			break;
 		}
 		if (rows == cols) {
-			rc = fail(err, errlen, path, lineno, "more rows than columns (the matrix must be square)");
+			rc = ini_fail(err, errlen, path, lineno, "more rows than columns (the matrix must be square)");
 			break;
 		}
 		if ((rows + 1) * cols > cap) {
 			cap = cols * cols;
 			double *nm = realloc(m, cap * sizeof *nm);
 			if (!nm) {
-				rc = fail(err, errlen, path, lineno, "out of memory");
+				rc = ini_fail(err, errlen, path, lineno, "out of memory");
 				break;
 			}
 			m = nm;
 		}
 		for (int j = 0; j < n; j++) {
 			double v;
-			if (parse_double(tok[j], &v) || v < 0 || v > 86400e3) {
-				rc = fail(err, errlen, path, lineno, "bad latency '%s' (milliseconds >= 0)", tok[j]);
+			if (ini_double(tok[j], &v) || v < 0 || v > 86400e3) {
+				rc = ini_fail(err, errlen, path, lineno, "bad latency '%s' (milliseconds >= 0)", tok[j]);
 				break;
 			}
 			m[rows * cols + (size_t)j] = v;
@@ -878,7 +592,7 @@ static int load_matrix(sim_scenario *sc, char *err, size_t errlen)
 	}
 	fclose(f);
 	if (!rc && (rows == 0 || rows != cols))
-		rc = fail(err, errlen, path, lineno, "matrix has %zu rows and %zu columns; it must be square and non-empty",
+		rc = ini_fail(err, errlen, path, lineno, "matrix has %zu rows and %zu columns; it must be square and non-empty",
 			  rows, cols);
 	if (rc) {
 		free(m);
@@ -914,21 +628,21 @@ int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
 		const sim_partition *p = &sc->partitions[i];
 		const char *f = p->line > 0 ? sc->file : "--set";
 		if (p->a_hi >= sc->count || p->b_hi >= sc->count)
-			return fail(err, errlen, f, p->line, "partition names node %u but there are only %u nodes",
+			return ini_fail(err, errlen, f, p->line, "partition names node %u but there are only %u nodes",
 				    p->a_hi >= sc->count ? p->a_hi : p->b_hi, sc->count);
 		if (!(p->a_hi < p->b_lo || p->b_hi < p->a_lo))
-			return fail(err, errlen, f, p->line, "partition sides overlap");
+			return ini_fail(err, errlen, f, p->line, "partition sides overlap");
 	}
 	for (size_t i = 0; i < sc->nactions; i++) {
 		const sim_action *a = &sc->actions[i];
 		uint32_t bad = a->node >= sc->count ? a->node : a->peer;
 		if (a->node >= sc->count || (a->verb == SIM_VERB_PING && a->peer >= sc->count))
-			return fail(err, errlen, sc->file, a->line, "node n%u does not exist ([nodes] count = %u)",
+			return ini_fail(err, errlen, sc->file, a->line, "node n%u does not exist ([nodes] count = %u)",
 				    bad, sc->count);
 		if (a->verb == SIM_VERB_PING && a->node == a->peer)
-			return fail(err, errlen, sc->file, a->line, "a node cannot ping itself");
+			return ini_fail(err, errlen, sc->file, a->line, "a node cannot ping itself");
 		if (a->t > sc->duration_ns)
-			return fail(err, errlen, sc->file, a->line, "event after the end of the run ([run] duration)");
+			return ini_fail(err, errlen, sc->file, a->line, "event after the end of the run ([run] duration)");
 	}
 	return 0;
 }

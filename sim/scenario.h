@@ -131,6 +131,11 @@ int sim_scenario_set(sim_scenario *sc, const char *assignment, char *err, size_t
  * file and every --set. Errors name the line that caused them. */
 int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen);
 
+/* schedule.c: one [events] or [expect] line (s is modified); on error returns -1 with a
+ * message (without FILE:LINE) in msg. */
+int sim_schedule_action(sim_scenario *sc, char *s, int line, char *msg, size_t msglen);
+int sim_schedule_expect(sim_scenario *sc, char *s, int line, char *msg, size_t msglen);
+
 /* Parsers shared with the CLI: durations with a unit (ns us ms s m h, decimals allowed). */
 int sim_parse_duration(const char *s, uint64_t *ns);
 const char *sim_cmp_name(sim_cmp op);

@@ -738,7 +738,7 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		s.now = ev.t;
 		s.st.events++;
 		dispatch(&s, &ev);
-		if (o->progress && (s.st.events & 0xffff) == 0)
+		if (o->progress && (s.st.events & 0x3ff) == 0)
 			progress(&s, t0, &last);
 	}
 	if (o->progress)
