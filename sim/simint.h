@@ -103,6 +103,24 @@ int sim_inject(struct sim *s, const themis_addr *src, const themis_addr *dst,
 void sim_attack_record(struct sim *s, const char *kind, const char *action, const char *target,
 		       const char *outcome);
 
+/* transmit.c: packet slots (SIM_NODE_NONE when memory ran out) and the datagram path */
+uint32_t sim_pkt_alloc(struct sim *s);
+void sim_pkt_free(struct sim *s, uint32_t slot);
+void sim_push(struct sim *s, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b);
+/* slot leaves node pkts[slot].from now: adversary hook, then sim_route */
+void sim_transmit(struct sim *s, uint32_t slot, uint64_t now);
+/* slot is on the wire now: pcap, trace, network model, delivery events */
+void sim_route(struct sim *s, uint32_t slot, uint64_t now);
+
+/* simnode.c: inputs into nodes and what comes out of them */
+int sim_idx_cmp(const void *x, const void *y);
+uint32_t sim_node_of_id(const struct sim *s, const uint8_t *id);
+void sim_node_input(struct sim *s, uint32_t i, sim_input in, uint64_t now);
+void sim_node_ready(struct sim *s, uint32_t i, uint64_t now);
+void sim_node_fail(struct sim *s, uint32_t i);
+void sim_node_recover(struct sim *s, uint32_t i);
+void sim_ping_input(struct sim *s, uint32_t i, uint32_t peer);
+
 /* summary.c */
 /* wall_s: the whole run; loop_s: the event loop alone (for events_per_second). */
 int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loop_s);

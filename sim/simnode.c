@@ -1,0 +1,305 @@
+/* simnode.c: one simulated node as the driver sees it: inputs fed one at a time through
+ * themis.h, the CPU model's busy periods and FIFO, timers, failures, and the node's events
+ * turned into ops rows and trace lines. It never reaches into the core's internals.
+ */
+#include "simint.h"
+
+#include "cpu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- ids and names ---- */
+
+int sim_idx_cmp(const void *x, const void *y)
+{
+	return memcmp(((const sim_idx *)x)->id, ((const sim_idx *)y)->id, THEMIS_ID_LEN);
+}
+
+uint32_t sim_node_of_id(const struct sim *s, const uint8_t *id)
+{
+	sim_idx key;
+	memcpy(key.id, id, THEMIS_ID_LEN);
+	const sim_idx *hit = bsearch(&key, s->by_id, s->count, sizeof key, sim_idx_cmp);
+	return hit ? hit->node : SIM_NODE_NONE;
+}
+
+static void peer_name(const struct sim *s, const uint8_t *id, char *out, size_t n)
+{
+	uint32_t j = sim_node_of_id(s, id);
+	char hex[17];
+	if (j != SIM_NODE_NONE)
+		snprintf(out, n, "n%u", j);
+	else
+		snprintf(out, n, "id:%s", themis_hex(id, 8, hex));
+}
+
+
+/* ---- node events ---- */
+
+static void op_row(struct sim *s, uint32_t node, const char *kind, const char *target,
+		   uint64_t t0, uint64_t t1, int ok, int64_t msgs, const char *detail)
+{
+	char nn[16];
+	snprintf(nn, sizeof nn, "n%u", node);
+	s->st.op_rows++;
+	if (s->db)
+		sim_metrics_op(s->db, s->st.op_rows, nn, kind, target, t0, t1, ok, -1, msgs, -1, detail);
+}
+
+static void ping_done(struct sim *s, uint32_t i, const char *target, uint64_t t0, uint64_t t1,
+		      int ok, int64_t msgs, const char *detail)
+{
+	s->st.pings_done++;
+	if (ok) {
+		s->st.pings_ok++;
+		if (s->st.nrtt == s->st.rttcap) {
+			size_t ncap = s->st.rttcap ? s->st.rttcap * 2 : 256;
+			uint64_t *nr = realloc(s->st.rtt, ncap * sizeof *nr);
+			if (!nr) {
+				s->oom = 1;
+				return;
+			}
+			s->st.rtt = nr;
+			s->st.rttcap = ncap;
+		}
+		s->st.rtt[s->st.nrtt++] = t1 - t0;
+	}
+	op_row(s, i, "ping", target, t0, t1, ok, msgs, detail);
+}
+
+static void hs_finish(struct sim *s, uint32_t i, uint32_t j, int ok)
+{
+	sim_node *n = &s->nodes[i];
+	for (uint16_t k = 0; k < n->nhs; k++) {
+		if (n->hs[k].peer != j)
+			continue;
+		sim_hs_pending h = n->hs[k];
+		n->hs[k] = n->hs[--n->nhs];
+		char tn[16];
+		snprintf(tn, sizeof tn, "n%u", j);
+		if (ok)
+			s->st.handshakes++;
+		else
+			s->st.handshake_rows_failed++;
+		op_row(s, i, "handshake", tn, h.t_start, s->now, ok, h.hellos, NULL);
+		return;
+	}
+}
+
+static void handle_event(struct sim *s, uint32_t i, const themis_event *ev)
+{
+	char peer[32];
+	peer_name(s, ev->peer, peer, sizeof peer);
+	switch (ev->kind) {
+	case THEMIS_EV_OP_DONE:
+		sim_trace_note(&s->tr, s->now, i, "OP_DONE %s %s %s rtt=%lluus msgs=%u",
+			       ev->op == THEMIS_OP_PING ? "ping" : "op", peer, ev->ok ? "ok" : "FAILED",
+			       (unsigned long long)((ev->t_end_ns - ev->t_start_ns) / 1000), ev->msgs);
+		if (ev->op == THEMIS_OP_PING)
+			ping_done(s, i, peer, ev->t_start_ns, ev->t_end_ns, ev->ok, ev->msgs, NULL);
+		break;
+	case THEMIS_EV_SESSION_UP:
+		sim_trace_note(&s->tr, s->now, i, "SESSION_UP %s", peer);
+		hs_finish(s, i, sim_node_of_id(s, ev->peer), 1);
+		break;
+	case THEMIS_EV_HANDSHAKE_FAILED:
+		sim_trace_note(&s->tr, s->now, i, "HANDSHAKE_FAILED %s", peer);
+		hs_finish(s, i, sim_node_of_id(s, ev->peer), 0);
+		break;
+	case THEMIS_EV_PEER_LOST:
+		sim_trace_note(&s->tr, s->now, i, "PEER_LOST %s", peer);
+		break;
+	}
+}
+
+/* ---- one input into one node ---- */
+
+static void arm_timer(struct sim *s, uint32_t i, uint64_t not_before)
+{
+	sim_node *n = &s->nodes[i];
+	uint64_t d = themis_node_next_deadline(n->tn);
+	if (d == UINT64_MAX) {
+		n->timer_at = UINT64_MAX;
+		n->timer_seq = 0;
+		return;
+	}
+	if (d < not_before)
+		d = not_before;
+	if (d == n->timer_at && n->timer_seq)
+		return;
+	n->timer_at = d;
+	n->timer_seq = sim_evq_push(&s->q, d, SIM_EV_TIMER, i, 0);
+	if (!n->timer_seq)
+		s->oom = 1;
+}
+
+static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
+{
+	sim_node *n = &s->nodes[i];
+	const sim_cpu_costs *cpu = &s->sc->cpu;
+	themis_counters c0, c1;
+	/* counters before and after: CPU time to charge, and drops to show in the trace */
+	themis_node_counters(n->tn, &c0);
+
+	switch ((sim_input_kind)in.kind) {
+	case SIM_IN_DELIVER: {
+		sim_pkt *p = &s->pkts[in.arg];
+		sim_trace_dgram(&s->tr, now, SIM_TR_DELIVER, p->from, i, p->data, p->len);
+		themis_node_recv(n->tn, &p->src, p->data, p->len, now);
+		sim_pkt_free(s, in.arg);
+		break;
+	}
+	case SIM_IN_TIMER:
+		themis_node_on_timeout(n->tn, now);
+		break;
+	case SIM_IN_PING: {
+		themis_peer peer;
+		char tn[16];
+		memcpy(peer.id, themis_node_id(s->nodes[in.arg].tn), THEMIS_ID_LEN);
+		sim_addr_of(in.arg, s->sc->port, &peer.addr);
+		snprintf(tn, sizeof tn, "n%u", in.arg);
+		int64_t op = themis_ping(n->tn, &peer, now);
+		sim_trace_note(&s->tr, now, i, "ping %s -> op %lld", tn, (long long)op);
+		if (op < 0) {
+			char detail[32];
+			snprintf(detail, sizeof detail, "error %lld", (long long)op);
+			ping_done(s, i, tn, now, now, 0, 0, detail);
+		}
+		break;
+	}
+	}
+
+	uint64_t leave = now;
+	themis_node_counters(n->tn, &c1);
+	if (cpu->enabled)
+		leave = now + sim_cpu_charge(cpu, &c0, &c1);
+	for (int r = 0; r < THEMIS_DROP__COUNT; r++)
+		if (c1.drops[r] != c0.drops[r])
+			sim_trace_note(&s->tr, now, i, "DROP %s", themis_drop_name((themis_drop)r));
+	n->busy_until = leave;
+
+	/* everything the node wants sent leaves at the end of its busy period */
+	for (;;) {
+		uint32_t slot = sim_pkt_alloc(s);
+		if (slot == SIM_NODE_NONE)
+			break;
+		sim_pkt *p = &s->pkts[slot];
+		int len = themis_node_poll_send(n->tn, &p->dst, p->data, sizeof p->data);
+		if (len <= 0) {
+			sim_pkt_free(s, slot);
+			break;
+		}
+		p->len = (uint16_t)len;
+		p->from = i;
+		sim_addr_of(i, s->sc->port, &p->src);
+		if (leave == now)
+			sim_transmit(s, slot, now);
+		else
+			sim_push(s, leave, SIM_EV_TRANSMIT, i, slot);
+	}
+	themis_event ev;
+	while (themis_node_poll_event(n->tn, &ev))
+		handle_event(s, i, &ev);
+	/* a timer that just ran and still reports work due now would spin: give it 1us */
+	arm_timer(s, i, in.kind == SIM_IN_TIMER ? now + 1000 : now);
+	if (n->qlen > 0)
+		sim_push(s, leave, SIM_EV_READY, i, 0);
+}
+
+static int enqueue(struct sim *s, sim_node *n, sim_input in)
+{
+	if (n->qlen == n->qcap) {
+		uint32_t ncap = n->qcap ? n->qcap * 2 : 4;
+		sim_input *nq = malloc((size_t)ncap * sizeof *nq);
+		if (!nq) {
+			s->oom = 1;
+			return -1;
+		}
+		for (uint32_t k = 0; k < n->qlen; k++)
+			nq[k] = n->q[(n->qhead + k) % n->qcap];
+		free(n->q);
+		n->q = nq;
+		n->qcap = ncap;
+		n->qhead = 0;
+	}
+	n->q[(n->qhead + n->qlen) % n->qcap] = in;
+	n->qlen++;
+	return 0;
+}
+
+/* An input reaches node i at time now: handled at once, or queued while the node is busy. */
+void sim_node_input(struct sim *s, uint32_t i, sim_input in, uint64_t now)
+{
+	sim_node *n = &s->nodes[i];
+	if (n->qlen > 0 || now < n->busy_until) {
+		if (enqueue(s, n, in)) {
+			if (in.kind == SIM_IN_DELIVER)
+				sim_pkt_free(s, in.arg);
+			return;
+		}
+		/* the first waiting input: wake the node when its busy period ends */
+		if (n->qlen == 1)
+			sim_push(s, n->busy_until, SIM_EV_READY, i, 0);
+		return;
+	}
+	process(s, i, in, now);
+}
+
+void sim_node_ready(struct sim *s, uint32_t i, uint64_t now)
+{
+	sim_node *n = &s->nodes[i];
+	if (n->qlen == 0 || now < n->busy_until)
+		return;
+	sim_input in = n->q[n->qhead];
+	n->qhead = (n->qhead + 1) % n->qcap;
+	n->qlen--;
+	process(s, i, in, now);
+}
+
+void sim_node_fail(struct sim *s, uint32_t i)
+{
+	sim_node *n = &s->nodes[i];
+	if (!n->up)
+		return;
+	n->up = 0;
+	s->st.failures++;
+	sim_trace_note(&s->tr, s->now, i, "FAIL");
+	/* queued inputs die with the node; its timer goes stale */
+	while (n->qlen > 0) {
+		sim_input in = n->q[n->qhead];
+		n->qhead = (n->qhead + 1) % n->qcap;
+		n->qlen--;
+		if (in.kind == SIM_IN_DELIVER)
+			sim_pkt_free(s, in.arg);
+	}
+	n->timer_seq = 0;
+	n->timer_at = UINT64_MAX;
+	n->busy_until = 0;
+}
+
+void sim_node_recover(struct sim *s, uint32_t i)
+{
+	sim_node *n = &s->nodes[i];
+	if (n->up)
+		return;
+	n->up = 1;
+	s->st.recoveries++;
+	sim_trace_note(&s->tr, s->now, i, "RECOVER");
+	/* the node's clock jumped: let it run whatever expired while it was silent */
+	sim_node_input(s, i, (sim_input){ .kind = SIM_IN_TIMER }, s->now);
+}
+
+void sim_ping_input(struct sim *s, uint32_t i, uint32_t peer)
+{
+	s->st.pings++;
+	if (!s->nodes[i].up) {
+		char tn[16];
+		snprintf(tn, sizeof tn, "n%u", peer);
+		sim_trace_note(&s->tr, s->now, i, "ping %s refused: node down", tn);
+		ping_done(s, i, tn, s->now, s->now, 0, 0, "node down");
+		return;
+	}
+	sim_node_input(s, i, (sim_input){ .kind = SIM_IN_PING, .arg = peer }, s->now);
+}
+
