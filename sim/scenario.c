@@ -620,6 +620,10 @@ int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
 		if (load_matrix(sc, err, errlen))
 			return -1;
 	}
+	/* a sample walks every node: a tiny interval would stall a large run for nothing */
+	if (sc->sample_ns != 0 && sc->sample_ns < 1000000)
+		return fail_key(sc, err, errlen, "run", "sample_interval", "%s",
+				"sample_interval must be 0 (off) or at least 1ms");
 	if (sc->workload_start_ns > sc->workload_stop_ns)
 		return fail_key(sc, err, errlen, "workload", "start", "%s", "start is after stop");
 	if (sc->churn_start_ns > sc->churn_stop_ns)
