@@ -68,7 +68,7 @@ static int config_valid(const themis_config *c)
 	if (c->rekey_after_msgs < 16 || c->rekey_after_msgs > CHAN_CTR_LIMIT)
 		return 0;
 	if (!c->rekey_after_ns || !c->hs_retry_ns || !c->halfopen_ttl_ns || !c->req_timeout_ns ||
-	    !c->session_idle_ns || !c->hello_rate)
+	    !c->session_idle_ns || !c->hello_rate || c->hello_rate > 1000000 || !c->hello_burst)
 		return 0;
 	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
 		if (caps[i] == 0 || caps[i] > (1u << 20))
@@ -201,8 +201,10 @@ void node_output(themis_node *n, const themis_addr *to, const uint8_t *pkt, size
 	uint8_t *copy;
 
 	if (ring_make_room((void **)&n->out, &n->out_head, n->out_len, &n->out_alloc,
-			   n->cfg.outbox_cap, sizeof *n->out) != 0)
-		return;   /* outbox full: the driver is not draining; like a full socket buffer */
+			   n->cfg.outbox_cap, sizeof *n->out) != 0) {
+		n->cnt.out_dropped++;   /* the driver is not draining: like a full socket buffer */
+		return;
+	}
 	copy = malloc(len);
 	if (!copy)
 		return;
@@ -219,8 +221,10 @@ void node_output(themis_node *n, const themis_addr *to, const uint8_t *pkt, size
 void node_emit(themis_node *n, const themis_event *ev)
 {
 	if (ring_make_room((void **)&n->ev, &n->ev_head, n->ev_len, &n->ev_alloc,
-			   n->cfg.event_cap, sizeof *n->ev) != 0)
+			   n->cfg.event_cap, sizeof *n->ev) != 0) {
+		n->cnt.events_dropped++;
 		return;
+	}
 	n->ev[(n->ev_head + n->ev_len) % n->ev_alloc] = *ev;
 	n->ev_len++;
 }
@@ -238,6 +242,7 @@ int themis_node_poll_send(themis_node *n, themis_addr *to, uint8_t *buf, size_t 
 	memcpy(buf, o->data, o->len);
 	*to = o->to;
 	len = o->len;
+	cr_wipe(o->data, o->len);
 	free(o->data);
 	o->data = NULL;
 	n->out_head = (n->out_head + 1) % n->out_alloc;
