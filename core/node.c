@@ -109,8 +109,11 @@ void themis_node_del(themis_node *n)
 		return;
 	pending_free_all(n);
 	peers_free_all(n);
-	for (uint32_t i = 0; i < n->out_len; i++)
-		free(n->out[(n->out_head + i) % n->out_alloc].data);
+	for (uint32_t i = 0; i < n->out_len; i++) {
+		outpkt *o = &n->out[(n->out_head + i) % n->out_alloc];
+		cr_wipe(o->data, o->len);
+		free(o->data);
+	}
 	free(n->out);
 	free(n->ev);
 	free(n->hello_cache);
