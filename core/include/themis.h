@@ -134,7 +134,6 @@ typedef enum themis_event_kind {
 	THEMIS_EV_OP_DONE = 1,     /* an operation finished (ok or not) */
 	THEMIS_EV_SESSION_UP,      /* a session with peer became usable */
 	THEMIS_EV_HANDSHAKE_FAILED,/* initiator gave up reaching peer */
-	THEMIS_EV_PEER_LOST,       /* peer forgotten (idle or failed) */
 } themis_event_kind;
 
 typedef enum themis_op_kind {

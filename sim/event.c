@@ -1,0 +1,155 @@
+/* event.c: binary heap of sim_event keyed by (t, seq), plus the set of lazily cancelled
+ * sequence numbers. Never iterates the cancel set, so its layout cannot leak into a trace.
+ */
+#include "event.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sim_evq_init(sim_evq *q)
+{
+	memset(q, 0, sizeof *q);
+	q->next_seq = 1;
+}
+
+void sim_evq_free(sim_evq *q)
+{
+	free(q->heap);
+	free(q->cancel);
+	memset(q, 0, sizeof *q);
+}
+
+static inline int before(const sim_event *x, const sim_event *y)
+{
+	return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+}
+
+uint64_t sim_evq_push(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b)
+{
+	if (q->len == q->cap) {
+		size_t ncap = q->cap ? q->cap * 2 : 256;
+		sim_event *nh = realloc(q->heap, ncap * sizeof *nh);
+		if (!nh)
+			return 0;
+		q->heap = nh;
+		q->cap = ncap;
+	}
+	sim_event ev = { .t = t, .seq = q->next_seq++, .a = a, .b = b, .kind = (uint8_t)kind };
+	/* sift up: move parents down until ev's place is found */
+	size_t i = q->len++;
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (!before(&ev, &q->heap[p]))
+			break;
+		q->heap[i] = q->heap[p];
+		i = p;
+	}
+	q->heap[i] = ev;
+	return ev.seq;
+}
+
+/* splitmix64 finaliser: spreads consecutive sequence numbers over the table */
+static inline size_t slot_of(uint64_t seq, size_t cap)
+{
+	uint64_t z = seq * 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ull;
+	return (size_t)(z ^ (z >> 29)) & (cap - 1);
+}
+
+static int cancel_insert(uint64_t *tab, size_t cap, uint64_t seq)
+{
+	size_t i = slot_of(seq, cap);
+	while (tab[i] != 0) {
+		if (tab[i] == seq)
+			return 0;
+		i = (i + 1) & (cap - 1);
+	}
+	tab[i] = seq;
+	return 1;
+}
+
+int sim_evq_cancel(sim_evq *q, uint64_t seq)
+{
+	if (seq == 0)
+		return 0;
+	if ((q->cancel_len + 1) * 2 > q->cancel_cap) {
+		size_t ncap = q->cancel_cap ? q->cancel_cap * 2 : 64;
+		uint64_t *nt = calloc(ncap, sizeof *nt);
+		if (!nt)
+			return -1;
+		for (size_t i = 0; i < q->cancel_cap; i++)
+			if (q->cancel[i])
+				cancel_insert(nt, ncap, q->cancel[i]);
+		free(q->cancel);
+		q->cancel = nt;
+		q->cancel_cap = ncap;
+	}
+	q->cancel_len += (size_t)cancel_insert(q->cancel, q->cancel_cap, seq);
+	return 0;
+}
+
+/* Removes seq from the cancel set if present; 1 when it was cancelled. Deletion shifts the
+ * following cluster back (linear probing without tombstones). */
+static int cancel_take(sim_evq *q, uint64_t seq)
+{
+	if (q->cancel_len == 0)
+		return 0;
+	size_t cap = q->cancel_cap, i = slot_of(seq, cap);
+	while (q->cancel[i] != seq) {
+		if (q->cancel[i] == 0)
+			return 0;
+		i = (i + 1) & (cap - 1);
+	}
+	q->cancel[i] = 0;
+	q->cancel_len--;
+	size_t j = i;
+	for (;;) {
+		j = (j + 1) & (cap - 1);
+		if (q->cancel[j] == 0)
+			break;
+		size_t home = slot_of(q->cancel[j], cap);
+		/* move j back to i unless its home lies cyclically in (i, j] */
+		int stays = (i <= j) ? (home > i && home <= j) : (home > i || home <= j);
+		if (!stays) {
+			q->cancel[i] = q->cancel[j];
+			q->cancel[j] = 0;
+			i = j;
+		}
+	}
+	return 1;
+}
+
+static void pop_top(sim_evq *q, sim_event *ev)
+{
+	*ev = q->heap[0];
+	sim_event last = q->heap[--q->len];
+	size_t n = q->len, i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && before(&q->heap[c + 1], &q->heap[c]))
+			c++;
+		if (!before(&q->heap[c], &last))
+			break;
+		q->heap[i] = q->heap[c];
+		i = c;
+	}
+	if (n > 0)
+		q->heap[i] = last;
+}
+
+int sim_evq_pop(sim_evq *q, sim_event *ev)
+{
+	while (q->len > 0) {
+		pop_top(q, ev);
+		if (!cancel_take(q, ev->seq))
+			return 1;
+	}
+	return 0;
+}
+
+uint64_t sim_evq_peek_time(const sim_evq *q)
+{
+	return q->len ? q->heap[0].t : UINT64_MAX;
+}

@@ -1,0 +1,56 @@
+/* event.h: the simulator's event queue: a binary heap ordered by (time, sequence number) so
+ * that events due at the same instant run in the order they were scheduled. It owns event
+ * storage and ordering only; it never interprets what an event means.
+ */
+#ifndef SIM_EVENT_H
+#define SIM_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What an event asks the simulator to do. The queue only stores the tag. */
+typedef enum sim_ev_kind {
+	SIM_EV_DELIVER = 1, /* a: destination node, b: packet slot */
+	SIM_EV_TRANSMIT,    /* a: sending node, b: packet slot (leaves after a busy period) */
+	SIM_EV_TIMER,       /* a: node; valid only while it is that node's armed timer */
+	SIM_EV_READY,       /* a: node; its busy period ended, take the next queued input */
+	SIM_EV_ACTION,      /* a: index into the scenario's [events] schedule */
+	SIM_EV_WORKLOAD,    /* a workload tick ([workload]) */
+	SIM_EV_CHURN,       /* a: 0 fail a random node, 1 recover node b */
+	SIM_EV_SAMPLE,      /* periodic metrics sample */
+	SIM_EV_TEST,        /* free for unit tests and benchmarks */
+} sim_ev_kind;
+
+/* 32 bytes: small enough that a heap of millions stays cache friendly. */
+typedef struct sim_event {
+	uint64_t t;     /* simulated time, ns */
+	uint64_t seq;   /* scheduling order; unique per queue; also the cancel handle */
+	uint32_t a, b;  /* meaning depends on kind */
+	uint8_t kind;   /* sim_ev_kind */
+	uint8_t pad[7];
+} sim_event;
+
+typedef struct sim_evq {
+	sim_event *heap;
+	size_t len, cap;
+	uint64_t next_seq;
+	/* lazily cancelled sequence numbers (open addressing, 0 = empty slot) */
+	uint64_t *cancel;
+	size_t cancel_len, cancel_cap;
+} sim_evq;
+
+void sim_evq_init(sim_evq *q);
+void sim_evq_free(sim_evq *q);
+/* Schedules an event; returns its sequence number (> 0), or 0 when memory ran out. */
+uint64_t sim_evq_push(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b);
+/* Marks a scheduled event so that pop skips it. Cheap: the event stays in the heap until its
+ * turn. Returns 0, or -1 when memory ran out. Cancelling an unknown or already run event is a
+ * caller error that only costs a little memory. */
+int sim_evq_cancel(sim_evq *q, uint64_t seq);
+/* Removes the earliest live event into *ev; returns 1, or 0 when the queue is empty. */
+int sim_evq_pop(sim_evq *q, sim_event *ev);
+/* Time of the earliest event (cancelled ones included); UINT64_MAX when empty. */
+uint64_t sim_evq_peek_time(const sim_evq *q);
+static inline size_t sim_evq_len(const sim_evq *q) { return q->len; }
+
+#endif

@@ -1,0 +1,214 @@
+/* main.c: the themis-sim command line (CONTRACT.md): options, the default database path, the
+ * human summary and the exit status (0 ok, 1 an [expect] failed, 2 usage or scenario error).
+ * It never simulates anything itself: sim_run does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpu.h"
+#include "scenario.h"
+#include "sim.h"
+#include "themis.h"
+
+static const char usage[] =
+	"usage: themis-sim SCENARIO.ini [--seed N] [--db FILE] [--set section.key=value]...\n"
+	"                  [--trace FILE|-] [--pcap FILE] [--progress] [--quiet]\n"
+	"       themis-sim --calibrate | --help | --version\n"
+	"\n"
+	"Runs a THEMIS scenario in simulated time and appends its results to a SQLite database.\n"
+	"  --seed N        override [run] seed\n"
+	"  --db FILE       results database (default results/<scenario name>.db)\n"
+	"  --set S.K=V     override any scenario key (repeatable; unknown keys are errors)\n"
+	"  --trace FILE    one line per message and node event, stamped with simulated time ('-': stdout)\n"
+	"  --pcap FILE     every datagram the simulated network carried, as a pcap file\n"
+	"  --progress      a status line on stderr (when it is a terminal)\n"
+	"  --quiet         no summary\n"
+	"  --calibrate     measure this machine's crypto costs and print a [cpu] section\n"
+	"Exit status: 0 ok, 1 an [expect] failed, 2 usage or scenario error.\n"
+	"Scenario keys: scenarios/README.md\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "themis-sim: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (try --help)\n");
+	return 2;
+}
+
+static double val(const sim_summary *s, const char *name)
+{
+	const double *v = sim_summary_get(s, name);
+	return v ? *v : 0.0;
+}
+
+static void print_summary(FILE *f, const sim_scenario *sc, const sim_summary *s, const char *db)
+{
+	fprintf(f, "themis-sim: %s (seed %llu): %u nodes, %.3f s simulated, %.0f events in %.2f s (%.2fM events/s)\n",
+		sc->name, (unsigned long long)sc->seed, sc->count, val(s, "sim_seconds"), val(s, "events"),
+		val(s, "wall_seconds"), val(s, "events_per_second") * 1e-6);
+	fprintf(f, "  pings %.0f, success %.1f%%, rtt p50 %.3f ms, p99 %.3f ms\n", val(s, "pings"),
+		100 * val(s, "ping_success_rate"), val(s, "ping_rtt_p50_ns") * 1e-6, val(s, "ping_rtt_p99_ns") * 1e-6);
+	fprintf(f, "  handshakes %.0f (failed %.0f), datagrams %.0f (%.0f bytes), lost %.0f, duplicated %.0f\n",
+		val(s, "handshakes"), val(s, "handshakes_failed"), val(s, "datagrams"), val(s, "bytes"), val(s, "net_lost"),
+		val(s, "net_duplicated"));
+	fprintf(f, "  drops: malformed %.0f, bad_sig %.0f, bad_mac %.0f, replay %.0f\n",
+		val(s, "drops_malformed"), val(s, "drops_bad_sig"), val(s, "drops_bad_mac"), val(s, "drops_replay"));
+	fprintf(f, "  peak RSS %.0f kB, trace_hash %s\n", val(s, "peak_rss_kb"), s->trace_hash);
+	if (db)
+		fprintf(f, "  results: %s (run_id %lld)\n", db, (long long)s->run_id);
+}
+
+/* Creates the directory part of path if it is missing (one level, as for results/). */
+static int ensure_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	char dir[1024];
+	size_t n = (size_t)(slash - path);
+	if (n >= sizeof dir)
+		return -1;
+	memcpy(dir, path, n);
+	dir[n] = 0;
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *file = NULL, *db = NULL, *trace = NULL, *pcap = NULL, *seed = NULL;
+	const char **sets = calloc((size_t)argc, sizeof *sets);
+	size_t nsets = 0;
+	int quiet = 0, progress = 0, status = 2;
+	char err[SIM_ERR_MAX];
+	sim_scenario sc;
+	sim_summary sum = { 0 };
+	FILE *tf = NULL;
+	char dbpath[SIM_NAME_MAX + 32];
+
+	if (!sets || sim_scenario_init(&sc)) {
+		fprintf(stderr, "themis-sim: out of memory\n");
+		return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **dst = NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			status = 0;
+			goto out;
+		} else if (!strcmp(a, "--version")) {
+			printf("themis-sim %s\n", THEMIS_VERSION);
+			status = 0;
+			goto out;
+		} else if (!strcmp(a, "--calibrate")) {
+			sim_cpu_costs c;
+			if (sim_cpu_calibrate(&c)) {
+				fprintf(stderr, "themis-sim: libsodium failed to initialise\n");
+				goto out;
+			}
+			printf("# measured by themis-sim --calibrate (median of several rounds)\n");
+			sim_cpu_print(stdout, &c);
+			status = 0;
+			goto out;
+		} else if (!strcmp(a, "--quiet")) {
+			quiet = 1;
+		} else if (!strcmp(a, "--progress")) {
+			progress = 1;
+		} else if (!strcmp(a, "--seed")) {
+			dst = &seed;
+		} else if (!strcmp(a, "--db")) {
+			dst = &db;
+		} else if (!strcmp(a, "--trace")) {
+			dst = &trace;
+		} else if (!strcmp(a, "--pcap")) {
+			dst = &pcap;
+		} else if (!strcmp(a, "--set")) {
+			dst = &sets[nsets++];
+		} else if (a[0] == '-' && a[1] != 0) {
+			status = usage_error("unknown option '%s'", a);
+			goto out;
+		} else if (file) {
+			status = usage_error("more than one scenario file ('%s')", a);
+			goto out;
+		} else {
+			file = a;
+		}
+		if (dst) {
+			if (i + 1 >= argc) {
+				status = usage_error("%s needs a value", a);
+				goto out;
+			}
+			*dst = argv[++i];
+		}
+	}
+	if (!file) {
+		status = usage_error("%s", "no scenario file given");
+		goto out;
+	}
+	if (sim_scenario_load(&sc, file, err, sizeof err))
+		goto scenario_error;
+	for (size_t i = 0; i < nsets; i++)
+		if (sim_scenario_set(&sc, sets[i], err, sizeof err))
+			goto scenario_error;
+	if (seed) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "run.seed=%s", seed);
+		if (sim_scenario_set(&sc, buf, err, sizeof err)) {
+			status = usage_error("bad --seed '%s' (an integer >= 0)", seed);
+			goto out;
+		}
+	}
+	if (sim_scenario_finish(&sc, err, sizeof err))
+		goto scenario_error;
+	for (size_t i = 0; i < sc.nexpects; i++) {
+		if (!sim_summary_known(sc.expects[i].name)) {
+			snprintf(err, sizeof err, "%s:%d: unknown summary value '%s' (see scenarios/README.md)",
+				 sc.file, sc.expects[i].line, sc.expects[i].name);
+			goto scenario_error;
+		}
+	}
+	if (!db) {
+		snprintf(dbpath, sizeof dbpath, "results/%s.db", sc.name);
+		db = dbpath;
+	}
+	if (ensure_dir_of(db)) {
+		fprintf(stderr, "themis-sim: cannot create the directory for %s: %s\n", db, strerror(errno));
+		goto out;
+	}
+	if (trace) {
+		tf = strcmp(trace, "-") ? fopen(trace, "w") : stdout;
+		if (!tf) {
+			fprintf(stderr, "themis-sim: cannot create %s: %s\n", trace, strerror(errno));
+			goto out;
+		}
+	}
+	sim_opts o = { .trace = tf, .pcap_path = pcap, .db_path = db,
+		       .progress = progress && isatty(STDERR_FILENO) };
+	if (sim_run(&sc, &o, &sum, err, sizeof err)) {
+		fprintf(stderr, "themis-sim: %s\n", err);
+		goto out;
+	}
+	if (!quiet)
+		print_summary(tf == stdout ? stderr : stdout, &sc, &sum, db);
+	status = sim_expect_check(&sc, &sum, stderr) ? 1 : 0;
+	goto out;
+
+scenario_error:
+	fprintf(stderr, "%s\n", err);
+	status = 2;
+out:
+	if (tf && tf != stdout && fclose(tf) != 0 && status == 0) {
+		fprintf(stderr, "themis-sim: write error on %s\n", trace);
+		status = 2;
+	}
+	sim_summary_free(&sum);
+	sim_scenario_free(&sc);
+	free(sets);
+	return status;
+}

@@ -1,0 +1,39 @@
+/* metrics.h: the SQLite writer for one run's rows (runs, ops, metrics, attacks, summary) with
+ * the schema embedded from analysis/schema.sql. It stores what it is given; it never
+ * computes a metric and never decides whether a run passed.
+ */
+#ifndef SIM_METRICS_H
+#define SIM_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sim_metrics sim_metrics;
+
+/* Opens (creating tables if needed) and starts a run row. Returns NULL with a message in err
+ * when the database cannot be used. */
+sim_metrics *sim_metrics_open(const char *path, const char *scenario, uint64_t seed,
+			      const char *security, const char *params, char *err, size_t errlen);
+int64_t sim_metrics_run_id(const sim_metrics *m);
+
+/* Row writers: 0, or -1 on a database error (the first error is kept for close). hops or
+ * bytes < 0 store NULL; detail may be NULL. */
+int sim_metrics_op(sim_metrics *m, int64_t op_id, const char *node, const char *kind,
+		   const char *target, uint64_t t_start, uint64_t t_end, int ok, int64_t hops,
+		   int64_t msgs, int64_t bytes, const char *detail);
+int sim_metrics_sample(sim_metrics *m, uint64_t t, const char *node, const char *name, double value);
+int sim_metrics_attack(sim_metrics *m, uint64_t t, const char *kind, const char *action,
+		       const char *target, const char *outcome);
+int sim_metrics_summary(sim_metrics *m, const char *name, double value);
+
+/* Completes the run row, commits and closes. Returns 0, or -1 with a message in err. NULL m is
+ * fine. */
+int sim_metrics_close(sim_metrics *m, double wall_s, uint64_t sim_end_ns, uint64_t events,
+		      const char *trace_hash, char *err, size_t errlen);
+/* Rolls back the open transaction and closes (a run that did not complete). */
+void sim_metrics_abort(sim_metrics *m);
+
+/* The embedded schema text (analysis/schema.sql). */
+extern const char sim_schema_sql[];
+
+#endif

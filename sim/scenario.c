@@ -1,0 +1,1010 @@
+/* scenario.c: the strict INI reader for scenario files and --set overrides: known sections,
+ * known keys, typed values with ranges, every error as "FILE:LINE: message". It must never
+ * crash or read past its input, whatever the file holds.
+ */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { NS_US = 1000, NS_MS = 1000000 };
+#define NS_S 1000000000ull
+
+typedef enum ktype {
+	K_STR, K_U32, K_U16, K_U64, K_DUR, K_PROB, K_RATE, K_DOUBLE, K_BOOL, K_LATENCY,
+	K_PARTITION, K_HASH,
+} ktype;
+
+typedef struct keydef {
+	const char *section, *key;
+	ktype type;
+	size_t off, size;   /* where the value lives in sim_scenario; size for strings */
+	double min, max;    /* numeric range (durations in ns) */
+} keydef;
+
+#define F(field) offsetof(sim_scenario, field), sizeof(((sim_scenario *)0)->field)
+#define DAY (86400.0 * 1e9)
+
+/* Every key a scenario may set. scenarios/README.md documents each one with its default. */
+static const keydef keys[] = {
+	{ "run", "name", K_STR, F(name), 0, 0 },
+	{ "run", "network", K_STR, F(network), 0, 0 },
+	{ "run", "seed", K_U64, F(seed), 0, 18446744073709551615.0 },
+	{ "run", "duration", K_DUR, F(duration_ns), 1, 365 * DAY },
+	{ "run", "m", K_U32, F(m), 8, 256 },
+	{ "run", "k", K_U32, F(k), 0, 64 },
+	{ "run", "ttl", K_DUR, F(ttl_ns), 0, 365 * DAY },
+	{ "run", "security", K_BOOL, F(security), 0, 1 },
+	{ "run", "replay_window", K_U32, F(replay_window), 0, 1 << 20 },
+	{ "run", "sample_interval", K_DUR, F(sample_ns), 0, 365 * DAY },
+	{ "run", "trace_hash", K_HASH, F(trace_hash), 0, 0 },
+
+	{ "network", "latency", K_LATENCY, F(latency), 0, 0 },
+	{ "network", "latency_mean", K_DUR, F(latency_ns), 0, DAY },
+	{ "network", "latency_min", K_DUR, F(latency_min_ns), 0, DAY },
+	{ "network", "latency_max", K_DUR, F(latency_max_ns), 0, DAY },
+	{ "network", "latency_sd", K_DUR, F(latency_sd_ns), 0, DAY },
+	{ "network", "jitter", K_DUR, F(jitter_ns), 0, DAY },
+	{ "network", "matrix_file", K_STR, F(matrix_file), 0, 0 },
+	{ "network", "loss", K_PROB, F(loss), 0, 1 },
+	{ "network", "duplicate", K_PROB, F(duplicate), 0, 1 },
+	{ "network", "reorder", K_PROB, F(reorder), 0, 1 },
+	{ "network", "reorder_delay", K_DUR, F(reorder_delay_ns), 0, DAY },
+	{ "network", "port", K_U16, F(port), 1, 65535 },
+	{ "network", "partition", K_PARTITION, 0, 0, 0, 0 },
+
+	{ "cpu", "enabled", K_BOOL, F(cpu.enabled), 0, 1 },
+	{ "cpu", "sign", K_DUR, F(cpu.sign), 0, 1e9 },
+	{ "cpu", "verify", K_DUR, F(cpu.verify), 0, 1e9 },
+	{ "cpu", "dh", K_DUR, F(cpu.dh), 0, 1e9 },
+	{ "cpu", "keygen", K_DUR, F(cpu.keygen), 0, 1e9 },
+	{ "cpu", "hash", K_DUR, F(cpu.hash), 0, 1e9 },
+	{ "cpu", "aead_fixed", K_DUR, F(cpu.aead_fixed), 0, 1e9 },
+	{ "cpu", "aead_per_byte", K_DOUBLE, F(cpu.aead_per_byte), 0, 1e6 },
+	{ "cpu", "per_message", K_DUR, F(cpu.per_message), 0, 1e9 },
+
+	{ "nodes", "count", K_U32, F(count), 1, 10000000 },
+	{ "nodes", "hs_retry", K_DUR, F(hs_retry_ns), 1, DAY },
+	{ "nodes", "hs_attempts", K_U32, F(hs_attempts), 1, 1000 },
+	{ "nodes", "req_timeout", K_DUR, F(req_timeout_ns), 1, DAY },
+	{ "nodes", "req_attempts", K_U32, F(req_attempts), 1, 1000 },
+
+	{ "workload", "ping_rate", K_RATE, F(ping_rate), 0, 1e9 },
+	{ "workload", "start", K_DUR, F(workload_start_ns), 0, 365 * DAY },
+	{ "workload", "stop", K_DUR, F(workload_stop_ns), 0, 365 * DAY },
+
+	{ "churn", "fail_rate", K_RATE, F(fail_rate), 0, 1e6 },
+	{ "churn", "downtime", K_DUR, F(downtime_ns), 0, 365 * DAY },
+	{ "churn", "start", K_DUR, F(churn_start_ns), 0, 365 * DAY },
+	{ "churn", "stop", K_DUR, F(churn_stop_ns), 0, 365 * DAY },
+
+	{ "adversary", "kind", K_STR, F(adversary), 0, 0 },
+};
+enum { NKEYS = sizeof keys / sizeof keys[0] };
+
+static const char *const sections[] = {
+	"run", "network", "cpu", "nodes", "workload", "churn", "adversary", "events", "expect",
+};
+enum { NSECTIONS = sizeof sections / sizeof sections[0] };
+
+static const char *const latency_names[] = { "constant", "uniform", "normal", "matrix" };
+
+/* [events] verbs: name, number of node arguments. */
+static const struct {
+	const char *name;
+	sim_verb verb;
+	int nargs;
+} verbs[] = {
+	{ "ping", SIM_VERB_PING, 2 },
+	{ "fail", SIM_VERB_FAIL, 1 },
+	{ "recover", SIM_VERB_RECOVER, 1 },
+};
+
+/* Adversary kinds sim/adversary/ implements. */
+static const char *const adversary_kinds[] = { "none" };
+
+int sim_scenario_init(sim_scenario *sc)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->key_line = calloc(NKEYS, sizeof *sc->key_line);
+	if (!sc->key_line)
+		return -1;
+	snprintf(sc->name, sizeof sc->name, "scenario");
+	snprintf(sc->network, sizeof sc->network, "themis-sim");
+	snprintf(sc->adversary, sizeof sc->adversary, "none");
+	sc->seed = 1;
+	sc->duration_ns = 10 * NS_S;
+	sc->m = 256;
+	sc->k = 3;
+	sc->ttl_ns = 3600 * NS_S;
+	sc->security = 1;
+	sc->replay_window = 2048;
+	sc->sample_ns = 1 * NS_S;
+	sc->latency = SIM_LAT_CONSTANT;
+	sc->latency_ns = 10 * (uint64_t)NS_MS;
+	sc->latency_min_ns = 5 * (uint64_t)NS_MS;
+	sc->latency_max_ns = 50 * (uint64_t)NS_MS;
+	sc->latency_sd_ns = 5 * (uint64_t)NS_MS;
+	sc->reorder_delay_ns = 20 * (uint64_t)NS_MS;
+	sc->port = 7000;
+	/* Costs measured on the project's development machine with `themis-sim --calibrate`
+	 * (libsodium 1.0.18, x86-64, median of three calibrations); rerun it on the machine
+	 * whose numbers you want and paste its [cpu] section into the scenario. */
+	sc->cpu.enabled = 0;
+	sc->cpu.sign = 13700;
+	sc->cpu.verify = 35800;
+	sc->cpu.dh = 30700;
+	sc->cpu.keygen = 28400;
+	sc->cpu.hash = 470;
+	sc->cpu.aead_fixed = 260;
+	sc->cpu.aead_per_byte = 0.67;
+	sc->cpu.per_message = 1000;
+	sc->count = 4;
+	sc->hs_retry_ns = 1 * NS_S;
+	sc->hs_attempts = 5;
+	sc->req_timeout_ns = 1 * NS_S;
+	sc->req_attempts = 4;
+	sc->workload_stop_ns = UINT64_MAX;
+	sc->downtime_ns = 5 * NS_S;
+	sc->churn_stop_ns = UINT64_MAX;
+	return 0;
+}
+
+void sim_scenario_free(sim_scenario *sc)
+{
+	free(sc->matrix_ms);
+	free(sc->partitions);
+	free(sc->actions);
+	free(sc->expects);
+	free(sc->key_line);
+	memset(sc, 0, sizeof *sc);
+}
+
+/* ---- small parsers: each returns 0 or -1 and never reads past the string ---- */
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	uint64_t v = 0;
+	for (; isdigit((unsigned char)*s); s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -2; /* overflow: out of range */
+		v = v * 10 + d;
+	}
+	if (*s)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_double(const char *s, double *out)
+{
+	if (!*s || isspace((unsigned char)*s))
+		return -1;
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || *end || errno == ERANGE || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int sim_parse_duration(const char *s, uint64_t *ns)
+{
+	/* integer part, optional fraction, then a unit; exact integer arithmetic */
+	uint64_t ip = 0, frac = 0, fscale = 1;
+	const char *p = s;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (ip > (UINT64_MAX - 9) / 10)
+			return -2;
+		ip = ip * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		for (; isdigit((unsigned char)*p); p++) {
+			if (fscale < 1000000000000ull) {
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				fscale *= 10;
+			}
+		}
+	}
+	uint64_t unit;
+	if (!strcmp(p, "ns")) unit = 1;
+	else if (!strcmp(p, "us")) unit = NS_US;
+	else if (!strcmp(p, "ms")) unit = NS_MS;
+	else if (!strcmp(p, "s")) unit = NS_S;
+	else if (!strcmp(p, "m")) unit = 60 * NS_S;
+	else if (!strcmp(p, "h")) unit = 3600 * NS_S;
+	else if (!*p && ip == 0 && frac == 0) unit = 1; /* a bare 0 needs no unit */
+	else return -1;
+	if (ip > UINT64_MAX / unit)
+		return -2;
+	uint64_t v = ip * unit;
+	/* unit <= 3.6e12 and frac < 1e12: compute frac * unit / fscale without overflow */
+	long double f = (long double)frac * (long double)unit / (long double)fscale;
+	uint64_t fv = (uint64_t)(f + 0.5L);
+	if (v > UINT64_MAX - fv)
+		return -2;
+	*ns = v + fv;
+	return 0;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+	static const char *const yes[] = { "on", "yes", "true", "1" };
+	static const char *const no[] = { "off", "no", "false", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcmp(s, yes[i])) { *out = 1; return 0; }
+		if (!strcmp(s, no[i])) { *out = 0; return 0; }
+	}
+	return -1;
+}
+
+/* "a-b" or "a": inclusive node range */
+static int parse_range(const char *s, uint32_t *lo, uint32_t *hi)
+{
+	char buf[64];
+	size_t n = strlen(s);
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	memcpy(buf, s, n + 1);
+	char *dash = strchr(buf, '-');
+	uint64_t a, b;
+	if (dash) {
+		*dash = 0;
+		if (parse_u64(buf, &a) || parse_u64(dash + 1, &b) || a > b || b > UINT32_MAX)
+			return -1;
+	} else {
+		if (parse_u64(buf, &a) || a > UINT32_MAX)
+			return -1;
+		b = a;
+	}
+	*lo = (uint32_t)a;
+	*hi = (uint32_t)b;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = 0;
+	return s;
+}
+
+/* Splits s in place at whitespace into at most max tokens; returns the count, or max + 1 when
+ * there were more. */
+static int tokenize(char *s, char **tok, int max)
+{
+	int n = 0;
+	for (;;) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			return n;
+		if (n == max)
+			return max + 1;
+		tok[n++] = s;
+		while (*s && !isspace((unsigned char)*s))
+			s++;
+		if (*s)
+			*s++ = 0;
+	}
+}
+
+static int fail(char *err, size_t errlen, const char *file, int line, const char *fmt, ...)
+{
+	char msg[SIM_ERR_MAX / 2];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(err, errlen, "%s:%d: %s", file, line, msg);
+	else
+		snprintf(err, errlen, "%s: %s", file, msg);
+	return -1;
+}
+
+static void fmt_range(char *out, size_t n, const keydef *k)
+{
+	if (k->type == K_DUR) {
+		if (k->max >= DAY)
+			snprintf(out, n, "a duration from %gns up (e.g. 10s, 500ms, 2m)", k->min);
+		else
+			snprintf(out, n, "a duration in [%gns, %gns] (e.g. 250us, 10ms)", k->min, k->max);
+	} else {
+		snprintf(out, n, "in [%.17g, %.17g]", k->min, k->max);
+	}
+}
+
+static int add_partition(sim_scenario *sc, char *v, int line, char *msg, size_t msglen)
+{
+	/* "5s..8s 0-9 | 10-19" */
+	char *bar = strchr(v, '|');
+	char *tok[3];
+	if (!bar) {
+		snprintf(msg, msglen, "bad partition '%s': expected 'START..END A-B | C-D'", v);
+		return -1;
+	}
+	*bar = 0;
+	char *right = trim(bar + 1);
+	int n = tokenize(v, tok, 2);
+	sim_partition p = { .line = line };
+	char *dots = n == 2 ? strstr(tok[0], "..") : NULL;
+	if (!dots) {
+		snprintf(msg, msglen, "bad partition: expected 'START..END A-B | C-D'");
+		return -1;
+	}
+	*dots = 0;
+	if (sim_parse_duration(tok[0], &p.start) || sim_parse_duration(dots + 2, &p.end) ||
+	    p.start >= p.end) {
+		snprintf(msg, msglen, "bad partition time range: expected START..END with START < END");
+		return -1;
+	}
+	if (parse_range(tok[1], &p.a_lo, &p.a_hi) || parse_range(right, &p.b_lo, &p.b_hi)) {
+		snprintf(msg, msglen, "bad partition node range: expected A-B | C-D (node indexes)");
+		return -1;
+	}
+	sim_partition *np = realloc(sc->partitions, (sc->npartitions + 1) * sizeof *np);
+	if (!np) {
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	sc->partitions = np;
+	sc->partitions[sc->npartitions++] = p;
+	return 0;
+}
+
+/* Stores value v for key k; on error writes a message (without FILE:LINE) into msg. */
+static int set_value(sim_scenario *sc, const keydef *k, char *v, int line, char *msg,
+		     size_t msglen)
+{
+	char *base = (char *)sc + k->off;
+	char range[128];
+	uint64_t u = 0;
+	double d = 0;
+	int r, b;
+
+	fmt_range(range, sizeof range, k);
+	switch (k->type) {
+	case K_STR:
+		if (strlen(v) >= k->size) {
+			snprintf(msg, msglen, "value of %s is too long (at most %zu characters)",
+				 k->key, k->size - 1);
+			return -1;
+		}
+		for (const char *p = v; *p; p++) {
+			if (!isprint((unsigned char)*p)) {
+				snprintf(msg, msglen, "bad value for %s: unprintable character", k->key);
+				return -1;
+			}
+		}
+		if (k->off == offsetof(sim_scenario, adversary)) {
+			size_t i, n = sizeof adversary_kinds / sizeof adversary_kinds[0];
+			for (i = 0; i < n && strcmp(v, adversary_kinds[i]); i++)
+				;
+			if (i == n) {
+				snprintf(msg, msglen, "unknown adversary kind '%s' (known: none)", v);
+				return -1;
+			}
+		}
+		if (k->off == offsetof(sim_scenario, name) && (!*v || strchr(v, '/'))) {
+			snprintf(msg, msglen, "bad value for name: must be non-empty, without '/'");
+			return -1;
+		}
+		memcpy(base, v, strlen(v) + 1);
+		return 0;
+	case K_U16:
+	case K_U32:
+	case K_U64:
+		r = parse_u64(v, &u);
+		if (r == -1) {
+			snprintf(msg, msglen, "bad value '%s' for %s: expected an integer %s", v, k->key, range);
+			return -1;
+		}
+		if (r == -2 || (double)u < k->min || (double)u > k->max) {
+			snprintf(msg, msglen, "out of range: %s = %s, must be %s", k->key, v, range);
+			return -1;
+		}
+		if (k->type == K_U16)
+			*(uint16_t *)(void *)base = (uint16_t)u;
+		else if (k->type == K_U32)
+			*(uint32_t *)(void *)base = (uint32_t)u;
+		else
+			*(uint64_t *)(void *)base = u;
+		return 0;
+	case K_DUR:
+		r = sim_parse_duration(v, &u);
+		if (r == -1) {
+			snprintf(msg, msglen, "bad value '%s' for %s: expected %s", v, k->key, range);
+			return -1;
+		}
+		if (r == -2 || (double)u < k->min || (double)u > k->max) {
+			snprintf(msg, msglen, "out of range: %s = %s, must be %s", k->key, v, range);
+			return -1;
+		}
+		*(uint64_t *)(void *)base = u;
+		return 0;
+	case K_PROB: {
+		size_t n = strlen(v);
+		int pct = n > 0 && v[n - 1] == '%';
+		if (pct)
+			v[n - 1] = 0;
+		if (parse_double(v, &d)) {
+			snprintf(msg, msglen, "bad value '%s' for %s: expected a probability in [0, 1] or a percentage",
+				 v, k->key);
+			return -1;
+		}
+		if (pct)
+			d /= 100.0;
+		if (d < 0 || d > 1) {
+			snprintf(msg, msglen, "out of range: %s must be in [0, 1] (or 0%%..100%%)", k->key);
+			return -1;
+		}
+		*(double *)(void *)base = d;
+		return 0;
+	}
+	case K_RATE:
+	case K_DOUBLE:
+		if (parse_double(v, &d)) {
+			snprintf(msg, msglen, "bad value '%s' for %s: expected a number %s", v, k->key, range);
+			return -1;
+		}
+		if (d < k->min || d > k->max) {
+			snprintf(msg, msglen, "out of range: %s = %s, must be %s", k->key, v, range);
+			return -1;
+		}
+		*(double *)(void *)base = d;
+		return 0;
+	case K_BOOL:
+		if (parse_bool(v, &b)) {
+			snprintf(msg, msglen, "bad value '%s' for %s: expected on or off", v, k->key);
+			return -1;
+		}
+		*(int *)(void *)base = b;
+		return 0;
+	case K_LATENCY:
+		for (int i = 0; i < 4; i++) {
+			if (!strcmp(v, latency_names[i])) {
+				sc->latency = (sim_latency_model)i;
+				return 0;
+			}
+		}
+		snprintf(msg, msglen, "bad value '%s' for latency: expected constant, uniform, normal or matrix", v);
+		return -1;
+	case K_HASH: {
+		size_t n = strlen(v);
+		int ok = n == 0 || n == 64;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = isdigit((unsigned char)v[i]) || (v[i] >= 'a' && v[i] <= 'f');
+		if (!ok) {
+			snprintf(msg, msglen, "bad value for trace_hash: expected 64 lower-case hex digits");
+			return -1;
+		}
+		memcpy(sc->trace_hash, v, n + 1);
+		return 0;
+	}
+	case K_PARTITION:
+		return add_partition(sc, v, line, msg, msglen);
+	}
+	snprintf(msg, msglen, "internal: unhandled key type");
+	return -1;
+}
+
+static const keydef *find_key(const char *section, const char *key)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].key, key))
+			return &keys[i];
+	return NULL;
+}
+
+static int parse_node(const char *s, uint32_t *out)
+{
+	uint64_t v;
+	if (s[0] != 'n' || parse_u64(s + 1, &v) || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_action(sim_scenario *sc, char *s, int line, char *msg, size_t msglen)
+{
+	char *tok[8];
+	int n = tokenize(s, tok, 6);
+	sim_action a = { .line = line };
+	if (n < 3 || strcmp(tok[0], "at")) {
+		snprintf(msg, msglen, "expected 'at TIME VERB ARGS...' (e.g. at 1s ping n0 n3)");
+		return -1;
+	}
+	int r = sim_parse_duration(tok[1], &a.t);
+	if (r) {
+		snprintf(msg, msglen, "bad time '%s' (expected e.g. 1.5s, 200ms)", tok[1]);
+		return -1;
+	}
+	size_t i, nv = sizeof verbs / sizeof verbs[0];
+	for (i = 0; i < nv && strcmp(tok[2], verbs[i].name); i++)
+		;
+	if (i == nv) {
+		snprintf(msg, msglen, "unknown verb '%s' (known: ping fail recover)", tok[2]);
+		return -1;
+	}
+	a.verb = verbs[i].verb;
+	if (n - 3 != verbs[i].nargs) {
+		snprintf(msg, msglen, "'%s' takes %d node argument%s", verbs[i].name, verbs[i].nargs,
+			 verbs[i].nargs == 1 ? "" : "s");
+		return -1;
+	}
+	for (int j = 0; j < verbs[i].nargs; j++) {
+		uint32_t *dst = j == 0 ? &a.node : &a.peer;
+		if (parse_node(tok[3 + j], dst)) {
+			snprintf(msg, msglen, "bad node '%s' (expected nI, e.g. n3)", tok[3 + j]);
+			return -1;
+		}
+	}
+	sim_action *na = realloc(sc->actions, (sc->nactions + 1) * sizeof *na);
+	if (!na) {
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	sc->actions = na;
+	sc->actions[sc->nactions++] = a;
+	return 0;
+}
+
+static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
+
+const char *sim_cmp_name(sim_cmp op)
+{
+	return (unsigned)op < 6 ? cmp_names[op] : "?";
+}
+
+int sim_cmp_eval(sim_cmp op, double x, double y)
+{
+	switch (op) {
+	case SIM_EQ: return x == y;
+	case SIM_NE: return x != y;
+	case SIM_LT: return x < y;
+	case SIM_LE: return x <= y;
+	case SIM_GT: return x > y;
+	case SIM_GE: return x >= y;
+	}
+	return 0;
+}
+
+static int parse_expect(sim_scenario *sc, char *s, int line, char *msg, size_t msglen)
+{
+	char *tok[4];
+	int n = tokenize(s, tok, 3);
+	sim_expect e = { .line = line };
+	if (n != 3) {
+		snprintf(msg, msglen, "expected 'NAME OP VALUE' (e.g. ping_success_rate >= 0.99)");
+		return -1;
+	}
+	size_t len = strlen(tok[0]);
+	int ok = len > 0 && len < sizeof e.name;
+	for (size_t i = 0; ok && i < len; i++)
+		ok = islower((unsigned char)tok[0][i]) || isdigit((unsigned char)tok[0][i]) || tok[0][i] == '_';
+	if (!ok) {
+		snprintf(msg, msglen, "bad summary name '%s'", tok[0]);
+		return -1;
+	}
+	memcpy(e.name, tok[0], len + 1);
+	int i;
+	for (i = 0; i < 6 && strcmp(tok[1], cmp_names[i]); i++)
+		;
+	if (i == 6) {
+		snprintf(msg, msglen, "bad comparison '%s' (expected == != < <= > >=)", tok[1]);
+		return -1;
+	}
+	e.op = (sim_cmp)i;
+	if (parse_double(tok[2], &e.value)) {
+		snprintf(msg, msglen, "bad value '%s': expected a number", tok[2]);
+		return -1;
+	}
+	sim_expect *ne = realloc(sc->expects, (sc->nexpects + 1) * sizeof *ne);
+	if (!ne) {
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	sc->expects = ne;
+	sc->expects[sc->nexpects++] = e;
+	return 0;
+}
+
+/* Drops a comment that starts a line or follows whitespace. */
+static void strip_comment(char *s)
+{
+	for (char *p = s; *p; p++) {
+		if ((*p == '#' || *p == ';') && (p == s || isspace((unsigned char)p[-1]))) {
+			*p = 0;
+			return;
+		}
+	}
+}
+
+int sim_scenario_parse(sim_scenario *sc, const char *file, const char *text, char *err,
+		       size_t errlen)
+{
+	char msg[SIM_ERR_MAX / 2];
+	char line[4096];
+	int lineno = 0, section = -1;
+	int seen_section[NSECTIONS] = { 0 };
+	const char *p = text;
+
+	snprintf(sc->file, sizeof sc->file, "%s", file);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		lineno++;
+		if (n >= sizeof line)
+			return fail(err, errlen, file, lineno, "line too long (at most %zu characters)",
+				    sizeof line - 1);
+		memcpy(line, p, n);
+		line[n] = 0;
+		p += n + (nl ? 1 : 0);
+		if (memchr(line, 0, n))
+			return fail(err, errlen, file, lineno, "NUL byte in line");
+		strip_comment(line);
+		char *s = trim(line);
+		if (!*s)
+			continue;
+		if (*s == '[') {
+			size_t sl = strlen(s);
+			if (s[sl - 1] != ']')
+				return fail(err, errlen, file, lineno, "bad section header (expected [name])");
+			s[sl - 1] = 0;
+			char *name = trim(s + 1);
+			int i;
+			for (i = 0; i < NSECTIONS && strcmp(name, sections[i]); i++)
+				;
+			if (i == NSECTIONS)
+				return fail(err, errlen, file, lineno,
+					    "unknown section [%s] (known: run network cpu nodes workload churn adversary events expect)",
+					    name);
+			if (seen_section[i])
+				return fail(err, errlen, file, lineno, "duplicate section [%s] (first on line %d)",
+					    name, seen_section[i]);
+			seen_section[i] = lineno;
+			section = i;
+			if (!strcmp(name, "expect"))
+				sc->has_expect = 1;
+			continue;
+		}
+		if (section < 0)
+			return fail(err, errlen, file, lineno, "text before the first [section]");
+		if (!strcmp(sections[section], "events")) {
+			if (parse_action(sc, s, lineno, msg, sizeof msg))
+				return fail(err, errlen, file, lineno, "%s", msg);
+			continue;
+		}
+		if (!strcmp(sections[section], "expect")) {
+			if (parse_expect(sc, s, lineno, msg, sizeof msg))
+				return fail(err, errlen, file, lineno, "%s", msg);
+			continue;
+		}
+		char *eq = strchr(s, '=');
+		if (!eq)
+			return fail(err, errlen, file, lineno, "missing '=' (expected key = value)");
+		*eq = 0;
+		char *key = trim(s), *val = trim(eq + 1);
+		if (!*key)
+			return fail(err, errlen, file, lineno, "missing key before '='");
+		const keydef *k = find_key(sections[section], key);
+		if (!k)
+			return fail(err, errlen, file, lineno, "unknown key '%s' in [%s]", key,
+				    sections[section]);
+		size_t ki = (size_t)(k - keys);
+		if (k->type != K_PARTITION && sc->key_line[ki])
+			return fail(err, errlen, file, lineno, "duplicate key '%s' (first set on line %d)",
+				    key, sc->key_line[ki]);
+		if (set_value(sc, k, val, lineno, msg, sizeof msg))
+			return fail(err, errlen, file, lineno, "%s", msg);
+		sc->key_line[ki] = lineno;
+	}
+	return 0;
+}
+
+int sim_scenario_load(sim_scenario *sc, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return fail(err, errlen, path, 0, "cannot open: %s", strerror(errno));
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		size_t got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got == 0)
+			break;
+		if (len + 1 == cap) {
+			if (cap >= (1u << 26)) {
+				free(buf);
+				fclose(f);
+				return fail(err, errlen, path, 0, "file too large");
+			}
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	int rerr = ferror(f);
+	fclose(f);
+	if (!buf)
+		return fail(err, errlen, path, 0, "out of memory");
+	if (rerr) {
+		free(buf);
+		return fail(err, errlen, path, 0, "read error");
+	}
+	buf[len] = 0;
+	if (memchr(buf, 0, len)) {
+		/* report the line of the first NUL byte rather than silently truncating */
+		int line = 1;
+		for (size_t i = 0; buf[i]; i++)
+			line += buf[i] == '\n';
+		free(buf);
+		return fail(err, errlen, path, line, "NUL byte in line");
+	}
+	int r = sim_scenario_parse(sc, path, buf, err, errlen);
+	free(buf);
+	return r;
+}
+
+int sim_scenario_set(sim_scenario *sc, const char *assignment, char *err, size_t errlen)
+{
+	char buf[1024], msg[SIM_ERR_MAX / 2];
+	if (strlen(assignment) >= sizeof buf)
+		return fail(err, errlen, "--set", 0, "assignment too long");
+	memcpy(buf, assignment, strlen(assignment) + 1);
+	char *eq = strchr(buf, '=');
+	char *dot = strchr(buf, '.');
+	if (!eq || !dot || dot > eq)
+		return fail(err, errlen, "--set", 0, "expected section.key=value, got '%s'", assignment);
+	*dot = 0;
+	*eq = 0;
+	char *section = trim(buf), *key = trim(dot + 1), *val = trim(eq + 1);
+	int i;
+	for (i = 0; i < NSECTIONS && strcmp(section, sections[i]); i++)
+		;
+	if (i == NSECTIONS)
+		return fail(err, errlen, "--set", 0, "unknown section [%s]", section);
+	const keydef *k = find_key(section, key);
+	if (!k)
+		return fail(err, errlen, "--set", 0, "unknown key '%s' in [%s]", key, section);
+	if (set_value(sc, k, val, 0, msg, sizeof msg))
+		return fail(err, errlen, "--set", 0, "%s", msg);
+	sc->key_line[k - keys] = -1;
+	return 0;
+}
+
+static int key_line_of(const sim_scenario *sc, const char *section, const char *key)
+{
+	const keydef *k = find_key(section, key);
+	return k ? sc->key_line[k - keys] : 0;
+}
+
+/* Errors about a key: FILE:LINE when the file set it, "--set" when an override did. */
+static int fail_key(const sim_scenario *sc, char *err, size_t errlen, const char *section,
+		    const char *key, const char *fmt, const char *arg)
+{
+	int line = key_line_of(sc, section, key);
+	if (line < 0)
+		return fail(err, errlen, "--set", 0, fmt, arg);
+	return fail(err, errlen, sc->file, line, fmt, arg);
+}
+
+static int load_matrix(sim_scenario *sc, char *err, size_t errlen)
+{
+	char path[2 * SIM_PATH_MAX];
+	const char *slash = strrchr(sc->file, '/');
+	if (sc->matrix_file[0] == '/' || !slash)
+		snprintf(path, sizeof path, "%s", sc->matrix_file);
+	else
+		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - sc->file), sc->file, sc->matrix_file);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return fail_key(sc, err, errlen, "network", "matrix_file", "cannot open matrix file '%s'",
+				path);
+	char line[8192];
+	int lineno = 0;
+	size_t rows = 0, cols = 0, cap = 0;
+	double *m = NULL;
+	int rc = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		strip_comment(line);
+		for (char *c = line; *c; c++)
+			if (*c == ',')
+				*c = ' ';
+		char *tok[1025];
+		int n = tokenize(line, tok, 1024);
+		if (n == 0)
+			continue;
+		if (n > 1024) {
+			rc = fail(err, errlen, path, lineno, "more than 1024 groups");
+			break;
+		}
+		if (cols == 0)
+			cols = (size_t)n;
+		if ((size_t)n != cols) {
+			rc = fail(err, errlen, path, lineno, "row has %d values, expected %zu", n, cols);
+			break;
+		}
+		if (rows == cols) {
+			rc = fail(err, errlen, path, lineno, "more rows than columns (the matrix must be square)");
+			break;
+		}
+		if ((rows + 1) * cols > cap) {
+			cap = cols * cols;
+			double *nm = realloc(m, cap * sizeof *nm);
+			if (!nm) {
+				rc = fail(err, errlen, path, lineno, "out of memory");
+				break;
+			}
+			m = nm;
+		}
+		for (int j = 0; j < n; j++) {
+			double v;
+			if (parse_double(tok[j], &v) || v < 0 || v > 86400e3) {
+				rc = fail(err, errlen, path, lineno, "bad latency '%s' (milliseconds >= 0)", tok[j]);
+				break;
+			}
+			m[rows * cols + (size_t)j] = v;
+		}
+		if (rc)
+			break;
+		rows++;
+	}
+	fclose(f);
+	if (!rc && (rows == 0 || rows != cols))
+		rc = fail(err, errlen, path, lineno, "matrix has %zu rows and %zu columns; it must be square and non-empty",
+			  rows, cols);
+	if (rc) {
+		free(m);
+		return rc;
+	}
+	free(sc->matrix_ms);
+	sc->matrix_ms = m;
+	sc->groups = (uint32_t)rows;
+	return 0;
+}
+
+int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
+{
+	if (sc->latency == SIM_LAT_UNIFORM && sc->latency_min_ns > sc->latency_max_ns)
+		return fail_key(sc, err, errlen, "network", "latency_min", "%s",
+				"latency_min is larger than latency_max");
+	if (sc->latency == SIM_LAT_NORMAL && (sc->latency_min_ns > sc->latency_ns ||
+					      sc->latency_ns > sc->latency_max_ns))
+		return fail_key(sc, err, errlen, "network", "latency_mean", "%s",
+				"normal latency: need latency_min <= latency_mean <= latency_max");
+	if (sc->latency == SIM_LAT_MATRIX) {
+		if (!sc->matrix_file[0])
+			return fail_key(sc, err, errlen, "network", "latency", "%s",
+					"latency = matrix needs matrix_file");
+		if (load_matrix(sc, err, errlen))
+			return -1;
+	}
+	if (sc->workload_start_ns > sc->workload_stop_ns)
+		return fail_key(sc, err, errlen, "workload", "start", "%s", "start is after stop");
+	if (sc->churn_start_ns > sc->churn_stop_ns)
+		return fail_key(sc, err, errlen, "churn", "start", "%s", "start is after stop");
+	for (size_t i = 0; i < sc->npartitions; i++) {
+		const sim_partition *p = &sc->partitions[i];
+		const char *f = p->line > 0 ? sc->file : "--set";
+		if (p->a_hi >= sc->count || p->b_hi >= sc->count)
+			return fail(err, errlen, f, p->line, "partition names node %u but there are only %u nodes",
+				    p->a_hi >= sc->count ? p->a_hi : p->b_hi, sc->count);
+		if (!(p->a_hi < p->b_lo || p->b_hi < p->a_lo))
+			return fail(err, errlen, f, p->line, "partition sides overlap");
+	}
+	for (size_t i = 0; i < sc->nactions; i++) {
+		const sim_action *a = &sc->actions[i];
+		uint32_t bad = a->node >= sc->count ? a->node : a->peer;
+		if (a->node >= sc->count || (a->verb == SIM_VERB_PING && a->peer >= sc->count))
+			return fail(err, errlen, sc->file, a->line, "node n%u does not exist ([nodes] count = %u)",
+				    bad, sc->count);
+		if (a->verb == SIM_VERB_PING && a->node == a->peer)
+			return fail(err, errlen, sc->file, a->line, "a node cannot ping itself");
+		if (a->t > sc->duration_ns)
+			return fail(err, errlen, sc->file, a->line, "event after the end of the run ([run] duration)");
+	}
+	return 0;
+}
+
+static int append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s);
+	if (*len + n + 1 > *cap) {
+		size_t nc = (*cap ? *cap * 2 : 1024) + n;
+		char *nb = realloc(*buf, nc);
+		if (!nb)
+			return -1;
+		*buf = nb;
+		*cap = nc;
+	}
+	memcpy(*buf + *len, s, n + 1);
+	*len += n;
+	return 0;
+}
+
+char *sim_scenario_params(const sim_scenario *sc)
+{
+	char *buf = NULL, line[SIM_PATH_MAX + 128];
+	size_t len = 0, cap = 0;
+	for (size_t i = 0; i < NKEYS; i++) {
+		const keydef *k = &keys[i];
+		const char *base = (const char *)sc + k->off;
+		char val[SIM_PATH_MAX + 32];
+		switch (k->type) {
+		case K_STR:
+			snprintf(val, sizeof val, "%s", base);
+			break;
+		case K_U16:
+			snprintf(val, sizeof val, "%u", *(const uint16_t *)(const void *)base);
+			break;
+		case K_U32:
+			snprintf(val, sizeof val, "%u", *(const uint32_t *)(const void *)base);
+			break;
+		case K_U64:
+			snprintf(val, sizeof val, "%llu", (unsigned long long)*(const uint64_t *)(const void *)base);
+			break;
+		case K_DUR:
+			snprintf(val, sizeof val, "%lluns", (unsigned long long)*(const uint64_t *)(const void *)base);
+			break;
+		case K_PROB:
+		case K_RATE:
+		case K_DOUBLE:
+			snprintf(val, sizeof val, "%.17g", *(const double *)(const void *)base);
+			break;
+		case K_BOOL:
+			snprintf(val, sizeof val, "%s", *(const int *)(const void *)base ? "on" : "off");
+			break;
+		case K_LATENCY:
+			snprintf(val, sizeof val, "%s", latency_names[sc->latency]);
+			break;
+		case K_HASH:
+			snprintf(val, sizeof val, "%s", sc->trace_hash);
+			break;
+		case K_PARTITION:
+			for (size_t j = 0; j < sc->npartitions; j++) {
+				const sim_partition *p = &sc->partitions[j];
+				snprintf(line, sizeof line, "network.partition=%lluns..%lluns %u-%u | %u-%u\n",
+					 (unsigned long long)p->start, (unsigned long long)p->end,
+					 p->a_lo, p->a_hi, p->b_lo, p->b_hi);
+				if (append(&buf, &len, &cap, line)) {
+					free(buf);
+					return NULL;
+				}
+			}
+			continue;
+		}
+		snprintf(line, sizeof line, "%s.%s=%s\n", k->section, k->key, val);
+		if (append(&buf, &len, &cap, line)) {
+			free(buf);
+			return NULL;
+		}
+	}
+	return buf;
+}

@@ -1,0 +1,141 @@
+/* scenario.h: a scenario as the simulator runs it, parsed from a strict INI file and from
+ * --set overrides. It owns the file format and its validation; it never runs anything and
+ * never touches the protocol core.
+ */
+#ifndef SIM_SCENARIO_H
+#define SIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { SIM_NAME_MAX = 64, SIM_PATH_MAX = 512, SIM_ERR_MAX = 640 };
+
+typedef enum sim_latency_model {
+	SIM_LAT_CONSTANT,
+	SIM_LAT_UNIFORM,
+	SIM_LAT_NORMAL,     /* truncated to [latency_min, latency_max] */
+	SIM_LAT_MATRIX,     /* node group x node group, from matrix_file */
+} sim_latency_model;
+
+/* A timed partition: during [start, end) nothing passes between the two node ranges. */
+typedef struct sim_partition {
+	uint64_t start, end;
+	uint32_t a_lo, a_hi, b_lo, b_hi; /* inclusive node index ranges */
+	int line;
+} sim_partition;
+
+/* [events] verbs. New node operations (join, leave, store, find, register, discover) are
+ * added here and in the verb table of scenario.c; the driver dispatches on this value. */
+typedef enum sim_verb {
+	SIM_VERB_PING = 1,  /* at T ping nA nB */
+	SIM_VERB_FAIL,      /* at T fail nA: silent, neither receives nor sends nor runs timers */
+	SIM_VERB_RECOVER,   /* at T recover nA */
+} sim_verb;
+
+typedef struct sim_action {
+	uint64_t t;
+	sim_verb verb;
+	uint32_t node, peer;
+	int line;
+} sim_action;
+
+typedef enum sim_cmp { SIM_EQ, SIM_NE, SIM_LT, SIM_LE, SIM_GT, SIM_GE } sim_cmp;
+
+typedef struct sim_expect {
+	char name[SIM_NAME_MAX];
+	sim_cmp op;
+	double value;
+	int line;
+} sim_expect;
+
+typedef struct sim_cpu_costs {
+	int enabled;
+	uint64_t sign, verify, dh, keygen, hash, aead_fixed, per_message; /* ns per operation */
+	double aead_per_byte;                                              /* ns per byte */
+} sim_cpu_costs;
+
+typedef struct sim_scenario {
+	char file[SIM_PATH_MAX];
+
+	/* [run] */
+	char name[SIM_NAME_MAX];
+	char network[SIM_NAME_MAX];
+	uint64_t seed;
+	uint64_t duration_ns;
+	uint32_t m, k;
+	uint64_t ttl_ns;
+	int security;
+	uint32_t replay_window;
+	uint64_t sample_ns;
+	char trace_hash[65];    /* expected trace hash (hex) or empty */
+
+	/* [network] */
+	sim_latency_model latency;
+	uint64_t latency_ns;    /* constant; mean for normal */
+	uint64_t latency_min_ns, latency_max_ns; /* uniform bounds; normal truncation */
+	uint64_t latency_sd_ns; /* normal */
+	uint64_t jitter_ns;     /* uniform extra in [0, jitter] on every model */
+	char matrix_file[SIM_PATH_MAX];
+	double *matrix_ms;      /* groups x groups, row = sender group */
+	uint32_t groups;
+	double loss, duplicate, reorder;
+	uint64_t reorder_delay_ns;
+	uint16_t port;
+	sim_partition *partitions;
+	size_t npartitions;
+
+	/* [cpu] */
+	sim_cpu_costs cpu;
+
+	/* [nodes] */
+	uint32_t count;
+	uint64_t hs_retry_ns, req_timeout_ns;
+	uint32_t hs_attempts, req_attempts;
+
+	/* [workload] */
+	double ping_rate;       /* pings per second over the whole network */
+	uint64_t workload_start_ns, workload_stop_ns;
+
+	/* [churn] */
+	double fail_rate;       /* failures per second over the whole network */
+	uint64_t downtime_ns;
+	uint64_t churn_start_ns, churn_stop_ns;
+
+	/* [adversary] */
+	char adversary[SIM_NAME_MAX];
+
+	/* [events], [expect] */
+	sim_action *actions;
+	size_t nactions;
+	sim_expect *expects;
+	size_t nexpects;
+	int has_expect;         /* an [expect] section was present (even empty) */
+
+	/* bookkeeping for duplicate keys: line where each key was set, 0 = default */
+	int *key_line;
+} sim_scenario;
+
+/* Defaults for every key. Returns 0, or -1 when memory ran out. */
+int sim_scenario_init(sim_scenario *sc);
+void sim_scenario_free(sim_scenario *sc);
+
+/* Parses path into sc (already initialised). On error returns -1 and writes
+ * "FILE:LINE: message" into err. */
+int sim_scenario_load(sim_scenario *sc, const char *path, char *err, size_t errlen);
+/* Same for text already in memory (tests); file names it in messages and relative paths. */
+int sim_scenario_parse(sim_scenario *sc, const char *file, const char *text, char *err,
+		       size_t errlen);
+/* Applies "section.key=value" after the file; on error returns -1 with "--set: message". */
+int sim_scenario_set(sim_scenario *sc, const char *assignment, char *err, size_t errlen);
+/* Cross-key checks (node indexes against count, latency bounds, matrix file); call after the
+ * file and every --set. Errors name the line that caused them. */
+int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen);
+
+/* Parsers shared with the CLI: durations with a unit (ns us ms s m h, decimals allowed). */
+int sim_parse_duration(const char *s, uint64_t *ns);
+const char *sim_cmp_name(sim_cmp op);
+int sim_cmp_eval(sim_cmp op, double actual, double expected);
+/* Canonical "section.key=value" list of every key, for runs.params. Caller frees. */
+char *sim_scenario_params(const sim_scenario *sc);
+
+#endif

@@ -1,0 +1,167 @@
+/* summary.c: a run's headline figures (CONTRACT.md summary names) computed from the driver's
+ * statistics and the nodes' counters, and the [expect] check over them. It only reads the
+ * finished run; it never changes what happened in it.
+ */
+#include "simint.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static int add(sim_summary *s, const char *name, double v)
+{
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 64;
+		sim_summary_row *nr = realloc(s->rows, ncap * sizeof *nr);
+		if (!nr)
+			return -1;
+		s->rows = nr;
+		s->cap = ncap;
+	}
+	snprintf(s->rows[s->n].name, sizeof s->rows[s->n].name, "%s", name);
+	s->rows[s->n].value = v;
+	s->n++;
+	return 0;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Nearest-rank percentile of a sorted array; 0 when empty. */
+static double pct(const uint64_t *v, size_t n, double p)
+{
+	if (n == 0)
+		return 0;
+	size_t r = (size_t)ceil(p * (double)n);
+	if (r < 1)
+		r = 1;
+	return (double)v[r - 1];
+}
+
+/* Names whose values depend on the machine, not on the scenario and seed. */
+static const char *const wall_names[] = { "wall_seconds", "events_per_second", "peak_rss_kb" };
+
+/* Everything a run reports, in order. The drops_<reason> rows follow drops_malformed... */
+static const char *const fixed_names[] = {
+	"pings", "pings_unfinished", "ping_success_rate", "ping_rtt_p50_ns", "ping_rtt_p99_ns",
+	"handshakes", "handshakes_failed", "sessions_established",
+	"drops_malformed", "drops_bad_sig", "drops_bad_mac", "drops_replay",
+	"forgeries_accepted", "replays_accepted",
+	"datagrams", "bytes", "net_lost", "net_duplicated", "net_reordered", "net_partitioned",
+	"down_drops", "unroutable", "adversary_dropped", "adversary_injected",
+	"failures", "recoveries", "nodes",
+	"events", "sim_seconds", "wall_seconds", "events_per_second", "peak_rss_kb",
+};
+
+int sim_summary_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof fixed_names / sizeof fixed_names[0]; i++)
+		if (!strcmp(name, fixed_names[i]))
+			return 1;
+	if (!strncmp(name, "drops_", 6))
+		for (int r = 0; r < THEMIS_DROP__COUNT; r++)
+			if (!strcmp(name + 6, themis_drop_name((themis_drop)r)))
+				return 1;
+	return 0;
+}
+
+int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loop_s)
+{
+	uint64_t drops[THEMIS_DROP__COUNT] = { 0 };
+	uint64_t hs_failed = 0, sessions = 0;
+	themis_counters c;
+	for (uint32_t i = 0; i < s->count; i++) {
+		themis_node_counters(s->nodes[i].tn, &c);
+		for (int r = 0; r < THEMIS_DROP__COUNT; r++)
+			drops[r] += c.drops[r];
+		hs_failed += c.handshakes_failed;
+		sessions += c.handshakes_ok;
+	}
+	if (s->st.nrtt > 1)
+		qsort(s->st.rtt, s->st.nrtt, sizeof *s->st.rtt, cmp_u64);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	const sim_net_stats *n = &s->net.st;
+	double sim_s = (double)s->sc->duration_ns * 1e-9;
+	double v[] = {
+		(double)s->st.pings, (double)(s->st.pings - s->st.pings_done),
+		/* a ping still in flight when the run ends did not succeed */
+		s->st.pings ? (double)s->st.pings_ok / (double)s->st.pings : 0,
+		pct(s->st.rtt, s->st.nrtt, 0.50), pct(s->st.rtt, s->st.nrtt, 0.99),
+		(double)s->st.handshakes, (double)hs_failed, (double)sessions,
+		(double)drops[THEMIS_DROP_MALFORMED], (double)drops[THEMIS_DROP_BAD_SIG],
+		(double)drops[THEMIS_DROP_BAD_MAC], (double)drops[THEMIS_DROP_REPLAY],
+		(double)s->st.forgeries_accepted, (double)s->st.replays_accepted,
+		(double)s->st.datagrams, (double)s->st.bytes, (double)n->lost, (double)n->duplicated,
+		(double)n->reordered, (double)n->partitioned,
+		(double)s->st.down_drops, (double)s->st.unroutable, (double)s->st.adv_dropped,
+		(double)s->st.adv_injected, (double)s->st.failures, (double)s->st.recoveries,
+		(double)s->count,
+		(double)s->st.events, sim_s, wall_s,
+		loop_s > 0 ? (double)s->st.events / loop_s : 0, (double)ru.ru_maxrss,
+	};
+	_Static_assert(sizeof v / sizeof v[0] == sizeof fixed_names / sizeof fixed_names[0],
+		       "one value per summary name");
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (add(out, fixed_names[i], v[i]))
+			return -1;
+	/* every drop reason the core knows, under its metrics name */
+	for (int r = 0; r < THEMIS_DROP__COUNT; r++) {
+		char name[48];
+		snprintf(name, sizeof name, "drops_%s", themis_drop_name((themis_drop)r));
+		if (!sim_summary_get(out, name) && add(out, name, (double)drops[r]))
+			return -1;
+	}
+	return 0;
+}
+
+void sim_summary_free(sim_summary *s)
+{
+	free(s->rows);
+	s->rows = NULL;
+	s->n = s->cap = 0;
+}
+
+const double *sim_summary_get(const sim_summary *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->rows[i].name, name))
+			return &s->rows[i].value;
+	return NULL;
+}
+
+int sim_summary_is_wall(const char *name)
+{
+	for (size_t i = 0; i < sizeof wall_names / sizeof wall_names[0]; i++)
+		if (!strcmp(name, wall_names[i]))
+			return 1;
+	return 0;
+}
+
+int sim_expect_check(const sim_scenario *sc, const sim_summary *s, FILE *out)
+{
+	int failures = 0;
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		const sim_expect *e = &sc->expects[i];
+		const double *v = sim_summary_get(s, e->name);
+		if (!v) {
+			fprintf(out, "%s:%d: expect failed: %s has no value in this run\n", sc->file, e->line,
+				e->name);
+			failures++;
+		} else if (!sim_cmp_eval(e->op, *v, e->value)) {
+			fprintf(out, "%s:%d: expect failed: %s %s %.17g (actual %.17g)\n", sc->file, e->line,
+				e->name, sim_cmp_name(e->op), e->value, *v);
+			failures++;
+		}
+	}
+	if (sc->trace_hash[0] && strcmp(sc->trace_hash, s->trace_hash)) {
+		fprintf(out, "%s: expect failed: trace_hash == %s (actual %s)\n", sc->file, sc->trace_hash,
+			s->trace_hash);
+		failures++;
+	}
+	return failures;
+}

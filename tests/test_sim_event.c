@@ -1,0 +1,141 @@
+/* test_sim_event.c: the event queue's ordering contract: by time, ties in scheduling order,
+ * lazily cancelled events never come out, and a large random load pops sorted.
+ */
+#include "testutil.h"
+
+#include <stdlib.h>
+
+#include "event.h"
+
+static void orders_by_time(void **state)
+{
+	(void)state;
+	sim_evq q;
+	sim_evq_init(&q);
+	uint64_t times[] = { 50, 10, 40, 20, 30 };
+	for (int i = 0; i < 5; i++)
+		assert_true(sim_evq_push(&q, times[i], SIM_EV_TEST, (uint32_t)i, 0) > 0);
+	sim_event ev;
+	uint64_t last = 0;
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(sim_evq_pop(&q, &ev), 1);
+		assert_true(ev.t >= last);
+		last = ev.t;
+	}
+	assert_int_equal(sim_evq_pop(&q, &ev), 0);
+	sim_evq_free(&q);
+}
+
+static void ties_follow_scheduling_order(void **state)
+{
+	(void)state;
+	sim_evq q;
+	sim_evq_init(&q);
+	/* interleave two times so the heap shape differs from insertion order */
+	for (uint32_t i = 0; i < 1000; i++)
+		sim_evq_push(&q, i % 2 ? 7 : 3, SIM_EV_TEST, i, 0);
+	sim_event ev;
+	uint32_t prev3 = 0, prev7 = 0;
+	int first3 = 1, first7 = 1;
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(sim_evq_pop(&q, &ev), 1);
+		if (i < 500) {
+			assert_int_equal(ev.t, 3);
+			assert_true(first3 || ev.a > prev3);
+			prev3 = ev.a;
+			first3 = 0;
+		} else {
+			assert_int_equal(ev.t, 7);
+			assert_true(first7 || ev.a > prev7);
+			prev7 = ev.a;
+			first7 = 0;
+		}
+	}
+	sim_evq_free(&q);
+}
+
+static void lazy_cancel(void **state)
+{
+	(void)state;
+	sim_evq q;
+	sim_evq_init(&q);
+	uint64_t seq[2000];
+	for (uint32_t i = 0; i < 2000; i++)
+		seq[i] = sim_evq_push(&q, 1000 - i % 1000, SIM_EV_TEST, i, 0);
+	/* cancel every third event: they stay in the heap but must never be popped */
+	for (uint32_t i = 0; i < 2000; i += 3)
+		assert_int_equal(sim_evq_cancel(&q, seq[i]), 0);
+	sim_event ev;
+	int n = 0;
+	uint64_t lt = 0, ls = 0;
+	while (sim_evq_pop(&q, &ev)) {
+		assert_true(ev.a % 3 != 0);
+		assert_true(ev.t > lt || (ev.t == lt && ev.seq > ls));
+		lt = ev.t;
+		ls = ev.seq;
+		n++;
+	}
+	assert_int_equal(n, 2000 - 667);
+	assert_int_equal(q.cancel_len, 0);
+	sim_evq_free(&q);
+}
+
+static void cancel_then_reuse(void **state)
+{
+	(void)state;
+	sim_evq q;
+	sim_evq_init(&q);
+	uint64_t a = sim_evq_push(&q, 5, SIM_EV_TEST, 1, 0);
+	sim_evq_push(&q, 5, SIM_EV_TEST, 2, 0);
+	sim_evq_cancel(&q, a);
+	sim_evq_cancel(&q, a); /* twice is harmless */
+	sim_event ev;
+	assert_int_equal(sim_evq_pop(&q, &ev), 1);
+	assert_int_equal(ev.a, 2);
+	assert_int_equal(sim_evq_pop(&q, &ev), 0);
+	assert_int_equal(sim_evq_peek_time(&q), UINT64_MAX);
+	sim_evq_free(&q);
+}
+
+static void random_load_pops_sorted(void **state)
+{
+	(void)state;
+	sim_evq q;
+	sim_evq_init(&q);
+	uint64_t s[2] = { 42, 0 };
+	uint8_t r[8];
+	for (int i = 0; i < 100000; i++) {
+		test_rand(s, r, sizeof r);
+		sim_evq_push(&q, r[0] | (uint64_t)r[1] << 8, SIM_EV_TEST, 0, 0);
+	}
+	sim_event ev;
+	uint64_t lt = 0, ls = 0;
+	size_t n = 0;
+	while (sim_evq_pop(&q, &ev)) {
+		assert_true(ev.t > lt || (ev.t == lt && ev.seq > ls) || n == 0);
+		lt = ev.t;
+		ls = ev.seq;
+		n++;
+	}
+	assert_int_equal(n, 100000);
+	sim_evq_free(&q);
+}
+
+static void event_is_small(void **state)
+{
+	(void)state;
+	assert_true(sizeof(sim_event) <= 32);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(orders_by_time),
+		cmocka_unit_test(ties_follow_scheduling_order),
+		cmocka_unit_test(lazy_cancel),
+		cmocka_unit_test(cancel_then_reuse),
+		cmocka_unit_test(random_load_pops_sorted),
+		cmocka_unit_test(event_is_small),
+	};
+	return cmocka_run_group_tests_name("sim_event", tests, NULL, NULL);
+}

@@ -1,0 +1,270 @@
+/* test_sim_scenario.c: the strict INI reader: a good file with every kind of value, and one
+ * table row per kind of bad file, each with the exact "FILE:LINE: message" it must give.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+static const char good[] =
+	"# a comment\n"
+	"[run]\n"
+	"name = good  ; trailing comment\n"
+	"seed = 7\n"
+	"duration = 2.5s\n"
+	"m = 8\n"
+	"security = off\n"
+	"\n"
+	"[network]\n"
+	"latency = uniform\n"
+	"latency_min = 1ms\n"
+	"latency_max = 3ms\n"
+	"loss = 5%\n"
+	"duplicate = 0.25\n"
+	"partition = 1s..2s 0-1 | 2-3\n"
+	"partition = 2s..2500ms 0 | 3\n"
+	"[cpu]\n"
+	"enabled = yes\n"
+	"aead_per_byte = 0.75\n"
+	"[nodes]\n"
+	"count = 4\n"
+	"[events]\n"
+	"at 1s ping n0 n3\n"
+	"at 1500ms fail n2\n"
+	"at 2s recover n2\n"
+	"[expect]\n"
+	"ping_success_rate >= 0.5\n"
+	"pings == 1\n";
+
+static void parses_good_file(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	char err[SIM_ERR_MAX] = "";
+	assert_int_equal(sim_scenario_init(&sc), 0);
+	assert_int_equal(sim_scenario_parse(&sc, "good.ini", good, err, sizeof err), 0);
+	assert_int_equal(sim_scenario_finish(&sc, err, sizeof err), 0);
+	assert_string_equal(sc.name, "good");
+	assert_int_equal(sc.seed, 7);
+	assert_int_equal(sc.duration_ns, 2500000000ull);
+	assert_int_equal(sc.m, 8);
+	assert_int_equal(sc.security, 0);
+	assert_int_equal(sc.latency, SIM_LAT_UNIFORM);
+	assert_int_equal(sc.latency_min_ns, 1000000);
+	assert_true(sc.loss > 0.0499 && sc.loss < 0.0501);
+	assert_int_equal(sc.npartitions, 2);
+	assert_int_equal(sc.partitions[1].b_lo, 3);
+	assert_int_equal(sc.partitions[1].end, 2500000000ull);
+	assert_int_equal(sc.cpu.enabled, 1);
+	assert_int_equal(sc.nactions, 3);
+	assert_int_equal(sc.actions[0].verb, SIM_VERB_PING);
+	assert_int_equal(sc.actions[0].peer, 3);
+	assert_int_equal(sc.actions[1].t, 1500000000ull);
+	assert_int_equal(sc.nexpects, 2);
+	assert_int_equal(sc.expects[0].op, SIM_GE);
+	assert_int_equal(sc.expects[1].line, 28);
+	char *params = sim_scenario_params(&sc);
+	assert_non_null(params);
+	assert_non_null(strstr(params, "run.seed=7\n"));
+	assert_non_null(strstr(params, "network.partition=1000000000ns..2000000000ns 0-1 | 2-3\n"));
+	free(params);
+	sim_scenario_free(&sc);
+}
+
+static const struct {
+	const char *text, *err;
+} bad[] = {
+	{ "[run]\n[bogus]\n", "bad.ini:2: unknown section [bogus]" },
+	{ "[run]\nname = x\nfrobnicate = 1\n", "bad.ini:3: unknown key 'frobnicate' in [run]" },
+	{ "[network]\nloss = lots\n", "bad.ini:2: bad value 'lots' for loss" },
+	{ "[network]\nloss = 1.5\n", "bad.ini:2: out of range: loss" },
+	{ "[nodes]\ncount = 0\n", "bad.ini:2: out of range: count = 0" },
+	{ "[nodes]\ncount = 99999999999999999999999\n", "bad.ini:2: out of range: count" },
+	{ "[run]\n\nseed\n", "bad.ini:3: missing '=' (expected key = value)" },
+	{ "[run]\nseed = 1\nseed = 2\n", "bad.ini:3: duplicate key 'seed' (first set on line 2)" },
+	{ "[run]\nduration = 10\n", "bad.ini:2: bad value '10' for duration" },
+	{ "[run]\nduration = 10 parsecs\n", "bad.ini:2: bad value '10 parsecs' for duration" },
+	{ "[run]\nsecurity = maybe\n", "bad.ini:2: bad value 'maybe' for security: expected on or off" },
+	{ "name = x\n", "bad.ini:1: text before the first [section]" },
+	{ "[run]\n[run]\n", "bad.ini:2: duplicate section [run] (first on line 1)" },
+	{ "[run\n", "bad.ini:1: bad section header" },
+	{ "[events]\nat 1s dance n1\n", "bad.ini:2: unknown verb 'dance'" },
+	{ "[events]\nat soon ping n0 n1\n", "bad.ini:2: bad time 'soon'" },
+	{ "[events]\nat 1s ping n0\n", "bad.ini:2: 'ping' takes 2 node arguments" },
+	{ "[events]\nat 1s ping n0 x1\n", "bad.ini:2: bad node 'x1'" },
+	{ "[events]\nping n0 n1\n", "bad.ini:2: expected 'at TIME VERB ARGS...'" },
+	{ "[expect]\npings ~= 3\n", "bad.ini:2: bad comparison '~='" },
+	{ "[expect]\npings == many\n", "bad.ini:2: bad value 'many'" },
+	{ "[expect]\npings\n", "bad.ini:2: expected 'NAME OP VALUE'" },
+	{ "[network]\npartition = 1s..2s 0-1\n", "bad.ini:2: bad partition" },
+	{ "[network]\npartition = 3s..2s 0 | 1\n", "bad.ini:2: bad partition time range" },
+	{ "[network]\nlatency = wormhole\n", "bad.ini:2: bad value 'wormhole' for latency" },
+	{ "[adversary]\nkind = martian\n", "bad.ini:2: unknown adversary kind 'martian'" },
+	{ "[run]\ntrace_hash = xyz\n", "bad.ini:2: bad value for trace_hash" },
+	{ "[run]\nm = 7\n", "bad.ini:2: out of range: m = 7" },
+	{ "[run]\nname = a/b\n", "bad.ini:2: bad value for name" },
+};
+
+static void rejects_bad_files(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		sim_scenario sc;
+		char err[SIM_ERR_MAX] = "";
+		assert_int_equal(sim_scenario_init(&sc), 0);
+		int rc = sim_scenario_parse(&sc, "bad.ini", bad[i].text, err, sizeof err);
+		if (rc != -1 || strncmp(err, bad[i].err, strlen(bad[i].err)) != 0)
+			fail_msg("case %zu: got rc %d '%s', want '%s'", i, rc, err, bad[i].err);
+		sim_scenario_free(&sc);
+	}
+}
+
+/* Errors found once the whole file is read still name the line that caused them. */
+static const struct {
+	const char *text, *err;
+} bad_late[] = {
+	{ "[nodes]\ncount = 4\n[events]\nat 1s ping n0 n9\n", "late.ini:4: node n9 does not exist" },
+	{ "[events]\nat 1s ping n1 n1\n", "late.ini:2: a node cannot ping itself" },
+	{ "[run]\nduration = 5s\n[events]\nat 6s fail n1\n", "late.ini:4: event after the end of the run" },
+	{ "[network]\npartition = 1s..2s 0-2 | 2-3\n", "late.ini:2: partition sides overlap" },
+	{ "[network]\npartition = 1s..2s 0-1 | 2-30\n", "late.ini:2: partition names node 30" },
+	{ "[network]\nlatency = uniform\nlatency_min = 9ms\nlatency_max = 1ms\n",
+	  "late.ini:3: latency_min is larger than latency_max" },
+	{ "[network]\nlatency = matrix\n", "late.ini:2: latency = matrix needs matrix_file" },
+};
+
+static void rejects_inconsistent_files(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad_late / sizeof bad_late[0]; i++) {
+		sim_scenario sc;
+		char err[SIM_ERR_MAX] = "";
+		assert_int_equal(sim_scenario_init(&sc), 0);
+		assert_int_equal(sim_scenario_parse(&sc, "late.ini", bad_late[i].text, err, sizeof err), 0);
+		int rc = sim_scenario_finish(&sc, err, sizeof err);
+		if (rc != -1 || strncmp(err, bad_late[i].err, strlen(bad_late[i].err)) != 0)
+			fail_msg("case %zu: got rc %d '%s', want '%s'", i, rc, err, bad_late[i].err);
+		sim_scenario_free(&sc);
+	}
+}
+
+static void set_overrides(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	char err[SIM_ERR_MAX] = "";
+	assert_int_equal(sim_scenario_init(&sc), 0);
+	assert_int_equal(sim_scenario_parse(&sc, "s.ini", "[run]\nseed = 3\n", err, sizeof err), 0);
+	assert_int_equal(sim_scenario_set(&sc, "run.seed=9", err, sizeof err), 0);
+	assert_int_equal(sc.seed, 9);
+	assert_int_equal(sim_scenario_set(&sc, "network.loss = 0.1", err, sizeof err), 0);
+	assert_int_equal(sim_scenario_set(&sc, "nope.seed=1", err, sizeof err), -1);
+	assert_string_equal(err, "--set: unknown section [nope]");
+	assert_int_equal(sim_scenario_set(&sc, "run.nope=1", err, sizeof err), -1);
+	assert_string_equal(err, "--set: unknown key 'nope' in [run]");
+	assert_int_equal(sim_scenario_set(&sc, "run.seed", err, sizeof err), -1);
+	assert_string_equal(err, "--set: expected section.key=value, got 'run.seed'");
+	assert_int_equal(sim_scenario_set(&sc, "nodes.count=-1", err, sizeof err), -1);
+	assert_string_equal(strncmp(err, "--set: bad value '-1' for count", 31) == 0 ? "ok" : err, "ok");
+	assert_int_equal(sim_scenario_set(&sc, "nodes.count=2", err, sizeof err), 0);
+	assert_int_equal(sim_scenario_set(&sc, "network.partition=1s..2s 0 | 5", err, sizeof err), 0);
+	assert_int_equal(sim_scenario_finish(&sc, err, sizeof err), -1);
+	assert_string_equal(err, "--set: partition names node 5 but there are only 2 nodes");
+	sim_scenario_free(&sc);
+}
+
+static void durations(void **state)
+{
+	(void)state;
+	uint64_t ns;
+	assert_int_equal(sim_parse_duration("10s", &ns), 0);
+	assert_int_equal(ns, 10000000000ull);
+	assert_int_equal(sim_parse_duration("500ms", &ns), 0);
+	assert_int_equal(ns, 500000000ull);
+	assert_int_equal(sim_parse_duration("2m", &ns), 0);
+	assert_int_equal(ns, 120000000000ull);
+	assert_int_equal(sim_parse_duration("1.5us", &ns), 0);
+	assert_int_equal(ns, 1500);
+	assert_int_equal(sim_parse_duration("0", &ns), 0);
+	assert_int_equal(ns, 0);
+	assert_int_equal(sim_parse_duration("5", &ns), -1);
+	assert_int_equal(sim_parse_duration("-1s", &ns), -1);
+	assert_int_equal(sim_parse_duration("1.s", &ns), -1);
+	assert_int_equal(sim_parse_duration("99999999999999h", &ns), -2);
+}
+
+/* Hostile input must give an error or a scenario, never a crash (run under ASan too). */
+static void survives_garbage(void **state)
+{
+	(void)state;
+	uint64_t s[2] = { 7, 0 };
+	static const char alphabet[] = "[]=#; \n\tabcdefghijklmnoprstuvwxyz0123456789.-|%_";
+	for (int round = 0; round < 2000; round++) {
+		char text[512];
+		uint8_t r[sizeof text];
+		test_rand(s, r, sizeof r);
+		size_t n = r[0] % (sizeof text - 1);
+		for (size_t i = 0; i < n; i++)
+			text[i] = alphabet[r[i + 1] % (sizeof alphabet - 1)];
+		text[n] = 0;
+		sim_scenario sc;
+		char err[SIM_ERR_MAX];
+		assert_int_equal(sim_scenario_init(&sc), 0);
+		if (sim_scenario_parse(&sc, "g.ini", text, err, sizeof err) == 0)
+			(void)sim_scenario_finish(&sc, err, sizeof err);
+		sim_scenario_free(&sc);
+	}
+}
+
+static void matrix_file(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/themis-sim-matrix-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256], ini[256];
+	snprintf(path, sizeof path, "%s/lat.txt", dir);
+	snprintf(ini, sizeof ini, "%s/m.ini", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("# from\\to\n1 20\n20, 2\n", f);
+	fclose(f);
+	sim_scenario sc;
+	char err[SIM_ERR_MAX] = "";
+	assert_int_equal(sim_scenario_init(&sc), 0);
+	assert_int_equal(sim_scenario_parse(&sc, ini, "[network]\nlatency = matrix\nmatrix_file = lat.txt\n",
+					    err, sizeof err), 0);
+	assert_int_equal(sim_scenario_finish(&sc, err, sizeof err), 0);
+	assert_int_equal(sc.groups, 2);
+	assert_true(sc.matrix_ms[1] == 20.0 && sc.matrix_ms[3] == 2.0);
+	sim_scenario_free(&sc);
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("1 2\n3\n", f);
+	fclose(f);
+	assert_int_equal(sim_scenario_init(&sc), 0);
+	assert_int_equal(sim_scenario_parse(&sc, ini, "[network]\nlatency = matrix\nmatrix_file = lat.txt\n",
+					    err, sizeof err), 0);
+	assert_int_equal(sim_scenario_finish(&sc, err, sizeof err), -1);
+	assert_non_null(strstr(err, "lat.txt:2: row has 1 values, expected 2"));
+	sim_scenario_free(&sc);
+	remove(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_good_file),
+		cmocka_unit_test(rejects_bad_files),
+		cmocka_unit_test(rejects_inconsistent_files),
+		cmocka_unit_test(set_overrides),
+		cmocka_unit_test(durations),
+		cmocka_unit_test(survives_garbage),
+		cmocka_unit_test(matrix_file),
+	};
+	return cmocka_run_group_tests_name("sim_scenario", tests, NULL, NULL);
+}
