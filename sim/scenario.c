@@ -995,7 +995,8 @@ int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
 				"%s", "to must be 'same' or an existing node nN ([nodes] count)");
 	if ((!strcmp(sc->adversary, "mitm") || !strcmp(sc->adversary, "hello_flood")) &&
 	    sc->adv_target_node == SIM_ADV_ANY)
-		return fail_key(sc, err, errlen, "adversary", "target", "%s",
+		/* the kind's line: target itself may never have been written */
+		return fail_key(sc, err, errlen, "adversary", "kind", "%s",
 				"mitm and hello_flood need a victim: target = nN");
 	for (size_t i = 0; i < sc->npartitions; i++) {
 		const sim_partition *p = &sc->partitions[i];

@@ -122,8 +122,12 @@ sim_adv_verdict sim_adversary_hook(struct sim *s, sim_adversary *a, uint64_t now
 			 a->sc->adv_delay_ns);
 		return SIM_ADV_DROP;
 	case SIM_ADVK_DUPLICATE:
+		/* the copies leave 1us after the original, so with a fixed latency the original
+		 * arrives first and any copy accepted is an extra acceptance (with jittered
+		 * latency a copy may overtake it; the original is then the one counted) */
 		for (uint32_t k = 0; k < a->sc->adv_count; k++)
-			adv_send(s, a, "duplicate", SIM_ADV_REPLAYED, &d->src, &d->dst, d->data, d->len, 0);
+			adv_send(s, a, "duplicate", SIM_ADV_REPLAYED, &d->src, &d->dst, d->data, d->len,
+				 1000 * (uint64_t)(k + 1));
 		return SIM_ADV_PASS;
 	case SIM_ADVK_REPLAY:
 		adv_replay(s, a, d);
