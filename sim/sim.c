@@ -170,6 +170,7 @@ static void transmit(struct sim *s, uint32_t slot, uint64_t now)
 	}
 	p = &s->pkts[slot]; /* the hook may have injected and grown the pool */
 	p->dst = d.dst;
+	p->tag = d.tag;
 	p->len = (uint16_t)(d.len <= sizeof p->data ? d.len : sizeof p->data);
 	uint32_t to;
 	if (p->from != SIM_NODE_NONE && sim_pkt_type(p->data, p->len) == 1 &&
@@ -179,7 +180,7 @@ static void transmit(struct sim *s, uint32_t slot, uint64_t now)
 }
 
 int sim_inject(struct sim *s, const themis_addr *src, const themis_addr *dst,
-	       const uint8_t *data, size_t len, uint64_t delay)
+	       const uint8_t *data, size_t len, uint64_t delay, uint32_t tag)
 {
 	if (len > THEMIS_MAX_PACKET)
 		return -1;
@@ -191,6 +192,7 @@ int sim_inject(struct sim *s, const themis_addr *src, const themis_addr *dst,
 	p->src = *src;
 	p->dst = *dst;
 	p->len = (uint16_t)len;
+	p->tag = tag;
 	memcpy(p->data, data, len);
 	s->st.adv_injected++;
 	sim_trace_dgram(&s->tr, s->now, SIM_TR_ADV_INJECT, SIM_NODE_NONE, SIM_NODE_NONE, data, len);
@@ -311,7 +313,9 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 {
 	sim_node *n = &s->nodes[i];
 	const sim_cpu_costs *cpu = &s->sc->cpu;
-	themis_counters c0, c1;
+	themis_counters c0, c1, r0, r1;
+	uint32_t tag = 0, sent = 0, evs = 0;
+	size_t tlen = 0;
 	/* counters before and after: CPU time to charge, and drops to show in the trace */
 	themis_node_counters(n->tn, &c0);
 
@@ -319,7 +323,15 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 	case SIM_IN_DELIVER: {
 		sim_pkt *p = &s->pkts[in.arg];
 		sim_trace_dgram(&s->tr, now, SIM_TR_DELIVER, p->from, i, p->data, p->len);
+		/* a datagram the adversary touched: its outcome is what the receiver's drop
+		 * counters say about this one recv (reported below, once the node has reacted) */
+		tag = p->tag;
+		tlen = p->len;
+		if (tag)
+			themis_node_counters(n->tn, &r0);
 		themis_node_recv(n->tn, &p->src, p->data, p->len, now);
+		if (tag)
+			themis_node_counters(n->tn, &r1);
 		pkt_free(s, in.arg);
 		break;
 	}
@@ -365,6 +377,8 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 		}
 		p->len = (uint16_t)len;
 		p->from = i;
+		p->tag = 0;
+		sent++;
 		sim_addr_of(i, s->sc->port, &p->src);
 		if (leave == now)
 			transmit(s, slot, now);
@@ -372,8 +386,12 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 			push(s, leave, SIM_EV_TRANSMIT, i, slot);
 	}
 	themis_event ev;
-	while (themis_node_poll_event(n->tn, &ev))
+	while (themis_node_poll_event(n->tn, &ev)) {
 		handle_event(s, i, &ev);
+		evs++;
+	}
+	if (tag)
+		sim_adversary_delivered(s, &s->adv, tag, i, tlen, &r0, &r1, sent + evs);
 	/* a timer that just ran and still reports work due now would spin: give it 1us */
 	arm_timer(s, i, in.kind == SIM_IN_TIMER ? now + 1000 : now);
 	if (n->qlen > 0)
@@ -600,6 +618,9 @@ static void dispatch(struct sim *s, const sim_event *ev)
 	case SIM_EV_SAMPLE:
 		sample(s);
 		break;
+	case SIM_EV_ADVERSARY:
+		sim_adversary_tick(s, &s->adv, s->now);
+		break;
 	case SIM_EV_TEST:
 		break;
 	}
@@ -726,6 +747,7 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		push(&s, sc->churn_start_ns + exp_gap(&s.churn, sc->fail_rate), SIM_EV_CHURN, 0, 0);
 	if (sc->sample_ns > 0)
 		push(&s, sc->sample_ns, SIM_EV_SAMPLE, 0, 0);
+	sim_adversary_start(&s, &s.adv);
 
 	sim_event ev;
 	loop_t0 = wall_now();
