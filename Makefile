@@ -121,8 +121,13 @@ $(BUILD)/bench/bench_sim: tests/bench/bench_sim.c $(BENCH_LIB) tests/bench/bench
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/bench -Isim $< $(BENCH_LIB) -o $@ $(SIMLIB) $(LIB) $(LDLIBS) -lssl -lcrypto
 
+# The showcase: the two-node walk-through, then the same protocol in the simulator
+# (4 nodes, latency, a CPU model) with its results in results/showcase.db.
 run: deps all
 	@$(BUILD)/themis-demo
+	@mkdir -p results
+	@echo; echo "== the simulator: scenarios/teaching/ping.ini (results in results/showcase.db)"
+	@$(BUILD)/themis-sim scenarios/teaching/ping.ini --db results/showcase.db
 
 test: deps lib tests programs
 	@sh tests/run.sh $(BUILD)

@@ -89,16 +89,3 @@ int chan_open(chan_session *s, const wire_data *d, const uint8_t *pkt, uint8_t *
 	replay_mark(&s->rw, d->ctr);
 	return (int)flen;
 }
-
-int chan_authenticates(const chan_session *s, const wire_data *d, const uint8_t *pkt,
-		       const uint8_t self_id[32], const uint8_t net[32], themis_counters *cnt)
-{
-	uint8_t frame[FRAME_MAX_LEN];
-	int ok;
-
-	if (d->ctlen - DATA_TAG_LEN > sizeof frame)
-		return 0;
-	ok = open_into(s, d, pkt, frame, self_id, net, cnt) == 0 && replay_check(&s->rw, d->ctr);
-	cr_wipe(frame, sizeof frame);
-	return ok;
-}

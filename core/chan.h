@@ -44,9 +44,4 @@ int chan_seal(chan_session *s, uint8_t *out, size_t cap, const uint8_t *frame, s
 int chan_open(chan_session *s, const wire_data *d, const uint8_t *pkt, uint8_t *frame, size_t cap,
 	      const uint8_t self_id[32], const uint8_t net[32], themis_counters *cnt);
 
-/* Same as chan_open, but only answers whether the packet authenticates under s, without
- * marking anything (used to activate a half-open session on its first DATA). */
-int chan_authenticates(const chan_session *s, const wire_data *d, const uint8_t *pkt,
-		       const uint8_t self_id[32], const uint8_t net[32], themis_counters *cnt);
-
 #endif

@@ -126,6 +126,7 @@ int hs_create_reply(hs_responder *st, uint8_t out[REPLY_LEN], const hs_self *sel
 {
 	wire_reply r;
 	schedule ks;
+	uint8_t th[32];
 	int rc = HS_ERR(THEMIS_DROP_BAD_KEY);
 
 	memset(&r, 0, sizeof r);
@@ -138,19 +139,20 @@ int hs_create_reply(hs_responder *st, uint8_t out[REPLY_LEN], const hs_self *sel
 	memcpy(r.id_a, id_a, 32);
 	wire_reply_encode(out, &r);   /* sig and conf are filled below, over this head */
 
-	transcript(st->th, hello, out, cnt);
-	if (key_schedule(&ks, rnd->e_sec, h->e_a, st->th, cnt) != 0)
+	transcript(th, hello, out, cnt);
+	if (key_schedule(&ks, rnd->e_sec, h->e_a, th, cnt) != 0)
 		goto out;
 
-	cr_buf parts[] = { LBL(LBL_M2), { st->th, 32 } };
+	cr_buf parts[] = { LBL(LBL_M2), { th, 32 } };
 	cr_signv(out + REPLY_SIG_OFF, parts, 2, self->sk);
 	cnt->cpu_sign++;
-	confirm_tag(out + REPLY_CONF_OFF, ks.k_cb, LBL_CONF_B, sizeof LBL_CONF_B - 1, st->th, cnt);
+	confirm_tag(out + REPLY_CONF_OFF, ks.k_cb, LBL_CONF_B, sizeof LBL_CONF_B - 1, th, cnt);
+	/* Keep only the tag A must answer with: k_cA and th are not needed any more. */
+	confirm_tag(st->conf_a, ks.k_ca, LBL_CONF_A, sizeof LBL_CONF_A - 1, th, cnt);
 
 	st->idx_a = h->idx_a;
 	st->idx_b = rnd->idx;
 	memcpy(st->peer_id, id_a, 32);
-	memcpy(st->k_ca, ks.k_ca, 32);
 	memcpy(st->keys.k_send, ks.k_ba, 32);
 	memcpy(st->keys.k_recv, ks.k_ab, 32);
 	rc = 0;
@@ -211,14 +213,9 @@ out:
 	return rc;
 }
 
-int hs_consume_confirm(const hs_responder *st, const wire_confirm *c, themis_counters *cnt)
+int hs_consume_confirm(const hs_responder *st, const wire_confirm *c)
 {
-	uint8_t tag[32];
-	int ok;
-
-	confirm_tag(tag, st->k_ca, LBL_CONF_A, sizeof LBL_CONF_A - 1, st->th, cnt);
-	ok = c->idx_a == st->idx_a && c->idx_b == st->idx_b && cr_equal(tag, c->conf, 32);
-	cr_wipe(tag, sizeof tag);
+	int ok = c->idx_a == st->idx_a && c->idx_b == st->idx_b && cr_equal(st->conf_a, c->conf, 32);
 	return ok ? 0 : HS_ERR(THEMIS_DROP_BAD_MAC);
 }
 

@@ -44,8 +44,7 @@ typedef struct hs_initiator {
 typedef struct hs_responder {
 	uint32_t idx_a, idx_b;
 	uint8_t peer_id[32];
-	uint8_t th[32];
-	uint8_t k_ca[32];          /* checks conf_A */
+	uint8_t conf_a[32];        /* the conf_A that A must send (a tag, not a key) */
 	hs_keys keys;
 } hs_responder;
 
@@ -77,7 +76,7 @@ int hs_consume_reply(const hs_initiator *st, const hs_self *self, const uint8_t 
 		     themis_counters *cnt);
 
 /* B: 0 when conf_A verifies (constant time), HS_ERR(BAD_MAC) otherwise. */
-int hs_consume_confirm(const hs_responder *st, const wire_confirm *c, themis_counters *cnt);
+int hs_consume_confirm(const hs_responder *st, const wire_confirm *c);
 
 /* Wipes and zeroes a state. */
 void hs_initiator_wipe(hs_initiator *st);

@@ -68,7 +68,7 @@ static int config_valid(const themis_config *c)
 	if (c->rekey_after_msgs < 16 || c->rekey_after_msgs > CHAN_CTR_LIMIT)
 		return 0;
 	if (!c->rekey_after_ns || !c->hs_retry_ns || !c->halfopen_ttl_ns || !c->req_timeout_ns ||
-	    !c->session_idle_ns || !c->hello_rate)
+	    !c->session_idle_ns || !c->hello_rate || c->hello_rate > 1000000 || !c->hello_burst)
 		return 0;
 	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
 		if (caps[i] == 0 || caps[i] > (1u << 20))
@@ -109,8 +109,11 @@ void themis_node_del(themis_node *n)
 		return;
 	pending_free_all(n);
 	peers_free_all(n);
-	for (uint32_t i = 0; i < n->out_len; i++)
-		free(n->out[(n->out_head + i) % n->out_alloc].data);
+	for (uint32_t i = 0; i < n->out_len; i++) {
+		outpkt *o = &n->out[(n->out_head + i) % n->out_alloc];
+		cr_wipe(o->data, o->len);
+		free(o->data);
+	}
 	free(n->out);
 	free(n->ev);
 	free(n->hello_cache);
@@ -201,8 +204,10 @@ void node_output(themis_node *n, const themis_addr *to, const uint8_t *pkt, size
 	uint8_t *copy;
 
 	if (ring_make_room((void **)&n->out, &n->out_head, n->out_len, &n->out_alloc,
-			   n->cfg.outbox_cap, sizeof *n->out) != 0)
-		return;   /* outbox full: the driver is not draining; like a full socket buffer */
+			   n->cfg.outbox_cap, sizeof *n->out) != 0) {
+		n->cnt.out_dropped++;   /* the driver is not draining: like a full socket buffer */
+		return;
+	}
 	copy = malloc(len);
 	if (!copy)
 		return;
@@ -219,8 +224,10 @@ void node_output(themis_node *n, const themis_addr *to, const uint8_t *pkt, size
 void node_emit(themis_node *n, const themis_event *ev)
 {
 	if (ring_make_room((void **)&n->ev, &n->ev_head, n->ev_len, &n->ev_alloc,
-			   n->cfg.event_cap, sizeof *n->ev) != 0)
+			   n->cfg.event_cap, sizeof *n->ev) != 0) {
+		n->cnt.events_dropped++;
 		return;
+	}
 	n->ev[(n->ev_head + n->ev_len) % n->ev_alloc] = *ev;
 	n->ev_len++;
 }
@@ -238,6 +245,7 @@ int themis_node_poll_send(themis_node *n, themis_addr *to, uint8_t *buf, size_t 
 	memcpy(buf, o->data, o->len);
 	*to = o->to;
 	len = o->len;
+	cr_wipe(o->data, o->len);
 	free(o->data);
 	o->data = NULL;
 	n->out_head = (n->out_head + 1) % n->out_alloc;

@@ -35,6 +35,7 @@ typedef struct slot {
 	uint64_t deadline;       /* INITIATING: resend HELLO; HALFOPEN: forget; LIVE: end of grace
 				    once replaced (0 while it is the peer's current session) */
 	uint64_t last_used;      /* LIVE: last packet sent or received */
+	uint8_t conf_a[32];      /* responder: the CONFIRM tag, to tell a replay from a forgery */
 	union {
 		hs_initiator init;
 		hs_responder resp;

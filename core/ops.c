@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "msg.h"
 #include "node.h"
 
@@ -18,6 +19,7 @@ static void pending_remove(themis_node *n, pending *pd)
 			break;
 		}
 	}
+	cr_wipe(pd->frame, pd->flen);
 	free(pd->frame);
 	free(pd);
 	p->npending--;
@@ -94,9 +96,10 @@ int64_t themis_ping(themis_node *n, const themis_peer *target, uint64_t now)
 	p = peer_get(n, target->id, &target->addr);
 	if (!p)
 		return THEMIS_EFULL;
+	/* A failed request may leave p unused: the hold frees it then, exactly once. */
+	peer_hold(p);
 	rc = request(n, p, THEMIS_OP_PING, MSG_PING, NULL, 0, now);
-	if (rc < 0)
-		peer_release(n, p);
+	peer_unhold(n, p);
 	return rc;
 }
 
@@ -204,6 +207,7 @@ void pending_free_all(themis_node *n)
 {
 	for (uint32_t i = 0; i < n->npend; i++) {
 		n->pend[i]->peer->npending--;
+		cr_wipe(n->pend[i]->frame, n->pend[i]->flen);
 		free(n->pend[i]->frame);
 		free(n->pend[i]);
 	}

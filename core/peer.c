@@ -39,9 +39,12 @@ peer *peer_get(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_add
 
 static void peer_free(peer *p)
 {
-	for (uint32_t i = 0; i < p->nq; i++)
+	for (uint32_t i = 0; i < p->nq; i++) {
+		cr_wipe(p->q[i].data, p->q[i].len);
 		free(p->q[i].data);
+	}
 	free(p->q);
+	cr_wipe(p, sizeof *p);
 	free(p);
 }
 
@@ -291,10 +294,24 @@ static void flush_queue(themis_node *n, peer *p, uint64_t now)
 		return;
 	for (i = 0; i < p->nq && session_usable(n, p->cur, now); i++) {
 		seal_and_send(n, p, p->cur, p->q[i].data, p->q[i].len, now);
+		cr_wipe(p->q[i].data, p->q[i].len);
 		free(p->q[i].data);
 	}
 	memmove(p->q, p->q + i, (p->nq - i) * sizeof *p->q);
 	p->nq -= i;
+}
+
+/* Two sessions with p came up within one grace period of each other (handshakes that
+ * crossed): 1 when the new one, s, must yield to old by the deterministic rule. */
+static int crossing_loser(const themis_node *n, const peer *p, const slot *s, const slot *old,
+			  uint64_t now)
+{
+	const uint8_t *init_s = s->initiator ? n->self.id : p->id;
+	const uint8_t *init_old = old->initiator ? n->self.id : p->id;
+
+	if (now - old->sess.created_ns >= n->cfg.session_grace_ns || s->initiator == old->initiator)
+		return 0;
+	return memcmp(init_old, init_s, THEMIS_ID_LEN) < 0;
 }
 
 /* A slot of p just became LIVE: it is now the session we send on (the most recently
@@ -303,11 +320,18 @@ static void flush_queue(themis_node *n, peer *p, uint64_t now)
 static void session_up(themis_node *n, peer *p, slot *s, uint64_t now)
 {
 	themis_event ev;
+	slot *old = p->cur;
 
-	if (p->cur && p->cur != s)
-		p->cur->deadline = now + n->cfg.session_grace_ns;
-	p->cur = s;
-	s->deadline = 0;
+	if (old && old != s && crossing_loser(n, p, s, old, now)) {
+		/* Crossing handshakes: both ends keep the session initiated by the smaller id, so
+		 * neither sends on a session the other has retired. */
+		s->deadline = now + n->cfg.session_grace_ns;
+	} else {
+		if (old && old != s)
+			old->deadline = now + n->cfg.session_grace_ns;
+		p->cur = s;
+		s->deadline = 0;
+	}
 	s->last_used = now;
 	p->last_rx = now;
 	n->cnt.handshakes_ok++;
@@ -433,6 +457,7 @@ void peer_recv_hello(themis_node *n, const themis_addr *from, const uint8_t *pkt
 		return;
 	}
 	cr_wipe(&s->hs.resp.keys, sizeof s->hs.resp.keys);  /* the session holds them now */
+	memcpy(s->conf_a, s->hs.resp.conf_a, sizeof s->conf_a);
 	s->from = *from;
 	s->deadline = now + n->cfg.halfopen_ttl_ns;
 	node_output(n, from, reply, sizeof reply);
@@ -515,16 +540,18 @@ void peer_recv_confirm(themis_node *n, const themis_addr *from, const uint8_t *p
 		return;
 	}
 	s = slot_lookup(n, c.idx_b);
-	if (s && s->state == SLOT_LIVE && s->sess.remote_idx == c.idx_a) {
-		/* Already activated (by this CONFIRM or a DATA): never activate twice. */
-		node_drop(n, THEMIS_DROP_REPLAY);
+	if (s && s->state == SLOT_LIVE) {
+		/* Already activated (by this CONFIRM or a DATA): never activate twice. Only the
+		 * genuine tag counts as a replay; anything else is a forgery. */
+		int genuine = s->sess.remote_idx == c.idx_a && cr_equal(s->conf_a, c.conf, 32);
+		node_drop(n, genuine ? THEMIS_DROP_REPLAY : THEMIS_DROP_BAD_MAC);
 		return;
 	}
 	if (!s || s->state != SLOT_HALFOPEN) {
 		node_drop(n, THEMIS_DROP_UNKNOWN_SESSION);
 		return;
 	}
-	rc = hs_consume_confirm(&s->hs.resp, &c, &n->cnt);
+	rc = hs_consume_confirm(&s->hs.resp, &c);
 	if (rc != 0) {
 		node_drop(n, HS_DROP(rc));
 		return;
@@ -566,6 +593,10 @@ void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt,
 	} else {
 		p = s->peer;
 		p->addr = *from;
+		/* A replaced session the peer still sends on stays alive: after crossing
+		 * handshakes each side may send on a different one (PROTOCOL.md: no tie-break). */
+		if (s != p->cur && s->deadline)
+			s->deadline = now + n->cfg.session_grace_ns;
 	}
 	s->last_used = now;
 	p->last_rx = now;
@@ -633,10 +664,15 @@ static void handshake_failed(themis_node *n, peer *p, slot *s, uint64_t now)
 	node_emit(n, &ev);
 	peer_hold(p);           /* keep p alive while its requests are failed */
 	slot_release(n, s);
-	for (uint32_t i = 0; i < p->nq; i++)
-		free(p->q[i].data);
-	p->nq = 0;
-	ops_peer_unreachable(n, p, now);
+	/* A failed rekey while the current session still works loses nothing. */
+	if (!session_usable(n, p->cur, now)) {
+		for (uint32_t i = 0; i < p->nq; i++) {
+			cr_wipe(p->q[i].data, p->q[i].len);
+			free(p->q[i].data);
+		}
+		p->nq = 0;
+		ops_peer_unreachable(n, p, now);
+	}
 	peer_unhold(n, p);
 }
 

@@ -19,6 +19,7 @@ typedef enum sim_ev_kind {
 	SIM_EV_CHURN,       /* a: 0 fail a random node, 1 recover node b */
 	SIM_EV_SAMPLE,      /* periodic metrics sample */
 	SIM_EV_TEST,        /* free for unit tests and benchmarks */
+	SIM_EV_ADVERSARY,   /* the adversary's own timed action (hello_flood) */
 } sim_ev_kind;
 
 /* 32 bytes: small enough that a heap of millions stays cache friendly. */

@@ -87,6 +87,20 @@ static const keydef keys[] = {
 	{ "churn", "stop", K_DUR, F(churn_stop_ns), 0, 365 * DAY },
 
 	{ "adversary", "kind", K_STR, F(adversary), 0, 0 },
+	{ "adversary", "rate", K_PROB, F(adv_rate), 0, 1 },
+	{ "adversary", "target", K_STR, F(adv_target), 0, 0 },
+	{ "adversary", "packet", K_STR, F(adv_packet), 0, 0 },
+	{ "adversary", "start", K_DUR, F(adv_start_ns), 0, 365 * DAY },
+	{ "adversary", "stop", K_DUR, F(adv_stop_ns), 0, 365 * DAY },
+	{ "adversary", "delay", K_DUR, F(adv_delay_ns), 0, DAY },
+	{ "adversary", "count", K_U32, F(adv_count), 1, 1000 },
+	{ "adversary", "max_actions", K_U32, F(adv_max), 1, 10000000 },
+	{ "adversary", "to", K_STR, F(adv_to), 0, 0 },
+	{ "adversary", "field", K_STR, F(adv_field), 0, 0 },
+	{ "adversary", "network", K_STR, F(adv_network), 0, 0 },
+	{ "adversary", "flood_rate", K_RATE, F(adv_flood_rate), 0, 1e7 },
+	{ "adversary", "sources", K_U32, F(adv_sources), 1, 1000000 },
+	{ "adversary", "valid", K_BOOL, F(adv_valid), 0, 1 },
 };
 enum { NKEYS = sizeof keys / sizeof keys[0] };
 
@@ -98,7 +112,45 @@ enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 static const char *const latency_names[] = { "constant", "uniform", "normal", "matrix" };
 
 /* Adversary kinds sim/adversary/ implements. */
-static const char *const adversary_kinds[] = { "none" };
+static const char *const adversary_kinds[] = {
+	"none", "drop", "delay", "duplicate", "replay", "tamper", "reflect", "mitm", "cross_network",
+	"hello_flood", NULL,
+};
+static const char *const adv_packets[] = { "any", "hello", "reply", "confirm", "data", NULL };
+static const char *const adv_fields[] = {
+	"auto", "header", "idx", "ctr", "ciphertext", "tag", "sig", "pk", "e", "nonce", "id", "conf",
+	NULL,
+};
+
+/* String keys whose value must be one of a fixed list. */
+static const struct {
+	size_t off;
+	const char *what;
+	const char *const *names;
+} choices[] = {
+	{ offsetof(sim_scenario, adversary), "adversary kind", adversary_kinds },
+	{ offsetof(sim_scenario, adv_packet), "adversary packet", adv_packets },
+	{ offsetof(sim_scenario, adv_field), "adversary field", adv_fields },
+};
+
+static int check_choice(size_t off, const char *v, char *msg, size_t msglen)
+{
+	for (size_t c = 0; c < sizeof choices / sizeof choices[0]; c++) {
+		if (choices[c].off != off)
+			continue;
+		const char *const *n = choices[c].names;
+		for (size_t i = 0; n[i]; i++)
+			if (!strcmp(v, n[i]))
+				return 0;
+		size_t used = (size_t)snprintf(msg, msglen, "unknown %s '%s' (known:", choices[c].what, v);
+		for (size_t i = 0; n[i] && used < msglen; i++)
+			used += (size_t)snprintf(msg + used, msglen - used, " %s", n[i]);
+		if (used < msglen)
+			snprintf(msg + used, msglen - used, ")");
+		return -1;
+	}
+	return 0;
+}
 
 int sim_scenario_init(sim_scenario *sc)
 {
@@ -144,6 +196,21 @@ int sim_scenario_init(sim_scenario *sc)
 	sc->workload_stop_ns = UINT64_MAX;
 	sc->downtime_ns = 5 * NS_S;
 	sc->churn_stop_ns = UINT64_MAX;
+	sc->adv_rate = 1;
+	snprintf(sc->adv_target, sizeof sc->adv_target, "any");
+	snprintf(sc->adv_packet, sizeof sc->adv_packet, "any");
+	sc->adv_stop_ns = UINT64_MAX;
+	sc->adv_delay_ns = 100 * (uint64_t)NS_MS;
+	sc->adv_count = 1;
+	sc->adv_max = 1000;
+	snprintf(sc->adv_to, sizeof sc->adv_to, "same");
+	snprintf(sc->adv_field, sizeof sc->adv_field, "auto");
+	snprintf(sc->adv_network, sizeof sc->adv_network, "other-network");
+	sc->adv_flood_rate = 100;
+	sc->adv_sources = 1000;
+	sc->adv_valid = 1;
+	sc->adv_target_node = SIM_ADV_ANY;
+	sc->adv_to_node = SIM_ADV_ANY;
 	return 0;
 }
 
@@ -233,15 +300,8 @@ static int set_value(sim_scenario *sc, const keydef *k, char *v, int line, char 
 				return -1;
 			}
 		}
-		if (k->off == offsetof(sim_scenario, adversary)) {
-			size_t i, n = sizeof adversary_kinds / sizeof adversary_kinds[0];
-			for (i = 0; i < n && strcmp(v, adversary_kinds[i]); i++)
-				;
-			if (i == n) {
-				snprintf(msg, msglen, "unknown adversary kind '%s' (known: none)", v);
-				return -1;
-			}
-		}
+		if (check_choice(k->off, v, msg, msglen))
+			return -1;
 		if (k->off == offsetof(sim_scenario, name) && (!*v || strchr(v, '/'))) {
 			snprintf(msg, msglen, "bad value for name: must be non-empty, without '/'");
 			return -1;
@@ -604,6 +664,22 @@ static int load_matrix(sim_scenario *sc, char *err, size_t errlen)
 	return 0;
 }
 
+/* "nN" or "N" naming an existing node, or the word meaning "no particular node". */
+static int adv_node(const char *v, const char *word, uint32_t count, uint32_t *out)
+{
+	if (!strcmp(v, word)) {
+		*out = SIM_ADV_ANY;
+		return 0;
+	}
+	if (*v == 'n')
+		v++;
+	uint64_t u;
+	if (ini_u64(v, &u) != 0 || u >= count)
+		return -1;
+	*out = (uint32_t)u;
+	return 0;
+}
+
 int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
 {
 	if (sc->latency == SIM_LAT_UNIFORM && sc->latency_min_ns > sc->latency_max_ns)
@@ -628,6 +704,19 @@ int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
 		return fail_key(sc, err, errlen, "workload", "start", "%s", "start is after stop");
 	if (sc->churn_start_ns > sc->churn_stop_ns)
 		return fail_key(sc, err, errlen, "churn", "start", "%s", "start is after stop");
+	if (sc->adv_start_ns > sc->adv_stop_ns)
+		return fail_key(sc, err, errlen, "adversary", "start", "%s", "start is after stop");
+	if (adv_node(sc->adv_target, "any", sc->count, &sc->adv_target_node))
+		return fail_key(sc, err, errlen, "adversary", "target",
+				"%s", "target must be 'any' or an existing node nN ([nodes] count)");
+	if (adv_node(sc->adv_to, "same", sc->count, &sc->adv_to_node))
+		return fail_key(sc, err, errlen, "adversary", "to",
+				"%s", "to must be 'same' or an existing node nN ([nodes] count)");
+	if ((!strcmp(sc->adversary, "mitm") || !strcmp(sc->adversary, "hello_flood")) &&
+	    sc->adv_target_node == SIM_ADV_ANY)
+		/* the kind's line: target itself may never have been written */
+		return fail_key(sc, err, errlen, "adversary", "kind", "%s",
+				"mitm and hello_flood need a victim: target = nN");
 	for (size_t i = 0; i < sc->npartitions; i++) {
 		const sim_partition *p = &sc->partitions[i];
 		const char *f = p->line > 0 ? sc->file : "--set";

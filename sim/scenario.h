@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum { SIM_ADV_ANY = 0xffffffffu };
 enum { SIM_NAME_MAX = 64, SIM_PATH_MAX = 512, SIM_ERR_MAX = 640 };
 
 typedef enum sim_latency_model {
@@ -101,8 +102,23 @@ typedef struct sim_scenario {
 	uint64_t downtime_ns;
 	uint64_t churn_start_ns, churn_stop_ns;
 
-	/* [adversary] */
-	char adversary[SIM_NAME_MAX];
+	/* [adversary] (scenarios/README.md documents each key and its default) */
+	char adversary[SIM_NAME_MAX];   /* kind */
+	double adv_rate;                /* probability that a matching datagram is attacked */
+	char adv_target[SIM_NAME_MAX];  /* "any" or a node (nN): only datagrams to it match */
+	char adv_packet[16];            /* hello | reply | confirm | data | any */
+	uint64_t adv_start_ns, adv_stop_ns;
+	uint64_t adv_delay_ns;          /* delay, replay: how much later the copy goes out */
+	uint32_t adv_count;             /* replay, duplicate: copies per datagram */
+	uint32_t adv_max;               /* most datagrams the adversary acts on (bounds memory) */
+	char adv_to[SIM_NAME_MAX];      /* replay: "same" or a node (nN) to send copies to */
+	char adv_field[16];             /* tamper: which field gets one bit flipped */
+	char adv_network[SIM_NAME_MAX]; /* cross_network: the other network's name */
+	double adv_flood_rate;          /* hello_flood: HELLOs per second at the victim */
+	uint32_t adv_sources;           /* hello_flood: distinct spoofed source addresses */
+	int adv_valid;                  /* hello_flood: signed HELLOs (on) or random bytes (off) */
+	/* resolved by sim_scenario_finish: SIM_ADV_ANY when "any" / "same" */
+	uint32_t adv_target_node, adv_to_node;
 
 	/* [events], [expect] */
 	sim_action *actions;

@@ -141,6 +141,9 @@ static void dispatch(struct sim *s, const sim_event *ev)
 	case SIM_EV_SAMPLE:
 		sample(s);
 		break;
+	case SIM_EV_ADVERSARY:
+		sim_adversary_tick(s, &s->adv, s->now);
+		break;
 	case SIM_EV_TEST:
 		break;
 	}
@@ -267,6 +270,7 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		sim_push(&s, sc->churn_start_ns + exp_gap(&s.churn, sc->fail_rate), SIM_EV_CHURN, 0, 0);
 	if (sc->sample_ns > 0)
 		sim_push(&s, sc->sample_ns, SIM_EV_SAMPLE, 0, 0);
+	sim_adversary_start(&s, &s.adv);
 
 	sim_event ev;
 	loop_t0 = wall_now();

@@ -52,6 +52,7 @@ typedef struct sim_pkt {
 	uint32_t to;            /* receiving node (set once routed) */
 	themis_addr src, dst;
 	uint32_t next_free;
+	uint32_t tag;           /* 0, or the adversary's log entry for a datagram it touched */
 	uint16_t len;
 	uint8_t data[THEMIS_MAX_PACKET];
 } sim_pkt;
@@ -96,9 +97,10 @@ struct sim {
 	int oom;                /* memory ran out somewhere: the run is reported as failed */
 };
 
-/* For the adversary: put a datagram it built on the network from src to dst after delay. */
+/* For the adversary: put a datagram it built on the network from src to dst after delay;
+ * tag (0 or its log entry) comes back to it at delivery with the receiver's outcome. */
 int sim_inject(struct sim *s, const themis_addr *src, const themis_addr *dst,
-	       const uint8_t *data, size_t len, uint64_t delay);
+	       const uint8_t *data, size_t len, uint64_t delay, uint32_t tag);
 /* For the adversary: one attacks row and the honest side's outcome. */
 void sim_attack_record(struct sim *s, const char *kind, const char *action, const char *target,
 		       const char *outcome);

@@ -107,9 +107,6 @@ static void handle_event(struct sim *s, uint32_t i, const themis_event *ev)
 		sim_trace_note(&s->tr, s->now, i, "HANDSHAKE_FAILED %s", peer);
 		hs_finish(s, i, sim_node_of_id(s, ev->peer), 0);
 		break;
-	case THEMIS_EV_PEER_LOST:
-		sim_trace_note(&s->tr, s->now, i, "PEER_LOST %s", peer);
-		break;
 	}
 }
 
@@ -138,7 +135,9 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 {
 	sim_node *n = &s->nodes[i];
 	const sim_cpu_costs *cpu = &s->sc->cpu;
-	themis_counters c0, c1;
+	themis_counters c0, c1, r0, r1;
+	uint32_t tag = 0, sent = 0, evs = 0;
+	size_t tlen = 0;
 	/* counters before and after: CPU time to charge, and drops to show in the trace */
 	themis_node_counters(n->tn, &c0);
 
@@ -146,7 +145,15 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 	case SIM_IN_DELIVER: {
 		sim_pkt *p = &s->pkts[in.arg];
 		sim_trace_dgram(&s->tr, now, SIM_TR_DELIVER, p->from, i, p->data, p->len);
+		/* a datagram the adversary touched: its outcome is what the receiver's drop
+		 * counters say about this one recv (reported below, once the node has reacted) */
+		tag = p->tag;
+		tlen = p->len;
+		if (tag)
+			themis_node_counters(n->tn, &r0);
 		themis_node_recv(n->tn, &p->src, p->data, p->len, now);
+		if (tag)
+			themis_node_counters(n->tn, &r1);
 		sim_pkt_free(s, in.arg);
 		break;
 	}
@@ -192,6 +199,8 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 		}
 		p->len = (uint16_t)len;
 		p->from = i;
+		p->tag = 0;
+		sent++;
 		sim_addr_of(i, s->sc->port, &p->src);
 		if (leave == now)
 			sim_transmit(s, slot, now);
@@ -199,8 +208,12 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 			sim_push(s, leave, SIM_EV_TRANSMIT, i, slot);
 	}
 	themis_event ev;
-	while (themis_node_poll_event(n->tn, &ev))
+	while (themis_node_poll_event(n->tn, &ev)) {
 		handle_event(s, i, &ev);
+		evs++;
+	}
+	if (tag)
+		sim_adversary_delivered(s, &s->adv, tag, i, tlen, &r0, &r1, sent + evs);
 	/* a timer that just ran and still reports work due now would spin: give it 1us */
 	arm_timer(s, i, in.kind == SIM_IN_TIMER ? now + 1000 : now);
 	if (n->qlen > 0)

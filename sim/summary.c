@@ -53,6 +53,7 @@ static const char *const fixed_names[] = {
 	"forgeries_accepted", "replays_accepted",
 	"datagrams", "bytes", "net_lost", "net_duplicated", "net_reordered", "net_partitioned",
 	"down_drops", "unroutable", "adversary_dropped", "adversary_injected",
+	"adversary_actions", "spoofed_bytes_in", "spoofed_bytes_out", "spoofed_amplification",
 	"failures", "recoveries", "nodes",
 	"events", "sim_seconds", "wall_seconds", "events_per_second", "peak_rss_kb",
 };
@@ -99,7 +100,13 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loo
 		(double)s->st.datagrams, (double)s->st.bytes, (double)n->lost, (double)n->duplicated,
 		(double)n->reordered, (double)n->partitioned,
 		(double)s->st.down_drops, (double)s->st.unroutable, (double)s->st.adv_dropped,
-		(double)s->st.adv_injected, (double)s->st.failures, (double)s->st.recoveries,
+		(double)s->st.adv_injected,
+		(double)(s->adv.actions + s->adv.flood_sent), (double)s->adv.spoofed_bytes_in,
+		(double)s->adv.spoofed_bytes_out,
+		/* bytes a flood victim sent to spoofed sources per byte it received from them */
+		s->adv.spoofed_bytes_in ? (double)s->adv.spoofed_bytes_out / (double)s->adv.spoofed_bytes_in
+					: 0,
+		(double)s->st.failures, (double)s->st.recoveries,
 		(double)s->count,
 		(double)s->st.events, sim_s, wall_s,
 		loop_s > 0 ? (double)s->st.events / loop_s : 0, (double)ru.ru_maxrss,

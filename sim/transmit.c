@@ -133,6 +133,7 @@ void sim_transmit(struct sim *s, uint32_t slot, uint64_t now)
 	}
 	p = &s->pkts[slot]; /* the hook may have injected and grown the pool */
 	p->dst = d.dst;
+	p->tag = d.tag;
 	p->len = (uint16_t)(d.len <= sizeof p->data ? d.len : sizeof p->data);
 	uint32_t to;
 	if (p->from != SIM_NODE_NONE && sim_pkt_type(p->data, p->len) == 1 &&
@@ -142,7 +143,7 @@ void sim_transmit(struct sim *s, uint32_t slot, uint64_t now)
 }
 
 int sim_inject(struct sim *s, const themis_addr *src, const themis_addr *dst,
-	       const uint8_t *data, size_t len, uint64_t delay)
+	       const uint8_t *data, size_t len, uint64_t delay, uint32_t tag)
 {
 	if (len > THEMIS_MAX_PACKET)
 		return -1;
@@ -154,6 +155,7 @@ int sim_inject(struct sim *s, const themis_addr *src, const themis_addr *dst,
 	p->src = *src;
 	p->dst = *dst;
 	p->len = (uint16_t)len;
+	p->tag = tag;
 	memcpy(p->data, data, len);
 	s->st.adv_injected++;
 	sim_trace_dgram(&s->tr, s->now, SIM_TR_ADV_INJECT, SIM_NODE_NONE, SIM_NODE_NONE, data, len);

@@ -15,6 +15,9 @@
 
 static int A, B;
 
+static void rekey_msgs_cfg(themis_config *c);
+static void rekey_msgs_cfg_fwd(themis_config *c) { rekey_msgs_cfg(c); }
+
 static tnet *pair(void (*tweak)(themis_config *))
 {
 	tnet *t = tnet_new();
@@ -188,6 +191,67 @@ static void test_crossing_handshakes(void **state)
 	tnet_pump(t);
 	assert_int_equal(tnet_ops_done(t, A, 1), 2);
 	assert_int_equal(tnet_ops_done(t, B, 1), 2);
+	/* Long after the grace period each side may still send on a different session: both
+	 * keep working, with no new handshake and nothing dropped. */
+	for (int i = 0; i < 3; i++) {
+		tnet_advance(t, 20 * SEC);
+		ping(t, A, B);
+		ping(t, B, A);
+		tnet_pump(t);
+	}
+	assert_int_equal(tnet_ops_done(t, A, 1), 5);
+	assert_int_equal(tnet_ops_done(t, B, 1), 5);
+	themis_node_counters(t->node[A], &ca);
+	assert_int_equal(ca.handshakes_ok, 2);
+	assert_int_equal(tnet_total_drops(t, A) + tnet_total_drops(t, B), 0);
+	tnet_del(t);
+}
+
+static void one_session_cfg(themis_config *c) { c->max_sessions = 1; }
+
+/* A ping to a new peer that cannot get a session fails cleanly and leaves nothing behind. */
+static void test_ping_fails_when_sessions_full(void **state)
+{
+	(void)state;
+	tnet *t = pair(one_session_cfg);
+	int C = tnet_add(t, NET, NULL);
+	themis_peer pc;
+
+	ping(t, A, B);
+	tnet_pump(t);
+	tnet_peer(t, C, &pc);
+	assert_int_equal(themis_ping(t->node[A], &pc, t->now), THEMIS_EFULL);
+	assert_int_equal(t->node[A]->npeers, 1);
+	ping(t, A, B);
+	tnet_pump(t);
+	assert_int_equal(tnet_ops_done(t, A, 1), 2);
+	tnet_del(t);
+}
+
+/* A rekey that cannot complete (the peer stops answering HELLOs) does not fail requests that
+ * the still-valid session carries. */
+static int tap_drop_hello(void *ctx, tpkt *p)
+{
+	(void)ctx;
+	return p->b[1] == PKT_HELLO;
+}
+
+static void test_failed_rekey_keeps_session(void **state)
+{
+	(void)state;
+	tnet *t = established(rekey_msgs_cfg_fwd);
+	themis_counters ca;
+
+	t->tap = tap_drop_hello;
+	for (int i = 0; i < 14; i++) {  /* reach 7/8 of 16: the rekey starts and fails */
+		ping(t, A, B);
+		tnet_pump(t);
+	}
+	tnet_advance(t, 6 * SEC);
+	themis_node_counters(t->node[A], &ca);
+	assert_int_equal(ca.handshakes_failed, 1);
+	assert_int_equal(tnet_ops_done(t, A, 1), 15);
+	assert_int_equal(tnet_ops_done(t, A, 0), 0);
 	tnet_del(t);
 }
 
@@ -463,6 +527,10 @@ static void test_confirm_rejections(void **state)
 	tnet_deliver(t, &p);   /* replayed CONFIRM */
 	assert_int_equal(tnet_drops(t, B, THEMIS_DROP_REPLAY), 1);
 	assert_int_equal(t->node[B]->nsessions, 1);
+	p.b[30] ^= 1;          /* a forged CONFIRM for the live session is not a "replay" */
+	tnet_deliver(t, &p);
+	assert_int_equal(tnet_drops(t, B, THEMIS_DROP_REPLAY), 1);
+	assert_int_equal(tnet_drops(t, B, THEMIS_DROP_BAD_MAC), 3);
 	tnet_del(t);
 }
 
@@ -877,6 +945,8 @@ int main(void)
 		cmocka_unit_test(test_confirm_lost_data_activates),
 		cmocka_unit_test(test_handshake_gives_up),
 		cmocka_unit_test(test_crossing_handshakes),
+		cmocka_unit_test(test_ping_fails_when_sessions_full),
+		cmocka_unit_test(test_failed_rekey_keeps_session),
 		cmocka_unit_test(test_rekey_after_messages),
 		cmocka_unit_test(test_rekey_after_lifetime),
 		cmocka_unit_test(test_queue_bounded),

@@ -103,6 +103,10 @@ static const struct {
 	{ "[network]\npartition = 3s..2s 0 | 1\n", "bad.ini:2: bad partition time range" },
 	{ "[network]\nlatency = wormhole\n", "bad.ini:2: bad value 'wormhole' for latency" },
 	{ "[adversary]\nkind = martian\n", "bad.ini:2: unknown adversary kind 'martian'" },
+	{ "[adversary]\npacket = ping\n", "bad.ini:2: unknown adversary packet 'ping'" },
+	{ "[adversary]\nfield = crc\n", "bad.ini:2: unknown adversary field 'crc'" },
+	{ "[adversary]\nrate = 1.5\n", "bad.ini:2: " },
+	{ "[adversary]\ncount = 0\n", "bad.ini:2: out of range: count = 0" },
 	{ "[run]\ntrace_hash = xyz\n", "bad.ini:2: bad value for trace_hash" },
 	{ "[run]\nm = 7\n", "bad.ini:2: out of range: m = 7" },
 	{ "[run]\nname = a/b\n", "bad.ini:2: bad value for name" },
@@ -134,6 +138,11 @@ static const struct {
 	{ "[network]\nlatency = uniform\nlatency_min = 9ms\nlatency_max = 1ms\n",
 	  "late.ini:3: latency_min is larger than latency_max" },
 	{ "[network]\nlatency = matrix\n", "late.ini:2: latency = matrix needs matrix_file" },
+	{ "[nodes]\ncount = 4\n[adversary]\ntarget = n4\n", "late.ini:4: target must be 'any'" },
+	{ "[adversary]\ntarget = nx\n", "late.ini:2: target must be 'any'" },
+	{ "[adversary]\nto = -1\n", "late.ini:2: to must be 'same'" },
+	{ "[adversary]\nkind = hello_flood\n", "late.ini:2: mitm and hello_flood need a victim" },
+	{ "[adversary]\nstart = 5s\nstop = 1s\n", "late.ini:2: start is after stop" },
 };
 
 static void rejects_inconsistent_files(void **state)

@@ -66,8 +66,9 @@ typedef struct themis_config {
 
 	/* channel */
 	uint32_t replay_window;     /* W in bits, multiple of 64 or 0 (strict); default 2048 */
-	uint64_t rekey_after_msgs;  /* new handshake once a send counter reaches this */
-	uint64_t rekey_after_ns;    /* ... or once a session is this old */
+	uint64_t rekey_after_msgs;  /* rekey from 7/8 of this send counter; never send past it */
+	uint64_t rekey_after_ns;    /* rekey a session this old (its responder: 1.25x); the
+				       session dies at 1.5x */
 	uint64_t session_grace_ns;  /* a replaced session still accepts for this long */
 	uint64_t session_idle_ns;   /* a session unused this long is forgotten */
 
@@ -75,8 +76,8 @@ typedef struct themis_config {
 	uint64_t hs_retry_ns;       /* initiator resends a fresh HELLO after this long */
 	uint32_t hs_attempts;       /* ... at most this many HELLOs before giving up */
 	uint64_t halfopen_ttl_ns;   /* responder forgets a half-open slot after this long */
-	uint32_t hello_rate;        /* HELLOs per second accepted from one source address */
-	uint32_t hello_burst;       /* token bucket depth for the same */
+	uint32_t hello_rate;        /* HELLOs per second accepted from one source address (1..1e6) */
+	uint32_t hello_burst;       /* token bucket depth for the same (>= 1) */
 
 	/* requests */
 	uint64_t req_timeout_ns;    /* a request is retransmitted after this long */
@@ -122,6 +123,8 @@ typedef struct themis_counters {
 	uint64_t handshakes_ok;     /* sessions established (either role) */
 	uint64_t handshakes_failed; /* initiator gave up after hs_attempts */
 	uint64_t rekeys;            /* handshakes started because of counter or lifetime limits */
+	uint64_t out_dropped;       /* datagrams lost because the outbox was full */
+	uint64_t events_dropped;    /* events lost because the event ring was full */
 	/* crypto work done, for the simulator's CPU model */
 	uint64_t cpu_sign, cpu_verify, cpu_dh, cpu_keygen, cpu_hash;
 	uint64_t cpu_aead, cpu_aead_bytes;
@@ -131,7 +134,6 @@ typedef enum themis_event_kind {
 	THEMIS_EV_OP_DONE = 1,     /* an operation finished (ok or not) */
 	THEMIS_EV_SESSION_UP,      /* a session with peer became usable */
 	THEMIS_EV_HANDSHAKE_FAILED,/* initiator gave up reaching peer */
-	THEMIS_EV_PEER_LOST,       /* peer forgotten (idle or failed) */
 } themis_event_kind;
 
 typedef enum themis_op_kind {

@@ -121,7 +121,7 @@ static void handshake_once(const hs_self *a, const hs_self *b, hs_inputs *in, th
 		die("chan_init");
 	cr_wipe(&ka, sizeof ka);
 	if (wire_confirm_decode(&c, confirm, sizeof confirm) != 0 ||
-	    hs_consume_confirm(&rb, &c, cnt) != 0)
+	    hs_consume_confirm(&rb, &c) != 0)
 		die("responder rejected CONFIRM");
 	if (chan_init(&sb, rb.idx_b, rb.idx_a, id_a, &rb.keys, 2048, 0) != 0)
 		die("chan_init");
@@ -436,7 +436,7 @@ int main(int argc, char **argv)
 		    wire_reply_decode(&r, reply, sizeof reply) != 0 ||
 		    hs_consume_reply(&ia, &a, reply, &r, &ka, confirm, &cnt) != 0 ||
 		    wire_confirm_decode(&c, confirm, sizeof confirm) != 0 ||
-		    hs_consume_confirm(&rb, &c, &cnt) != 0 ||
+		    hs_consume_confirm(&rb, &c) != 0 ||
 		    chan_init(&sa, ia.idx_a, r.idx_b, b.id, &ka, 2048, 0) != 0 ||
 		    chan_init(&sb, rb.idx_b, rb.idx_a, id_a, &rb.keys, 2048, 0) != 0)
 			die("setup handshake");

@@ -1,0 +1,134 @@
+/* forge.c: packets the adversary builds itself with its OWN identity (keys derived from the
+ * run seed) through the core's public codec and handshake building blocks: mitm REPLYs and
+ * hello_flood HELLOs. It never uses, guesses or reads an honest node's keys.
+ */
+#include "../simint.h"
+
+#include <string.h>
+
+#include "crypto.h"
+#include "hs.h"
+
+void adv_identity(sim_adversary *a, uint64_t seed)
+{
+	uint8_t sd[32];
+	/* index 1 of the adversary stream: distinct from every honest identity seed */
+	sim_rng_derive(sd, seed, SIM_RNG_ADVERSARY, 1);
+	cr_sign_keypair(a->pk, a->sk, sd);
+	cr_wipe(sd, sizeof sd);
+	themis_net_hash(a->sc->network, a->net);
+	themis_id_from_pk(a->pk, a->net, a->id);
+}
+
+static void self_of(const sim_adversary *a, const uint8_t net[32], hs_self *self)
+{
+	memcpy(self->pk, a->pk, sizeof self->pk);
+	memcpy(self->sk, a->sk, sizeof self->sk);
+	memcpy(self->net, net, sizeof self->net);
+	themis_id_from_pk(a->pk, net, self->id);
+}
+
+static void fresh(sim_adversary *a, hs_random *rnd)
+{
+	uint8_t b[4];
+	sim_rng_bytes(&a->rng, b, sizeof b);
+	rnd->idx = be32_get(b);
+	sim_rng_bytes(&a->rng, rnd->e_sec, sizeof rnd->e_sec);
+	sim_rng_bytes(&a->rng, rnd->nonce, sizeof rnd->nonce);
+}
+
+int adv_is_spoofed(const themis_addr *addr)
+{
+	/* 172.16.0.0/16: outside the simulator's 10.0.0.0/8 node addresses, so never routable */
+	return addr->family == 4 && addr->addr[0] == 172 && addr->addr[1] == 16;
+}
+
+static void spoofed_addr(uint32_t k, uint16_t port, themis_addr *out)
+{
+	memset(out, 0, sizeof *out);
+	out->family = 4;
+	out->addr[0] = 172;
+	out->addr[1] = 16;
+	out->addr[2] = (uint8_t)(k >> 8);
+	out->addr[3] = (uint8_t)k;
+	out->port = port;
+}
+
+int adv_mitm(struct sim *s, sim_adversary *a, const sim_dgram *d)
+{
+	wire_hello h;
+	if (sim_pkt_type(d->data, d->len) != 1 || wire_hello_decode(&h, d->data, d->len))
+		return 0;
+	/* answer in the victim's name (its address) with the adversary's own keys; the REPLY
+	 * leaves now, so it reaches the initiator before the victim's real one */
+	uint8_t id_a[32], out[REPLY_LEN];
+	hs_self self;
+	hs_responder st;
+	hs_random rnd;
+	themis_counters scratch;
+	memset(&scratch, 0, sizeof scratch);
+	themis_id_from_pk(h.pk_a, h.net, id_a);
+	self_of(a, h.net, &self);
+	fresh(a, &rnd);
+	int rc = hs_create_reply(&st, out, &self, d->data, &h, id_a, &rnd, &scratch);
+	hs_responder_wipe(&st);
+	cr_wipe(self.sk, sizeof self.sk);
+	if (rc)
+		return 0;
+	adv_send(s, a, "own_reply", SIM_ADV_FORGED, &d->dst, &d->src, out, sizeof out, 0);
+	return 1;
+}
+
+void adv_flood_one(struct sim *s, sim_adversary *a)
+{
+	const sim_scenario *sc = a->sc;
+	uint32_t v = sc->adv_target_node;
+	uint8_t out[HELLO_LEN];
+	if (sc->adv_valid) {
+		hs_self self;
+		hs_initiator st;
+		hs_random rnd;
+		themis_counters scratch;
+		memset(&scratch, 0, sizeof scratch);
+		self_of(a, a->net, &self);
+		fresh(a, &rnd);
+		hs_create_hello(&st, out, &self, themis_node_id(s->nodes[v].tn), &rnd, &scratch);
+		hs_initiator_wipe(&st);
+		cr_wipe(self.sk, sizeof self.sk);
+	} else {
+		/* garbage behind a valid header: the victim must reject it before any crypto */
+		sim_rng_bytes(&a->rng, out, sizeof out);
+		out[0] = 1;
+		out[1] = 1;
+		out[2] = out[3] = 0;
+	}
+	themis_addr src, dst;
+	spoofed_addr((uint32_t)(a->flood_sent % sc->adv_sources), sc->port, &src);
+	sim_addr_of(v, sc->port, &dst);
+	a->flood_sent++;
+	adv_send(s, a, sc->adv_valid ? "hello_signed" : "hello_garbage", SIM_ADV_FLOOD, &src, &dst,
+		 out, sizeof out, 0);
+}
+
+void sim_adversary_start(struct sim *s, sim_adversary *a)
+{
+	const sim_scenario *sc = a->sc;
+	if (a->kind != SIM_ADVK_FLOOD || sc->adv_flood_rate <= 0)
+		return;
+	uint64_t t = sc->adv_start_ns ? sc->adv_start_ns : 1;
+	if (!sim_evq_push(&s->q, t, SIM_EV_ADVERSARY, 0, 0))
+		s->oom = 1;
+}
+
+void sim_adversary_tick(struct sim *s, sim_adversary *a, uint64_t now)
+{
+	const sim_scenario *sc = a->sc;
+	if (now >= sc->adv_stop_ns || a->flood_sent >= sc->adv_max)
+		return;
+	adv_flood_one(s, a);
+	/* evenly spaced: the flood's rate is the scenario's, not a random process */
+	double gap = 1e9 / sc->adv_flood_rate;
+	uint64_t next = now + (gap < 1 ? 1 : (uint64_t)gap);
+	if (!sim_evq_push(&s->q, next, SIM_EV_ADVERSARY, 0, 0))
+		s->oom = 1;
+}
