@@ -1,0 +1,90 @@
+/* ring.h: identifier arithmetic on the m-bit ring and one node's view of it (the paper's
+ * routing table RT, section 6.1): a successor list of length r, a predecessor, and the
+ * distinct finger entries. Pure data structure: no messages, no timers, no liveness checks
+ * (the DHT layer decides what to adopt; P. Zave's rules live there).
+ *
+ * Positions are 32-byte big-endian numbers whose first m bits are the node's or object's
+ * position and whose other bits are zero (themis_ring_pos), so plain 256-bit arithmetic mod
+ * 2^256 on them is arithmetic mod 2^m.
+ */
+#ifndef THEMIS_RING_H
+#define THEMIS_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "themis.h"
+
+enum {
+	RING_POS_LEN = 32,
+	RING_MAX_SUCC = 16,      /* longest successor list a node keeps or accepts */
+};
+
+/* A node as the ring knows it: id, position (first m bits of the id) and locator. */
+typedef struct ring_node {
+	uint8_t id[THEMIS_ID_LEN];
+	uint8_t pos[RING_POS_LEN];
+	themis_addr addr;
+} ring_node;
+
+/* ---- arithmetic ---- */
+
+/* memcmp order of two positions: <0, 0, >0. */
+int ring_cmp(const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN]);
+/* x in (a, b) clockwise. When a == b the interval is the whole ring except a. */
+int ring_in_oo(const uint8_t x[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN]);
+/* x in (a, b] clockwise. When a == b the interval is the whole ring. */
+int ring_in_oc(const uint8_t x[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN]);
+/* out = (b - a) mod 2^256: the clockwise distance from a to b. */
+void ring_dist(uint8_t out[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN]);
+/* out = pos + 2^i on the m-bit ring (0 <= i < m), i.e. the start of finger i + 1. */
+void ring_finger_start(uint8_t out[RING_POS_LEN], const uint8_t pos[RING_POS_LEN], unsigned i, unsigned m);
+/* Fill a ring_node from an id and a locator (position from the id and m). */
+void ring_node_make(ring_node *rn, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr, unsigned m);
+
+/* ---- one node's view ---- */
+
+typedef struct ring_state {
+	unsigned m;
+	uint32_t r;              /* successor list length wanted (1 = the paper's single successor) */
+	uint32_t max_fingers;
+	ring_node self;
+	ring_node succ[RING_MAX_SUCC];
+	uint32_t nsucc;
+	ring_node pred;
+	int has_pred;
+	ring_node *fingers;      /* distinct entries, sorted by clockwise distance from self */
+	uint32_t nfingers, fingers_alloc;
+} ring_state;
+
+/* r in 1..RING_MAX_SUCC, max_fingers >= 1. Fingers are allocated on demand. Returns 0 or -1. */
+int ring_init(ring_state *rs, const ring_node *self, unsigned m, uint32_t r, uint32_t max_fingers);
+void ring_free(ring_state *rs);
+
+/* Replace the successor list by first followed by list (either may be NULL/0): self and
+ * duplicates (same id) are skipped, the result is truncated to r. The order given is kept:
+ * the caller passes nodes in ring order starting from its first successor. */
+void ring_set_successors(ring_state *rs, const ring_node *first, const ring_node *list, size_t n);
+/* Forget a node everywhere (successors, predecessor, fingers). Returns a bit set:
+ * 1 it was a successor, 2 it was the first successor, 4 the predecessor, 8 a finger. */
+int ring_remove(ring_state *rs, const uint8_t id[THEMIS_ID_LEN]);
+/* Offer a node as a finger. Fingers are bucketed by the index of the highest set bit of
+ * their clockwise distance from self (bucket i holds nodes in [self + 2^i, self + 2^(i+1)),
+ * on the m-bit ring): at most one per bucket, the one closest to the bucket's start, which is
+ * exactly Chord's finger i + 1 = successor(self + 2^i). Self and an id already present are
+ * ignored. When max_fingers buckets are used, a new bucket evicts the lowest one (the
+ * successor list covers the nearest part of the ring). */
+void ring_finger_add(ring_state *rs, const ring_node *rn);
+
+/* Up to k known nodes (successors and fingers, never self) strictly inside (self, target),
+ * closest to target first; entries whose id is in skip (nskip ids of 32 bytes) are left out.
+ * Returns how many were written. */
+size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_POS_LEN],
+			      const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
+			      ring_node *out, size_t k);
+/* A known node (self, successors, predecessor, fingers) whose position equals pos, or NULL. */
+const ring_node *ring_find_pos(const ring_state *rs, const uint8_t pos[RING_POS_LEN]);
+/* A known node by id, or NULL. */
+const ring_node *ring_find_id(const ring_state *rs, const uint8_t id[THEMIS_ID_LEN]);
+
+#endif
