@@ -174,15 +174,10 @@ int msg_find_encode(uint8_t *out, size_t cap, const msg_find *m)
 
 int msg_find_decode(msg_find *m, const uint8_t *p, size_t len, unsigned ring_m)
 {
-	uint8_t canon[RING_POS_LEN];
-
 	if (p == NULL || len != FIND_LEN || !ring_m_ok(ring_m))
 		return -1;
-	/* A target with bits set past m names no position on this ring; accepting it would let
-	 * two encodings mean one target and break the interval tests of the DHT layer. */
-	themis_ring_pos(p, ring_m, canon);
-	if (memcmp(canon, p, RING_POS_LEN) != 0)
-		return -1;
+	/* The full id travels (not only its first m bits): on a small ring distinct objects may
+	 * share a position, and the owner returns the records of exactly this object. */
 	memcpy(m->target, p, RING_POS_LEN);
 	m->offset = be16_get(p + RING_POS_LEN);
 	return 0;

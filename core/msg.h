@@ -17,13 +17,13 @@
 enum {
 	MSG_RESPONSE = 0x80,
 	MSG_PING = 0x01,        /* empty                        -> PONG, empty */
-	MSG_FIND = 0x02,        /* msg_find                     -> msg_find_r */
-	MSG_STORE = 0x03,       /* msg_store                    -> msg_status */
-	MSG_JOIN = 0x04,        /* empty                        -> msg_join_r */
-	MSG_UPDATE = 0x05,      /* empty (stabilize + notify)   -> msg_update_r */
-	MSG_LEAVE = 0x06,       /* msg_leave                    -> msg_status */
-	MSG_GET_SUCC = 0x07,    /* empty                        -> msg_nodes */
-	MSG_TRANSFER = 0x08,    /* empty: more handed-off records -> msg_records */
+	MSG_FIND = 0x02,        /* msg_find                     -> msg_lists (FIND_*) */
+	MSG_STORE = 0x03,       /* msg_store                    -> status */
+	MSG_JOIN = 0x04,        /* empty                        -> msg_lists (ST_*) */
+	MSG_UPDATE = 0x05,      /* empty (stabilize + notify)   -> msg_lists (has_pred) */
+	MSG_LEAVE = 0x06,       /* msg_lists (LEAVE_*)          -> status */
+	MSG_GET_SUCC = 0x07,    /* empty                        -> msg_lists */
+	MSG_TRANSFER = 0x08,    /* empty: more handed-off records -> msg_lists */
 	MSG_PONG = MSG_PING | MSG_RESPONSE,
 };
 
@@ -57,7 +57,8 @@ enum {
 enum { LEAVE_TO_SUCC = 1, LEAVE_TO_PRED = 2 };
 
 typedef struct msg_find {
-	uint8_t target[RING_POS_LEN];   /* a position (node) or an object id's position */
+	uint8_t target[THEMIS_ID_LEN];  /* the full id sought (node or object); routed on its
+					   first m bits */
 	uint16_t offset;                /* first record wanted (paging a long record list) */
 } msg_find;
 
@@ -94,8 +95,9 @@ int msg_status_encode(uint8_t *out, size_t cap, uint8_t status);
 int msg_lists_encode(uint8_t *out, size_t cap, const msg_lists *m, size_t *nrec_written);
 
 /* ---- decoders: 0 on success, -1 when malformed (wrong length, counts over bounds, bad
- * address family or padding, tag too long, unknown status/kind for the message type). m is
- * the ring size (positions are derived from ids). ---- */
+ * address family or padding, tag too long, status out of range). msg_lists_decode does not
+ * know the message type, so its caller checks kind. ring_m is the ring size (positions are
+ * derived from ids). ---- */
 
 int msg_find_decode(msg_find *m, const uint8_t *p, size_t len, unsigned ring_m);
 int msg_store_decode(msg_store *m, const uint8_t *p, size_t len);

@@ -34,6 +34,20 @@ void themis_config_default(themis_config *c)
 	c->queue_per_peer = 16;
 	c->outbox_cap = 256;
 	c->event_cap = 256;
+	c->k = 2;
+	c->ttl_ns = UINT64_C(60) * 1000000000u;
+	c->succ_len = 4;
+	c->stabilize_ns = UINT64_C(1000000000);
+	c->fix_fingers_ns = UINT64_C(500000000);
+	c->check_pred_ns = UINT64_C(2000000000);
+	c->max_fingers = 64;
+	c->lookup_max_hops = 64;
+	c->max_ops = 256;
+	c->max_records = 4096;
+	c->max_records_per_obj = 64;
+	c->max_records_per_storer = 64;
+	c->max_registrations = 64;
+	c->signed_records = 1;
 }
 
 static const char *const drop_names[THEMIS_DROP__COUNT] = {
@@ -59,7 +73,9 @@ static int config_valid(const themis_config *c)
 {
 	uint64_t caps[] = { c->max_peers, c->max_sessions, c->max_halfopen, c->hello_cache,
 			    c->ratelimit_slots, c->max_pending, c->queue_per_peer, c->outbox_cap,
-			    c->event_cap, c->hs_attempts, c->req_attempts };
+			    c->event_cap, c->hs_attempts, c->req_attempts, c->succ_len, c->max_fingers,
+			    c->lookup_max_hops, c->max_ops, c->max_records, c->max_records_per_obj,
+			    c->max_records_per_storer, c->max_registrations };
 
 	if (!c->network || !c->rand || c->m < 8 || c->m > 256)
 		return 0;
@@ -74,6 +90,9 @@ static int config_valid(const themis_config *c)
 		if (caps[i] == 0 || caps[i] > (1u << 20))
 			return 0;
 	if ((uint64_t)c->max_sessions + c->max_halfopen > SLOT_MASK + 1u)
+		return 0;
+	/* k + 1 replica indexes fit the u8 of the object id and discover's bit set */
+	if (c->succ_len > RING_MAX_SUCC || c->k > 31 || !c->ttl_ns)
 		return 0;
 	return 1;
 }
@@ -99,6 +118,10 @@ int themis_node_new(themis_node **out, const themis_config *cfg)
 	cr_wipe(seed, sizeof seed);
 	themis_net_hash(cfg->network, n->self.net);
 	themis_id_from_pk(n->self.pk, n->self.net, n->self.id);
+	if (dht_init(n) != 0) {
+		themis_node_del(n);
+		return THEMIS_ENOMEM;
+	}
 	*out = n;
 	return 0;
 }
@@ -107,8 +130,10 @@ void themis_node_del(themis_node *n)
 {
 	if (!n)
 		return;
+	ops_free_all(n);
 	pending_free_all(n);
 	peers_free_all(n);
+	dht_free(n);
 	for (uint32_t i = 0; i < n->out_len; i++) {
 		outpkt *o = &n->out[(n->out_head + i) % n->out_alloc];
 		cr_wipe(o->data, o->len);

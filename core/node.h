@@ -10,6 +10,9 @@
 
 #include "chan.h"
 #include "hs.h"
+#include "msg.h"
+#include "ring.h"
+#include "store.h"
 #include "themis.h"
 #include "wire.h"
 
@@ -32,6 +35,7 @@ typedef struct slot {
 	uint32_t idx;            /* our local index for this slot */
 	struct peer *peer;       /* INITIATING, LIVE */
 	themis_addr from;        /* HALFOPEN: where the HELLO came from */
+	uint8_t confirmed;       /* LIVE responder: its CONFIRM arrived (a second one is a replay) */
 	uint64_t deadline;       /* INITIATING: resend HELLO; HALFOPEN: forget; LIVE: end of grace
 				    once replaced (0 while it is the peer's current session) */
 	uint64_t last_used;      /* LIVE: last packet sent or received */
@@ -62,12 +66,16 @@ typedef struct peer {
 	uint32_t nq;
 } peer;
 
+/* What a requester does with the answer to one request: resp is the decoded response frame,
+ * or NULL when the request failed (no answer after every retry, or the peer is unreachable).
+ * op_id names the operation the request belongs to (0: ring maintenance). */
+typedef void (*req_cb)(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
+
 typedef struct pending {
 	uint64_t req_id;
 	uint64_t op_id;
 	peer *peer;
-	themis_op_kind kind;
-	uint64_t t_start;
+	req_cb cb;
 	uint64_t deadline;
 	uint64_t sent_at;        /* when the last copy was sent */
 	uint32_t attempts;       /* copies sent */
@@ -80,6 +88,64 @@ typedef struct outpkt {
 	uint16_t len;
 	uint8_t *data;
 } outpkt;
+
+/* ---- operations (ops.c) and lookups (lookup.c) ---- */
+
+/* Internal operation kinds next to the public ones: they never produce an OP_DONE event. */
+enum { OPK_FINGER = 100, OPK_REFRESH, OPK_UPDATE };
+
+enum { LK_CANDS = 8, LK_BAD = 32 };
+
+/* One iterative lookup (paper, 6.1 Find; eclipse defence of 6.2): the requester contacts each
+ * hop itself; an answer must make progress toward target or its giver is not asked again. */
+typedef struct lookup {
+	uint8_t target[THEMIS_ID_LEN];      /* full id (object or node) */
+	uint8_t pos[RING_POS_LEN];          /* its ring position */
+	ring_node cand[LK_CANDS];           /* to ask: closest preceding target first */
+	uint32_t ncand;
+	ring_node owner_cand[2];            /* designated owners (from FIND_SUCC answers) */
+	uint32_t nowner_cand;
+	uint8_t bad[LK_BAD][THEMIS_ID_LEN]; /* asked already, made no progress or timed out */
+	uint32_t nbad;
+	ring_node asked;                    /* the node the outstanding request went to */
+	uint32_t hops;
+} lookup;
+
+typedef struct op {
+	uint64_t id;
+	int kind;                    /* themis_op_kind or OPK_* */
+	uint64_t parent;             /* REGISTER's stores report to it instead of an event */
+	uint8_t phase;
+	uint8_t retried;             /* a store that met ST_NOT_RESPONSIBLE looks up once more */
+	uint64_t t_start;
+	uint32_t msgs;
+	lookup lk;
+	ring_node owner;
+	uint8_t have_owner;
+	uint8_t obj[THEMIS_ID_LEN];
+	char tag[THEMIS_TAG_MAX + 1];
+	uint32_t r;                  /* REGISTER/DISCOVER: replica index in use */
+	uint32_t tried;              /* DISCOVER: replicas tried (bit r) */
+	uint32_t children, children_ok;  /* REGISTER */
+	uint32_t finger;             /* OPK_FINGER: finger index looked up */
+	themis_record rec[THEMIS_EV_RECORDS];
+	uint8_t nrec, more;
+	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */
+	int chosen;
+	store_record *batch;         /* LEAVE: records being handed over (owned) */
+	size_t nbatch;
+	int batch_more;
+	uint8_t peer[THEMIS_ID_LEN]; /* PING: the peer */
+	char *name;                  /* REGISTER/DISCOVER: the service name (owned) */
+} op;
+
+/* A name this node stored itself under and keeps refreshing at t/2 (paper, 6.1 Store). */
+typedef struct registration {
+	uint8_t obj[THEMIS_ID_LEN];
+	char tag[THEMIS_TAG_MAX + 1];
+	uint64_t refresh_at;
+	uint64_t op;                 /* refresh in progress (op id), 0 when none */
+} registration;
 
 /* Token bucket per source address for HELLOs (GCRA: one theoretical arrival time each). */
 typedef struct rl_entry {
@@ -118,6 +184,22 @@ struct themis_node {
 
 	uint64_t next_op_id;
 	uint64_t plain_ctr;
+
+	op **ops;                /* operations in progress (cfg.max_ops) */
+	uint32_t nops, ops_alloc;
+
+	/* the DHT */
+	int joined;
+	ring_state ring;
+	store_table *store;      /* created on first use */
+	registration *regs;
+	uint32_t nregs, regs_alloc;
+	uint64_t t_stabilize, t_fix_fingers, t_check_pred;
+	uint8_t stabilizing, fixing, checking_pred;  /* one maintenance request of each kind */
+	uint32_t next_finger;
+	ring_node rect_cand;     /* a would-be predecessor waiting for the old one's ping */
+	int has_rect_cand;
+	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
 };
 
 /* node.c */
@@ -155,12 +237,67 @@ void slot_on_timeout(themis_node *n, slot *s, uint64_t now);
 uint64_t slot_deadline(const themis_node *n, const slot *s);
 void peers_free_all(themis_node *n);
 
-/* ops.c */
-/* An authenticated frame arrived from p. */
-void ops_on_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, uint64_t now);
+/* req.c: requests and their answers */
+/* Send request type with body to node (id, addr); cb gets the answer or NULL on failure.
+ * Returns 0, or a negative error (then cb is never called). */
+int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr, uint8_t type,
+	     const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id, uint64_t now);
+/* Answer request req_id of p with type and body (lost like a datagram if it cannot go). */
+void req_respond(themis_node *n, peer *p, uint8_t type, uint64_t req_id, const uint8_t *body,
+		 size_t blen, uint64_t now);
+/* A response frame arrived from p: hand it to its request's callback (or drop it). */
+void req_on_response(themis_node *n, peer *p, const wire_frame *f, uint64_t now);
 /* p cannot be reached: fail every request waiting on it. */
 void ops_peer_unreachable(themis_node *n, peer *p, uint64_t now);
 void pending_on_timeout(themis_node *n, pending *pd, uint64_t now);
 void pending_free_all(themis_node *n);
+
+/* ops.c: the operation table and frame dispatch */
+/* An authenticated frame arrived from p. */
+void ops_on_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, uint64_t now);
+op *op_new(themis_node *n, int kind, uint64_t parent, uint64_t now);
+op *op_get(themis_node *n, uint64_t id);
+/* Finish o: an OP_DONE event (public kinds without a parent), the parent told otherwise;
+ * o is freed. */
+void op_finish(themis_node *n, op *o, int ok, uint64_t now);
+void ops_free_all(themis_node *n);
+void peer_of(const ring_node *rn, themis_peer *out);
+
+/* lookup.c */
+/* Start o's lookup of target (full id). first: where to start (join's bootstrap), or NULL to
+ * start from our own tables. Ends in lookup_done(). */
+void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], const ring_node *first,
+		  uint64_t now);
+/* The lookup of o ended: o->owner is set when ok (o->rec holds the owner's records). */
+void lookup_done(themis_node *n, op *o, int ok, uint64_t now);
+/* Answer a FIND request. */
+void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen, uint64_t now);
+
+/* dht.c: ring membership and maintenance (join, update, leave; Zave's rules) */
+int dht_init(themis_node *n);
+void dht_free(themis_node *n);
+/* 1 when this node is responsible for position pos: pos in (pred, self], or it is alone. */
+int dht_responsible(const themis_node *n, const uint8_t pos[RING_POS_LEN]);
+void dht_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* JOIN, OPK_FINGER */
+/* A node did not answer after every retry: it leaves successors, fingers, predecessor. */
+void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now);
+/* A node answered an authenticated request: it may be a better finger. */
+void dht_node_seen(themis_node *n, const ring_node *rn);
+void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now);
+uint64_t dht_next_deadline(const themis_node *n);
+void dht_on_timeout(themis_node *n, uint64_t now);
+void dht_leave_step(themis_node *n, op *o, uint64_t now);
+
+/* publish.c: store, register, discover (sections 6.1 and 7) */
+void pub_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* STORE, DISCOVER, refresh */
+void pub_on_store(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen, uint64_t now);
+/* Records handed over by a neighbour (update or leave): verified, then kept. */
+void pub_accept_records(themis_node *n, const store_record *rec, size_t nrec, uint64_t now);
+uint64_t pub_next_deadline(const themis_node *n);
+void pub_on_timeout(themis_node *n, uint64_t now);
+/* Store (and keep refreshing) this node under obj; the store op reports to parent when
+ * nonzero. Returns the op id or a negative error. */
+int64_t pub_register_obj(themis_node *n, const uint8_t obj[THEMIS_ID_LEN], const char *tag, uint64_t parent,
+			 uint64_t now);
 
 #endif

@@ -544,6 +544,10 @@ void peer_recv_confirm(themis_node *n, const themis_addr *from, const uint8_t *p
 		/* Already activated (by this CONFIRM or a DATA): never activate twice. Only the
 		 * genuine tag counts as a replay; anything else is a forgery. */
 		int genuine = s->sess.remote_idx == c.idx_a && cr_equal(s->conf_a, c.conf, 32);
+		if (genuine && !s->confirmed) {
+			s->confirmed = 1;   /* the CONFIRM a DATA overtook: late, not replayed */
+			return;
+		}
 		node_drop(n, genuine ? THEMIS_DROP_REPLAY : THEMIS_DROP_BAD_MAC);
 		return;
 	}
@@ -556,7 +560,8 @@ void peer_recv_confirm(themis_node *n, const themis_addr *from, const uint8_t *p
 		node_drop(n, HS_DROP(rc));
 		return;
 	}
-	activate(n, s, from, now);
+	if (activate(n, s, from, now))
+		s->confirmed = 1;
 }
 
 void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt, size_t len,

@@ -18,7 +18,10 @@ uint64_t themis_node_next_deadline(const themis_node *n)
 	for (uint32_t i = 0; i < n->npend; i++)
 		if (n->pend[i]->deadline < t)
 			t = n->pend[i]->deadline;
-	return t;
+	d = dht_next_deadline(n);
+	t = d < t ? d : t;
+	d = pub_next_deadline(n);
+	return d < t ? d : t;
 }
 
 void themis_node_on_timeout(themis_node *n, uint64_t now)
@@ -27,11 +30,18 @@ void themis_node_on_timeout(themis_node *n, uint64_t now)
 	for (uint32_t i = 0; i < n->nslots_alloc; i++)
 		if (n->slots[i] && n->slots[i]->state != SLOT_FREE)
 			slot_on_timeout(n, n->slots[i], now);
-	/* Requests may complete (and be swapped out of the array) while we walk it. */
+	/* Requests may complete (and be swapped out of the array, or start new ones) while we
+	 * walk it: only those due when we started are looked at. */
 	for (uint32_t i = 0; i < n->npend;) {
 		pending *pd = n->pend[i];
+		if (pd->deadline > now) {
+			i++;
+			continue;
+		}
 		pending_on_timeout(n, pd, now);
 		if (i < n->npend && n->pend[i] == pd)
 			i++;
 	}
+	dht_on_timeout(n, now);
+	pub_on_timeout(n, now);
 }

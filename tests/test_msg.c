@@ -210,7 +210,8 @@ static void test_find_layout(void **state)
 	assert_int_equal(msg_find_decode(&d, out, 35, M), -1);
 }
 
-static void test_find_canonical_target(void **state)
+/* The target is a full id: every bit is kept whatever m is, and m must be a valid ring size. */
+static void test_find_full_target(void **state)
 {
 	msg_find f, d;
 	uint8_t out[34];
@@ -218,15 +219,15 @@ static void test_find_canonical_target(void **state)
 	(void)state;
 	memset(&f, 0, sizeof f);
 	f.target[0] = 0xab;
-	f.target[1] = 0xf8;          /* 13 bits: 0xab, then 0xf8 keeps 5 high bits */
+	f.target[1] = 0xff;
+	f.target[31] = 0x01;         /* bit 255: past the position for any m < 256 */
 	assert_int_equal(msg_find_encode(out, sizeof out, &f), 34);
-	assert_int_equal(msg_find_decode(&d, out, 34, 13), 0);
-	assert_int_equal(msg_find_decode(&d, out, 34, 12), -1);
-	assert_int_equal(msg_find_decode(&d, out, 34, 8), -1);
-	out[31] = 1;                 /* bit 255: only a 256-bit ring has it */
-	assert_int_equal(msg_find_decode(&d, out, 34, 13), -1);
-	assert_int_equal(msg_find_decode(&d, out, 34, 255), -1);
-	assert_int_equal(msg_find_decode(&d, out, 34, 256), 0);
+	for (unsigned m = 8; m <= 256; m += 31) {
+		assert_int_equal(msg_find_decode(&d, out, 34, m), 0);
+		assert_memory_equal(d.target, f.target, 32);
+	}
+	assert_int_equal(msg_find_decode(&d, out, 34, 7), -1);
+	assert_int_equal(msg_find_decode(&d, out, 34, 257), -1);
 }
 
 static void test_store_roundtrip(void **state)
@@ -581,7 +582,7 @@ int main(void)
 		cmocka_unit_test(test_record_layout),
 		cmocka_unit_test(test_record_untagged_and_limits),
 		cmocka_unit_test(test_find_layout),
-		cmocka_unit_test(test_find_canonical_target),
+		cmocka_unit_test(test_find_full_target),
 		cmocka_unit_test(test_store_roundtrip),
 		cmocka_unit_test(test_store_bad_fields),
 		cmocka_unit_test(test_status),

@@ -93,6 +93,25 @@ typedef struct themis_config {
 	uint32_t queue_per_peer;    /* frames queued while a handshake to that peer completes */
 	uint32_t outbox_cap;        /* datagrams waiting for poll_send */
 	uint32_t event_cap;         /* events waiting for poll_event */
+
+	/* the DHT (paper, section 6) */
+	uint32_t k;                 /* redundancy: a name is stored under k + 1 object ids */
+	uint64_t ttl_ns;            /* freshness t: a record expires unless refreshed; the storer
+				       refreshes at t / 2 */
+	uint32_t succ_len;          /* r: successor list length, 1..16 (1 = the paper's single
+				       successor) */
+	uint64_t stabilize_ns;      /* period of update (stabilize + notify) */
+	uint64_t fix_fingers_ns;    /* period of refreshing one finger */
+	uint64_t check_pred_ns;     /* period of the predecessor liveness check */
+	uint32_t max_fingers;       /* distinct finger entries kept */
+	uint32_t lookup_max_hops;   /* a find gives up after this many hops */
+	uint32_t max_ops;           /* operations in progress (finds, stores, joins, ...) */
+	uint32_t max_records;       /* records this node keeps for others, in total */
+	uint32_t max_records_per_obj;
+	uint32_t max_records_per_storer;
+	uint32_t max_registrations; /* objects this node stores itself and keeps refreshing */
+	int signed_records;         /* 1: records signed by their storer (PROTOCOL.md); 0: the
+				       paper's unsigned mode (for attack runs) */
 } themis_config;
 
 /* Fills every field with its default; the caller then sets network, seed, rand and self. */
@@ -123,6 +142,10 @@ typedef struct themis_counters {
 	uint64_t handshakes_ok;     /* sessions established (either role) */
 	uint64_t handshakes_failed; /* initiator gave up after hs_attempts */
 	uint64_t rekeys;            /* handshakes started because of counter or lifetime limits */
+	uint64_t records_rejected;  /* received records whose signature or object did not check
+				       (ghost records stopped) */
+	uint64_t stores_refused;    /* STORE requests answered with a refusal */
+	uint64_t lookups_no_progress; /* FIND answers that did not get closer (eclipse check) */
 	uint64_t out_dropped;       /* datagrams lost because the outbox was full */
 	uint64_t events_dropped;    /* events lost because the event ring was full */
 	/* crypto work done, for the simulator's CPU model */
@@ -138,7 +161,31 @@ typedef enum themis_event_kind {
 
 typedef enum themis_op_kind {
 	THEMIS_OP_PING = 1,
+	THEMIS_OP_FIND,
+	THEMIS_OP_STORE,
+	THEMIS_OP_JOIN,
+	THEMIS_OP_LEAVE,
+	THEMIS_OP_REGISTER,
+	THEMIS_OP_DISCOVER,
 } themis_op_kind;
+
+/* Name of an operation kind as used in metrics ("find", "store", ...). */
+const char *themis_op_name(themis_op_kind op);
+
+enum { THEMIS_TAG_MAX = 16, THEMIS_EV_RECORDS = 8, THEMIS_MAX_SUCC = 16 };
+
+/* A remote node as the caller knows it: its id and where it listens. */
+typedef struct themis_peer {
+	uint8_t id[THEMIS_ID_LEN];
+	themis_addr addr;
+} themis_peer;
+
+/* A record as an application sees it: who stored itself under the object, where it
+ * listens, and its tag ("" when none). Signatures were checked before it got here. */
+typedef struct themis_record {
+	themis_peer node;
+	char tag[THEMIS_TAG_MAX + 1];
+} themis_record;
 
 typedef struct themis_event {
 	themis_event_kind kind;
@@ -147,7 +194,14 @@ typedef struct themis_event {
 	int ok;                    /* OP_DONE: 1 success, 0 failure */
 	uint64_t t_start_ns, t_end_ns; /* OP_DONE */
 	uint32_t msgs;             /* OP_DONE: requests sent for the op (retransmissions included) */
-	uint8_t peer[THEMIS_ID_LEN]; /* the peer concerned */
+	uint8_t peer[THEMIS_ID_LEN]; /* the peer concerned (PING: the peer; FIND/STORE/JOIN: the
+					owner or successor found; DISCOVER: the instance chosen) */
+	uint32_t hops;             /* FIND/STORE/JOIN/DISCOVER: lookup hops (requests along the path) */
+	themis_peer owner;         /* FIND/STORE/JOIN: the node responsible for the target */
+	uint8_t nrec;              /* FIND/DISCOVER: records returned (at most THEMIS_EV_RECORDS) */
+	uint8_t more;              /* 1: the owner holds more than fit */
+	int chosen;                /* DISCOVER: index in rec of the instance picked (-1: none) */
+	themis_record rec[THEMIS_EV_RECORDS];
 } themis_event;
 
 typedef struct themis_node themis_node;
@@ -177,15 +231,56 @@ int themis_node_poll_send(themis_node *node, themis_addr *to, uint8_t *buf, size
 /* Next event: returns 1 and fills *ev, or 0 when there is none. */
 int themis_node_poll_event(themis_node *node, themis_event *ev);
 
-/* A remote node as the caller knows it: its id and where it listens. */
-typedef struct themis_peer {
-	uint8_t id[THEMIS_ID_LEN];
-	themis_addr addr;
-} themis_peer;
-
 /* PING peer over a secure session (a handshake runs first if none exists). Returns the op id
  * (> 0) or a negative error; completion is an OP_DONE event. */
 int64_t themis_ping(themis_node *node, const themis_peer *peer, uint64_t now);
+
+/* ---- the DHT (paper, section 6); each returns an op id (> 0) or a negative error and
+ * finishes with an OP_DONE event ---- */
+
+/* Join the ring through bootstrap (iterative lookup of our own position, then our successor's
+ * successor list: Zave's join). bootstrap NULL starts a new ring of one. */
+int64_t themis_join(themis_node *node, const themis_peer *bootstrap, uint64_t now);
+/* Leave gracefully: hand the object table and the predecessor to the successor and tell the
+ * predecessor, so no association is lost. The node is out of the ring afterwards. */
+int64_t themis_leave(themis_node *node, uint64_t now);
+/* Iterative find of target (a node id or an object id; its first m bits are the position):
+ * the event names the responsible node and carries the records it holds for target. */
+int64_t themis_find(themis_node *node, const uint8_t target[THEMIS_ID_LEN], uint64_t now);
+/* Store this node under object obj (a signed record at the object's successor), and keep it
+ * refreshed every t / 2. tag may be NULL. */
+int64_t themis_store(themis_node *node, const uint8_t obj[THEMIS_ID_LEN], const char *tag, uint64_t now);
+/* Register this node as an instance of service: a store under each of the k + 1 object ids
+ * of the name (section 7), kept refreshed. */
+int64_t themis_register(themis_node *node, const char *service, const char *tag, uint64_t now);
+/* Discover an instance of service: find a replica object, check the records, pick a live
+ * instance at random (preferring prefer_tag when given), failing over to other instances and
+ * sibling objects. The event's rec holds the instances seen, chosen the one picked. */
+int64_t themis_discover(themis_node *node, const char *service, const char *prefer_tag, uint64_t now);
+
+/* What a node knows of the ring (for status output and the simulator's ring checker). */
+typedef struct themis_ring_info {
+	int joined;
+	int has_pred;
+	themis_peer pred;
+	uint32_t nsucc;
+	themis_peer succ[THEMIS_MAX_SUCC];
+	uint32_t nfingers;
+	size_t records;            /* records held for others */
+	size_t objects;            /* distinct objects held */
+	uint32_t registrations;    /* objects this node keeps stored */
+} themis_ring_info;
+
+void themis_node_ring(const themis_node *node, themis_ring_info *out);
+/* Up to cap distinct fingers, nearest first. Returns how many. */
+size_t themis_node_fingers(const themis_node *node, themis_peer *out, size_t cap);
+/* Up to cap live records this node holds for obj. Returns how many. */
+size_t themis_node_records(const themis_node *node, const uint8_t obj[THEMIS_ID_LEN],
+			   themis_record *out, size_t cap, uint64_t now);
+/* The simulator's "static ring" shortcut: set successors, predecessor and fingers as an
+ * oracle computed them, and mark the node joined. Returns 0 or THEMIS_EINVAL. */
+int themis_node_set_ring(themis_node *node, const themis_peer *succ, size_t nsucc,
+			 const themis_peer *pred, const themis_peer *fingers, size_t nfingers);
 
 /* Identity helpers (PROTOCOL.md, Names). */
 void themis_net_hash(const char *network, uint8_t net[THEMIS_ID_LEN]);

@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 	f.offset = 3;
 	n = msg_find_encode(buf + 1, sizeof buf - 1, &f);
 	put("valid-find", SEL_FIND, (size_t)n);
-	put("bad-find-noncanonical-m13", SEL_FIND + RING_13, (size_t)n);
+	put("valid-find-full-target-m13", SEL_FIND + RING_13, (size_t)n);
 
 	memset(&s, 0, sizeof s);
 	s.ttl_ns = 3600000000000ull;

@@ -1,0 +1,777 @@
+/* dht.c: ring membership and maintenance (paper, 6.1 Join, Update, Leave) with P. Zave's
+ * corrections ("Reasoning about identifier spaces: how to make Chord correct", TSE 2017): a
+ * joiner copies its successor's list and has no predecessor; stabilize drops a dead first
+ * successor and adopts its successor's predecessor only if that node answers; rectify checks
+ * the current predecessor before replacing it; every adoption follows an authenticated
+ * answer. Also the responder side of JOIN, UPDATE, LEAVE, GET_SUCC and TRANSFER.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "node.h"
+
+int dht_init(themis_node *n)
+{
+	ring_node self;
+
+	ring_node_make(&self, n->self.id, &n->cfg.self, n->cfg.m);
+	return ring_init(&n->ring, &self, n->cfg.m, n->cfg.succ_len, n->cfg.max_fingers);
+}
+
+void dht_free(themis_node *n)
+{
+	ring_free(&n->ring);
+	store_del(n->store);
+	n->store = NULL;
+	free(n->regs);
+	n->regs = NULL;
+}
+
+int dht_responsible(const themis_node *n, const uint8_t pos[RING_POS_LEN])
+{
+	if (!n->joined)
+		return 0;
+	if (n->ring.nsucc == 0)
+		return 1;    /* alone: the whole ring is ours */
+	if (n->ring.has_pred)
+		return ring_in_oc(pos, n->ring.pred.pos, n->ring.self.pos);
+	/* No predecessor yet (just joined, or it died): we only know our own position. */
+	return ring_cmp(pos, n->ring.self.pos) == 0;
+}
+
+static void peer_node(const themis_node *n, const peer *p, ring_node *rn)
+{
+	ring_node_make(rn, p->id, &p->addr, n->cfg.m);
+}
+
+void dht_node_seen(themis_node *n, const ring_node *rn)
+{
+	if (n->joined)
+		ring_finger_add(&n->ring, rn);
+}
+
+/* The successor list ran dry: fall back on any node we still know, stabilize corrects it. */
+static void reseed_successor(themis_node *n)
+{
+	if (n->ring.nsucc)
+		return;
+	if (n->ring.nfingers)
+		ring_set_successors(&n->ring, &n->ring.fingers[0], NULL, 0);
+	else if (n->ring.has_pred)
+		ring_set_successors(&n->ring, &n->ring.pred, NULL, 0);
+}
+
+void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now)
+{
+	int was = ring_remove(&n->ring, id);
+
+	if ((was & 4) && n->has_rect_cand) {
+		/* The old predecessor is dead: the node that asked to replace it gets the place. */
+		n->ring.pred = n->rect_cand;
+		n->ring.has_pred = 1;
+		n->has_rect_cand = 0;
+	}
+	if (n->has_rect_cand && memcmp(n->rect_cand.id, id, THEMIS_ID_LEN) == 0)
+		n->has_rect_cand = 0;
+	reseed_successor(n);
+	if (was & 2)
+		n->t_stabilize = now;   /* a new first successor: check it at once */
+}
+
+/* ---- list answers ------------------------------------------------------------------------ */
+
+/* Encode m, filling its records with handed-off ones taken from (lo, hi] while they fit. */
+static int encode_with_handoff(themis_node *n, msg_lists *m, const uint8_t lo[RING_POS_LEN],
+			       const uint8_t hi[RING_POS_LEN], uint8_t *out, size_t cap, uint64_t now)
+{
+	size_t written = 0, room;
+	int len, more = 0;
+
+	m->nrec = 0;
+	m->more = 0;
+	len = msg_lists_encode(out, cap, m, &written);
+	if (len < 0 || !n->store)
+		return len;
+	store_expire(n->store, now);   /* never hand over what is already dead */
+	room = (FRAME_BODY_MAX - (size_t)len) / MSG_RECORD_MAX;
+	if (room > MSG_MAX_RECORDS)
+		room = MSG_MAX_RECORDS;
+	m->nrec = (uint8_t)store_take_range(n->store, lo, hi, m->rec, room, &more);
+	m->more = (uint8_t)more;
+	return msg_lists_encode(out, cap, m, &written);
+}
+
+static void add_successors(const themis_node *n, msg_lists *m)
+{
+	for (uint32_t i = 0; i < n->ring.nsucc && m->nnodes < MSG_MAX_NODES; i++)
+		m->nodes[m->nnodes++] = n->ring.succ[i];
+}
+
+/* ---- JOIN ---------------------------------------------------------------------------------- */
+
+static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
+
+void dht_owner_found(themis_node *n, op *o, int ok, uint64_t now)
+{
+	if (o->kind == OPK_FINGER) {
+		if (ok && memcmp(o->owner.id, n->self.id, THEMIS_ID_LEN) != 0)
+			ring_finger_add(&n->ring, &o->owner);
+		n->fixing = 0;
+		op_finish(n, o, ok, now);
+		return;
+	}
+	/* JOIN: the lookup of our own position ended at our successor-to-be. */
+	if (!ok || ring_cmp(o->owner.pos, n->ring.self.pos) == 0 ||
+	    memcmp(o->owner.id, n->self.id, THEMIS_ID_LEN) == 0) {
+		op_finish(n, o, 0, now);   /* unreachable, or a node already has our position */
+		return;
+	}
+	o->msgs++;
+	if (req_send(n, o->owner.id, &o->owner.addr, MSG_JOIN, NULL, 0, join_cb, o->id, now) != 0)
+		op_finish(n, o, 0, now);
+}
+
+static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	op *o = op_get(n, op_id);
+	msg_lists *m;
+
+	(void)p;
+	if (!o)
+		return;
+	m = resp ? malloc(sizeof *m) : NULL;
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0) {
+		if (m)
+			node_drop(n, THEMIS_DROP_MALFORMED);
+		free(m);
+		op_finish(n, o, 0, now);
+		return;
+	}
+	if (m->kind == ST_OK && m->nnodes > 0 && memcmp(m->nodes[0].id, o->owner.id, THEMIS_ID_LEN) == 0) {
+		/* Zave: copy the successor's list; no predecessor until someone notifies us. */
+		ring_set_successors(&n->ring, NULL, m->nodes, m->nnodes);
+		n->ring.has_pred = 0;
+		n->joined = 1;
+		n->t_stabilize = now;
+		n->t_fix_fingers = now;
+		n->t_check_pred = now + n->cfg.check_pred_ns;
+		free(m);
+		op_finish(n, o, 1, now);
+		return;
+	}
+	if (m->kind == ST_NOT_RESPONSIBLE && m->nnodes > 0 && o->phase++ < 3) {
+		/* The ring moved under us: look again from the nodes it suggests. */
+		ring_node first = m->nodes[0];
+		free(m);
+		lookup_start(n, o, n->self.id, &first, now);
+		return;
+	}
+	free(m);
+	op_finish(n, o, 0, now);
+}
+
+int64_t themis_join(themis_node *n, const themis_peer *bootstrap, uint64_t now)
+{
+	ring_node first;
+	op *o;
+
+	if (n->joined)
+		return THEMIS_ESTATE;
+	o = op_new(n, THEMIS_OP_JOIN, 0, now);
+	if (!o)
+		return THEMIS_EFULL;
+	if (!bootstrap) {
+		/* The first node: a ring of one. */
+		n->joined = 1;
+		n->ring.nsucc = 0;
+		n->ring.has_pred = 0;
+		o->owner = n->ring.self;
+		o->have_owner = 1;
+		int64_t id = (int64_t)o->id;
+		op_finish(n, o, 1, now);
+		return id;
+	}
+	if (memcmp(bootstrap->id, n->self.id, THEMIS_ID_LEN) == 0) {
+		n->next_op_id--;
+		op_finish(n, o, 0, now);
+		return THEMIS_EINVAL;
+	}
+	ring_node_make(&first, bootstrap->id, &bootstrap->addr, n->cfg.m);
+	int64_t id = (int64_t)o->id;
+	lookup_start(n, o, n->self.id, &first, now);
+	return id;
+}
+
+static void on_join(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
+{
+	msg_lists *m = calloc(1, sizeof *m);
+	uint8_t out[FRAME_BODY_MAX];
+	ring_node c;
+	const ring_node *known;
+	size_t written;
+	int len;
+
+	if (!m)
+		return;
+	peer_node(n, p, &c);
+	if (!n->joined) {
+		m->kind = ST_NOT_RESPONSIBLE;
+	} else if ((known = ring_find_pos(&n->ring, c.pos)) && memcmp(known->id, c.id, THEMIS_ID_LEN) != 0) {
+		m->kind = ST_COLLISION;   /* PROTOCOL.md, Names: colliding positions cannot both join */
+	} else if (n->ring.nsucc == 0 || !n->ring.has_pred ||
+		   ring_in_oo(c.pos, n->ring.pred.pos, n->ring.self.pos)) {
+		m->kind = ST_OK;
+		m->nodes[m->nnodes++] = n->ring.self;
+		add_successors(n, m);
+		if (m->nnodes > n->ring.r)
+			m->nnodes = (uint8_t)n->ring.r;
+	} else {
+		m->kind = ST_NOT_RESPONSIBLE;
+		m->nnodes = (uint8_t)ring_closest_preceding(&n->ring, c.pos, NULL, 0, m->nodes, 4);
+	}
+	len = msg_lists_encode(out, sizeof out, m, &written);
+	free(m);
+	if (len >= 0)
+		req_respond(n, p, MSG_JOIN | MSG_RESPONSE, req_id, out, (size_t)len, now);
+}
+
+/* ---- UPDATE (stabilize + notify) -------------------------------------------------------------- */
+
+static void transfer_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
+static void adopt_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
+
+static void ask_transfer(themis_node *n, const peer *p, uint64_t now)
+{
+	(void)req_send(n, p->id, &p->addr, MSG_TRANSFER, NULL, 0, transfer_cb, 0, now);
+}
+
+static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	msg_lists *m;
+	ring_node s;
+	const ring_node *succs;
+	size_t nsuccs;
+
+	(void)op_id;
+	n->stabilizing = 0;
+	if (!resp || !n->joined)
+		return;   /* a dead successor was removed by the failure path; the next round goes on */
+	m = malloc(sizeof *m);
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 || m->kind > 1 ||
+	    m->nnodes < m->kind) {
+		if (m)
+			node_drop(n, THEMIS_DROP_MALFORMED);
+		free(m);
+		return;
+	}
+	peer_node(n, p, &s);
+	succs = m->nodes + m->kind;
+	nsuccs = m->nnodes - m->kind;
+	if (m->nrec)
+		pub_accept_records(n, m->rec, m->nrec, now);
+	if (m->more)
+		ask_transfer(n, p, now);
+	if (m->kind == 1 && memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0 &&
+	    ring_in_oo(m->nodes[0].pos, n->ring.self.pos, s.pos)) {
+		/* The successor's predecessor sits between us: a better successor, adopted only
+		 * if it answers (Zave). Until then the current list stays. */
+		ring_set_successors(&n->ring, &s, succs, nsuccs);
+		(void)req_send(n, m->nodes[0].id, &m->nodes[0].addr, MSG_GET_SUCC, NULL, 0, adopt_cb, 0, now);
+		free(m);
+		return;
+	}
+	ring_set_successors(&n->ring, &s, succs, nsuccs);
+	free(m);
+}
+
+static void adopt_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	msg_lists *m;
+
+	(void)op_id;
+	if (!resp || !n->joined)
+		return;
+	m = malloc(sizeof *m);
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 || m->nnodes == 0 ||
+	    memcmp(m->nodes[0].id, p->id, THEMIS_ID_LEN) != 0) {
+		if (m)
+			node_drop(n, THEMIS_DROP_MALFORMED);
+		free(m);
+		return;
+	}
+	/* It answered: it is our first successor now, its list follows. */
+	if (n->ring.nsucc == 0 || ring_in_oo(m->nodes[0].pos, n->ring.self.pos, n->ring.succ[0].pos)) {
+		ring_set_successors(&n->ring, NULL, m->nodes, m->nnodes);
+		n->t_stabilize = now;   /* notify it at once */
+	}
+	free(m);
+}
+
+static void stabilize(themis_node *n, uint64_t now)
+{
+	if (!n->ring.nsucc || n->stabilizing)
+		return;
+	if (req_send(n, n->ring.succ[0].id, &n->ring.succ[0].addr, MSG_UPDATE, NULL, 0, update_cb, 0, now) == 0)
+		n->stabilizing = 1;
+}
+
+static void check_pred_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	(void)op_id;
+	(void)now;
+	n->checking_pred = 0;
+	/* Alive: a waiting candidate was not between it and us, so it does not replace it. On
+	 * failure dht_node_failed has already handed the place to the candidate. */
+	if (resp && n->ring.has_pred && memcmp(p->id, n->ring.pred.id, THEMIS_ID_LEN) == 0)
+		n->has_rect_cand = 0;
+}
+
+static void check_pred(themis_node *n, uint64_t now)
+{
+	if (!n->ring.has_pred || n->checking_pred)
+		return;
+	if (req_send(n, n->ring.pred.id, &n->ring.pred.addr, MSG_PING, NULL, 0, check_pred_cb, 0, now) == 0)
+		n->checking_pred = 1;
+}
+
+/* Notify/rectify: caller c believes it is our predecessor. */
+static void rectify(themis_node *n, const ring_node *c, uint64_t now)
+{
+	if (n->ring.nsucc == 0)
+		ring_set_successors(&n->ring, c, NULL, 0);   /* we were alone: c closes the ring */
+	if (!n->ring.has_pred || ring_in_oo(c->pos, n->ring.pred.pos, n->ring.self.pos)) {
+		n->ring.pred = *c;
+		n->ring.has_pred = 1;
+		return;
+	}
+	if (memcmp(c->id, n->ring.pred.id, THEMIS_ID_LEN) == 0)
+		return;
+	/* c is not between our predecessor and us: it replaces it only if the predecessor is
+	 * dead (Zave's rectify); ask the predecessor first. */
+	n->rect_cand = *c;
+	n->has_rect_cand = 1;
+	check_pred(n, now);
+}
+
+static void on_update(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
+{
+	msg_lists *m = calloc(1, sizeof *m);
+	uint8_t out[FRAME_BODY_MAX];
+	ring_node c;
+	int len;
+
+	if (!m)
+		return;
+	peer_node(n, p, &c);
+	if (n->joined) {
+		rectify(n, &c, now);
+		if (n->ring.has_pred) {
+			m->kind = 1;
+			m->nodes[m->nnodes++] = n->ring.pred;
+		}
+		add_successors(n, m);
+	}
+	/* Records the caller is now responsible for: everything not in (c, self]
+	 * (paper, 6.1 Update), handed over only to our predecessor. */
+	if (n->joined && n->ring.has_pred && memcmp(n->ring.pred.id, c.id, THEMIS_ID_LEN) == 0)
+		len = encode_with_handoff(n, m, n->ring.self.pos, c.pos, out, sizeof out, now);
+	else {
+		size_t written;
+		len = msg_lists_encode(out, sizeof out, m, &written);
+	}
+	free(m);
+	if (len >= 0)
+		req_respond(n, p, MSG_UPDATE | MSG_RESPONSE, req_id, out, (size_t)len, now);
+}
+
+static void on_transfer(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
+{
+	msg_lists *m = calloc(1, sizeof *m);
+	uint8_t out[FRAME_BODY_MAX];
+	ring_node c;
+	int len;
+
+	if (!m)
+		return;
+	peer_node(n, p, &c);
+	if (n->joined && n->ring.has_pred && memcmp(n->ring.pred.id, c.id, THEMIS_ID_LEN) == 0)
+		len = encode_with_handoff(n, m, n->ring.self.pos, c.pos, out, sizeof out, now);
+	else {
+		size_t written;
+		len = msg_lists_encode(out, sizeof out, m, &written);
+	}
+	free(m);
+	if (len >= 0)
+		req_respond(n, p, MSG_TRANSFER | MSG_RESPONSE, req_id, out, (size_t)len, now);
+}
+
+static void transfer_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	msg_lists *m;
+
+	(void)op_id;
+	if (!resp)
+		return;
+	m = malloc(sizeof *m);
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0) {
+		if (m)
+			node_drop(n, THEMIS_DROP_MALFORMED);
+		free(m);
+		return;
+	}
+	pub_accept_records(n, m->rec, m->nrec, now);
+	if (m->more && m->nrec)
+		ask_transfer(n, p, now);
+	free(m);
+}
+
+static void on_get_succ(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
+{
+	msg_lists *m = calloc(1, sizeof *m);
+	uint8_t out[FRAME_BODY_MAX];
+	size_t written;
+	int len;
+
+	if (!m)
+		return;
+	if (n->joined) {
+		m->nodes[m->nnodes++] = n->ring.self;
+		add_successors(n, m);
+	}
+	len = msg_lists_encode(out, sizeof out, m, &written);
+	free(m);
+	if (len >= 0)
+		req_respond(n, p, MSG_GET_SUCC | MSG_RESPONSE, req_id, out, (size_t)len, now);
+}
+
+/* ---- LEAVE ------------------------------------------------------------------------------------ */
+
+static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
+
+static void leave_done(themis_node *n, op *o, int ok, uint64_t now)
+{
+	n->joined = 0;
+	n->ring.nsucc = 0;
+	n->ring.has_pred = 0;
+	n->ring.nfingers = 0;
+	n->has_rect_cand = 0;
+	op_finish(n, o, ok, now);
+}
+
+/* Put records we failed to hand over back into our own table (nothing is lost silently). */
+static void keep_batch(themis_node *n, op *o)
+{
+	for (size_t i = 0; i < o->nbatch; i++)
+		(void)store_put(n->store, &o->batch[i]);
+	o->nbatch = 0;
+}
+
+void dht_leave_step(themis_node *n, op *o, uint64_t now)
+{
+	msg_lists *m = calloc(1, sizeof *m);
+	uint8_t out[FRAME_BODY_MAX];
+	size_t written;
+	int len, more = 0;
+
+	if (!m) {
+		keep_batch(n, o);
+		op_finish(n, o, 0, now);
+		return;
+	}
+	if (o->phase == 0) {
+		/* To the successor: our predecessor and (a batch of) our object table. */
+		if (!n->ring.nsucc) {
+			free(m);
+			keep_batch(n, o);
+			leave_done(n, o, n->store == NULL || store_count(n->store) == 0, now);
+			return;
+		}
+		m->kind = LEAVE_TO_SUCC;
+		if (n->ring.has_pred)
+			m->nodes[m->nnodes++] = n->ring.pred;
+		len = msg_lists_encode(out, sizeof out, m, &written);
+		if (o->nbatch == 0 && n->store && len >= 0) {
+			store_expire(n->store, now);
+			size_t room = (FRAME_BODY_MAX - (size_t)len) / MSG_RECORD_MAX;
+			if (!o->batch)
+				o->batch = calloc(MSG_MAX_RECORDS, sizeof *o->batch);
+			if (o->batch) {
+				o->nbatch = store_take_range(n->store, n->ring.self.pos, n->ring.self.pos, o->batch,
+							     room < MSG_MAX_RECORDS ? room : MSG_MAX_RECORDS, &more);
+				o->batch_more = more;
+			}
+		}
+		memcpy(m->rec, o->batch, o->nbatch * sizeof *o->batch);
+		m->nrec = (uint8_t)o->nbatch;
+		m->more = (uint8_t)o->batch_more;
+		len = msg_lists_encode(out, sizeof out, m, &written);
+		o->msgs++;
+		if (len < 0 || req_send(n, n->ring.succ[0].id, &n->ring.succ[0].addr, MSG_LEAVE, out,
+					(size_t)len, leave_cb, o->id, now) != 0) {
+			free(m);
+			keep_batch(n, o);
+			op_finish(n, o, 0, now);
+		} else {
+			free(m);
+		}
+		return;
+	}
+	/* To the predecessor: our successor list, so it skips us at once. */
+	if (o->phase == 1 && n->ring.has_pred) {
+		m->kind = LEAVE_TO_PRED;
+		add_successors(n, m);
+		len = msg_lists_encode(out, sizeof out, m, &written);
+		free(m);
+		o->phase = 2;
+		o->msgs++;
+		if (len >= 0 && req_send(n, n->ring.pred.id, &n->ring.pred.addr, MSG_LEAVE, out, (size_t)len,
+					 leave_cb, o->id, now) == 0)
+			return;
+		leave_done(n, o, 1, now);
+		return;
+	}
+	free(m);
+	leave_done(n, o, 1, now);
+}
+
+static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	op *o = op_get(n, op_id);
+	uint8_t status = 0xff;
+
+	(void)p;
+	if (!o)
+		return;
+	if (resp && msg_status_decode(&status, resp->body, resp->bodylen) != 0)
+		node_drop(n, THEMIS_DROP_MALFORMED);
+	if (o->phase == 0) {
+		if (status == ST_OK) {
+			o->nbatch = 0;
+			if (!o->batch_more)
+				o->phase = 1;
+		} else if (resp && ++o->retried > 3) {
+			keep_batch(n, o);   /* a successor that keeps refusing: give up, lose nothing */
+			op_finish(n, o, 0, now);
+			return;
+		}
+		/* On failure the dead successor is gone from the list (failure path): the same
+		 * batch goes to the next one, or back into our table when none is left. */
+		dht_leave_step(n, o, now);
+		return;
+	}
+	leave_done(n, o, 1, now);   /* the predecessor was told, or could not be: we are out */
+}
+
+int64_t themis_leave(themis_node *n, uint64_t now)
+{
+	op *o;
+	int64_t id;
+
+	if (!n->joined)
+		return THEMIS_ESTATE;
+	o = op_new(n, THEMIS_OP_LEAVE, 0, now);
+	if (!o)
+		return THEMIS_EFULL;
+	id = (int64_t)o->id;
+	dht_leave_step(n, o, now);
+	return id;
+}
+
+static void on_leave(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen,
+		     uint64_t now)
+{
+	msg_lists *m = malloc(sizeof *m);
+	uint8_t out[1];
+	ring_node l;
+	int len;
+
+	if (!m || msg_lists_decode(m, body, blen, n->cfg.m) != 0 ||
+	    (m->kind != LEAVE_TO_SUCC && m->kind != LEAVE_TO_PRED)) {
+		if (m)
+			node_drop(n, THEMIS_DROP_MALFORMED);
+		free(m);
+		return;
+	}
+	peer_node(n, p, &l);
+	if (m->kind == LEAVE_TO_SUCC) {
+		/* Our predecessor leaves: its predecessor becomes ours, its records ours. */
+		if (!n->ring.has_pred || memcmp(n->ring.pred.id, l.id, THEMIS_ID_LEN) == 0) {
+			n->ring.has_pred = 0;
+			if (m->nnodes > 0 && memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
+				n->ring.pred = m->nodes[0];
+				n->ring.has_pred = 1;
+			}
+		}
+		pub_accept_records(n, m->rec, m->nrec, now);
+		if (!m->more)
+			(void)ring_remove(&n->ring, l.id);
+	} else {
+		int was = ring_remove(&n->ring, l.id);
+		if ((was & 2) || n->ring.nsucc == 0)
+			ring_set_successors(&n->ring, NULL, m->nodes, m->nnodes);
+	}
+	free(m);
+	len = msg_status_encode(out, sizeof out, ST_OK);
+	if (len >= 0)
+		req_respond(n, p, MSG_LEAVE | MSG_RESPONSE, req_id, out, (size_t)len, now);
+}
+
+void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now)
+{
+	if (f->type != MSG_LEAVE && f->bodylen != 0) {
+		node_drop(n, THEMIS_DROP_MALFORMED);
+		return;
+	}
+	switch (f->type) {
+	case MSG_JOIN:
+		on_join(n, p, f->req_id, now);
+		break;
+	case MSG_UPDATE:
+		on_update(n, p, f->req_id, now);
+		break;
+	case MSG_LEAVE:
+		on_leave(n, p, f->req_id, f->body, f->bodylen, now);
+		break;
+	case MSG_GET_SUCC:
+		on_get_succ(n, p, f->req_id, now);
+		break;
+	default:
+		on_transfer(n, p, f->req_id, now);
+		break;
+	}
+}
+
+/* ---- periodic work ------------------------------------------------------------------------ */
+
+/* Refresh one finger: skip the indexes our first successor already answers, look up the
+ * first one it does not (one lookup at a time). */
+static void fix_fingers(themis_node *n, uint64_t now)
+{
+	uint8_t start[RING_POS_LEN];
+	op *o;
+
+	if (n->fixing || !n->ring.nsucc)
+		return;
+	for (unsigned tries = 0; tries < n->cfg.m; tries++) {
+		unsigned i = n->next_finger % n->cfg.m;
+		n->next_finger = i == 0 ? n->cfg.m - 1 : i - 1;
+		ring_finger_start(start, n->ring.self.pos, i, n->cfg.m);
+		if (ring_in_oc(start, n->ring.self.pos, n->ring.succ[0].pos)) {
+			ring_finger_add(&n->ring, &n->ring.succ[0]);
+			continue;
+		}
+		o = op_new(n, OPK_FINGER, 0, now);
+		if (!o)
+			return;
+		o->finger = i;
+		n->fixing = 1;
+		lookup_start(n, o, start, NULL, now);
+		return;
+	}
+}
+
+static uint64_t due(uint64_t t, uint64_t period)
+{
+	return period ? t : UINT64_MAX;
+}
+
+uint64_t dht_next_deadline(const themis_node *n)
+{
+	uint64_t t = UINT64_MAX, d;
+
+	if (!n->joined)
+		return t;
+	d = due(n->t_stabilize, n->cfg.stabilize_ns);
+	t = d < t ? d : t;
+	d = due(n->t_fix_fingers, n->cfg.fix_fingers_ns);
+	t = d < t ? d : t;
+	d = due(n->t_check_pred, n->cfg.check_pred_ns);
+	return d < t ? d : t;
+}
+
+void dht_on_timeout(themis_node *n, uint64_t now)
+{
+	if (!n->joined)
+		return;
+	if (n->cfg.stabilize_ns && now >= n->t_stabilize) {
+		n->t_stabilize = now + n->cfg.stabilize_ns;
+		stabilize(n, now);
+	}
+	if (n->cfg.fix_fingers_ns && now >= n->t_fix_fingers) {
+		n->t_fix_fingers = now + n->cfg.fix_fingers_ns;
+		fix_fingers(n, now);
+	}
+	if (n->cfg.check_pred_ns && now >= n->t_check_pred) {
+		n->t_check_pred = now + n->cfg.check_pred_ns;
+		check_pred(n, now);
+	}
+}
+
+/* ---- introspection and the simulator's oracle ----------------------------------------------- */
+
+void themis_node_ring(const themis_node *n, themis_ring_info *out)
+{
+	memset(out, 0, sizeof *out);
+	out->joined = n->joined;
+	out->has_pred = n->ring.has_pred;
+	if (n->ring.has_pred)
+		peer_of(&n->ring.pred, &out->pred);
+	out->nsucc = n->ring.nsucc;
+	for (uint32_t i = 0; i < n->ring.nsucc; i++)
+		peer_of(&n->ring.succ[i], &out->succ[i]);
+	out->nfingers = n->ring.nfingers;
+	out->records = n->store ? store_count(n->store) : 0;
+	out->objects = n->store ? store_objects(n->store) : 0;
+	out->registrations = n->nregs;
+}
+
+size_t themis_node_fingers(const themis_node *n, themis_peer *out, size_t cap)
+{
+	size_t k = n->ring.nfingers < cap ? n->ring.nfingers : cap;
+	for (size_t i = 0; i < k; i++)
+		peer_of(&n->ring.fingers[i], &out[i]);
+	return k;
+}
+
+size_t themis_node_records(const themis_node *n, const uint8_t obj[THEMIS_ID_LEN], themis_record *out,
+			   size_t cap, uint64_t now)
+{
+	store_record recs[8];
+	size_t got = 0, k;
+	int more = 1;
+
+	while (n->store && more && got < cap) {
+		k = store_get(n->store, obj, now, got, recs, cap - got < 8 ? cap - got : 8, &more);
+		if (k == 0)
+			break;
+		for (size_t i = 0; i < k; i++, got++) {
+			memset(&out[got], 0, sizeof out[got]);
+			memcpy(out[got].node.id, recs[i].id, THEMIS_ID_LEN);
+			out[got].node.addr = recs[i].addr;
+			memcpy(out[got].tag, recs[i].tag, recs[i].tag_len);
+		}
+	}
+	return got;
+}
+
+int themis_node_set_ring(themis_node *n, const themis_peer *succ, size_t nsucc, const themis_peer *pred,
+			 const themis_peer *fingers, size_t nfingers)
+{
+	ring_node list[RING_MAX_SUCC], rn;
+
+	if (nsucc > RING_MAX_SUCC || (nsucc && !succ) || (nfingers && !fingers))
+		return THEMIS_EINVAL;
+	for (size_t i = 0; i < nsucc; i++)
+		ring_node_make(&list[i], succ[i].id, &succ[i].addr, n->cfg.m);
+	ring_set_successors(&n->ring, NULL, list, nsucc);
+	n->ring.has_pred = pred != NULL;
+	if (pred)
+		ring_node_make(&n->ring.pred, pred->id, &pred->addr, n->cfg.m);
+	for (size_t i = 0; i < nfingers; i++) {
+		ring_node_make(&rn, fingers[i].id, &fingers[i].addr, n->cfg.m);
+		ring_finger_add(&n->ring, &rn);
+	}
+	n->joined = 1;
+	return 0;
+}

@@ -1,0 +1,318 @@
+/* lookup.c: the iterative find of the paper (section 6.1: the requester contacts every hop
+ * itself) with its eclipse defence (section 6.2): an answer must bring us strictly closer to
+ * the target than the node that gave it; a node that does not, or that times out, is not
+ * asked again during this lookup, which goes on from the best remaining candidate. Also the
+ * responder's side: answering a FIND from our routing table and object table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "node.h"
+
+static int is_bad(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
+{
+	for (uint32_t i = 0; i < lk->nbad; i++)
+		if (memcmp(lk->bad[i], id, THEMIS_ID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+static void mark_bad(lookup *lk, const uint8_t id[THEMIS_ID_LEN])
+{
+	if (is_bad(lk, id))
+		return;
+	if (lk->nbad < LK_BAD)
+		memcpy(lk->bad[lk->nbad++], id, THEMIS_ID_LEN);
+}
+
+static int known_cand(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
+{
+	for (uint32_t i = 0; i < lk->ncand; i++)
+		if (memcmp(lk->cand[i].id, id, THEMIS_ID_LEN) == 0)
+			return 1;
+	for (uint32_t i = 0; i < lk->nowner_cand; i++)
+		if (memcmp(lk->owner_cand[i].id, id, THEMIS_ID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+/* Insert rn among the candidates, kept sorted by clockwise distance to the target (closest
+ * preceding first); when full, a candidate farther than all others is not kept. */
+static void add_cand(themis_node *n, lookup *lk, const ring_node *rn)
+{
+	uint8_t d[RING_POS_LEN], di[RING_POS_LEN];
+	uint32_t i;
+
+	if (memcmp(rn->id, n->self.id, THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) || known_cand(lk, rn->id))
+		return;
+	ring_dist(d, rn->pos, lk->pos);
+	for (i = 0; i < lk->ncand; i++) {
+		ring_dist(di, lk->cand[i].pos, lk->pos);
+		if (ring_cmp(d, di) < 0)
+			break;
+	}
+	if (i == LK_CANDS)
+		return;
+	if (lk->ncand == LK_CANDS)
+		lk->ncand--;
+	memmove(&lk->cand[i + 1], &lk->cand[i], (lk->ncand - i) * sizeof lk->cand[0]);
+	lk->cand[i] = *rn;
+	lk->ncand++;
+}
+
+static void add_owner_cand(themis_node *n, lookup *lk, const ring_node *rn)
+{
+	if (memcmp(rn->id, n->self.id, THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) ||
+	    known_cand(lk, rn->id) || lk->nowner_cand == 2)
+		return;
+	lk->owner_cand[lk->nowner_cand++] = *rn;
+}
+
+static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
+
+/* Ask the next candidate, or end the lookup when none is left. */
+static void step(themis_node *n, op *o, uint64_t now)
+{
+	lookup *lk = &o->lk;
+	uint8_t body[RING_POS_LEN + 2];
+	msg_find mf;
+	int len;
+
+	for (;;) {
+		if (lk->nowner_cand) {
+			lk->asked = lk->owner_cand[0];
+			memmove(&lk->owner_cand[0], &lk->owner_cand[1], --lk->nowner_cand * sizeof lk->owner_cand[0]);
+		} else if (lk->ncand) {
+			lk->asked = lk->cand[0];
+			memmove(&lk->cand[0], &lk->cand[1], --lk->ncand * sizeof lk->cand[0]);
+		} else {
+			lookup_done(n, o, 0, now);
+			return;
+		}
+		if (lk->hops >= n->cfg.lookup_max_hops) {
+			lookup_done(n, o, 0, now);
+			return;
+		}
+		memcpy(mf.target, lk->target, sizeof mf.target);
+		mf.offset = 0;
+		len = msg_find_encode(body, sizeof body, &mf);
+		lk->hops++;
+		o->msgs++;
+		if (len >= 0 && req_send(n, lk->asked.id, &lk->asked.addr, MSG_FIND, body, (size_t)len,
+					 lookup_cb, o->id, now) == 0)
+			return;
+		mark_bad(lk, lk->asked.id);   /* could not even send: try the next one */
+	}
+}
+
+/* Keep the owner's records that are genuine: for this object and, in signed mode, signed by
+ * their storer (a ghost record is rejected by whoever receives it, PROTOCOL.md). */
+static void take_records(themis_node *n, op *o, const msg_lists *m)
+{
+	o->nrec = 0;
+	o->more = m->more;
+	for (uint32_t i = 0; i < m->nrec && o->nrec < THEMIS_EV_RECORDS; i++) {
+		const store_record *r = &m->rec[i];
+		if (memcmp(r->obj, o->lk.target, THEMIS_ID_LEN) != 0 ||
+		    (n->cfg.signed_records && store_record_verify(r, n->self.net, &n->cnt) != 0)) {
+			n->cnt.records_rejected++;
+			continue;
+		}
+		themis_record *t = &o->rec[o->nrec++];
+		memset(t, 0, sizeof *t);
+		memcpy(t->node.id, r->id, THEMIS_ID_LEN);
+		t->node.addr = r->addr;
+		memcpy(t->tag, r->tag, r->tag_len);
+	}
+}
+
+static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	op *o = op_get(n, op_id);
+	lookup *lk;
+	msg_lists *m;
+	int progress = 0;
+
+	(void)p;
+	if (!o)
+		return;
+	lk = &o->lk;
+	if (!resp) {
+		mark_bad(lk, lk->asked.id);
+		step(n, o, now);
+		return;
+	}
+	m = malloc(sizeof *m);
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 || m->nnodes == 0) {
+		if (m)
+			node_drop(n, THEMIS_DROP_MALFORMED);
+		free(m);
+		mark_bad(lk, lk->asked.id);
+		step(n, o, now);
+		return;
+	}
+	dht_node_seen(n, &lk->asked);
+	switch (m->kind) {
+	case FIND_OWNER:
+		/* Only the node we asked can claim to own the target. */
+		if (memcmp(m->nodes[0].id, lk->asked.id, THEMIS_ID_LEN) == 0) {
+			o->owner = lk->asked;
+			o->have_owner = 1;
+			take_records(n, o, m);
+			free(m);
+			lookup_done(n, o, 1, now);
+			return;
+		}
+		break;
+	case FIND_NODE:
+		if (memcmp(m->nodes[0].pos, lk->pos, RING_POS_LEN) == 0 &&
+		    memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
+			o->owner = m->nodes[0];
+			o->have_owner = 1;
+			free(m);
+			lookup_done(n, o, 1, now);
+			return;
+		}
+		break;
+	case FIND_SUCC:
+		/* The owner lies at or past the target, seen from the node that answered. */
+		if (ring_in_oc(lk->pos, lk->asked.pos, m->nodes[0].pos)) {
+			add_owner_cand(n, lk, &m->nodes[0]);
+			progress = 1;
+		}
+		break;
+	case FIND_NEXT:
+		for (uint32_t i = 0; i < m->nnodes; i++) {
+			if (ring_in_oo(m->nodes[i].pos, lk->asked.pos, lk->pos)) {
+				add_cand(n, lk, &m->nodes[i]);
+				progress = 1;
+			}
+		}
+		break;
+	default:
+		node_drop(n, THEMIS_DROP_MALFORMED);
+		break;
+	}
+	free(m);
+	if (!progress) {
+		n->cnt.lookups_no_progress++;
+		mark_bad(lk, lk->asked.id);
+	} else {
+		mark_bad(lk, lk->asked.id);   /* asked once: never again in this lookup */
+	}
+	step(n, o, now);
+}
+
+void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], const ring_node *first,
+		  uint64_t now)
+{
+	lookup *lk = &o->lk;
+	ring_node near[4];
+	size_t k;
+
+	memset(lk, 0, sizeof *lk);
+	memcpy(lk->target, target, THEMIS_ID_LEN);
+	themis_ring_pos(target, n->cfg.m, lk->pos);
+	o->have_owner = 0;
+	if (first) {
+		add_cand(n, lk, first);
+		step(n, o, now);
+		return;
+	}
+	/* Our own tables first: we may be the owner, or know it is our successor. */
+	if (dht_responsible(n, lk->pos)) {
+		o->owner = n->ring.self;
+		o->have_owner = 1;
+		lookup_done(n, o, 1, now);
+		return;
+	}
+	if (n->ring.nsucc && ring_in_oc(lk->pos, n->ring.self.pos, n->ring.succ[0].pos))
+		add_owner_cand(n, lk, &n->ring.succ[0]);
+	k = ring_closest_preceding(&n->ring, lk->pos, NULL, 0, near, 4);
+	for (size_t i = 0; i < k; i++)
+		add_cand(n, lk, &near[i]);
+	step(n, o, now);
+}
+
+void lookup_done(themis_node *n, op *o, int ok, uint64_t now)
+{
+	switch (o->kind) {
+	case THEMIS_OP_FIND:
+		if (ok && memcmp(o->owner.id, n->self.id, THEMIS_ID_LEN) == 0 && n->store) {
+			/* We own it: our own records are the answer. */
+			store_record recs[THEMIS_EV_RECORDS];
+			int more = 0;
+			size_t k = store_get(n->store, o->lk.target, now, 0, recs, THEMIS_EV_RECORDS, &more);
+			o->nrec = 0;
+			for (size_t i = 0; i < k; i++) {
+				themis_record *t = &o->rec[o->nrec++];
+				memset(t, 0, sizeof *t);
+				memcpy(t->node.id, recs[i].id, THEMIS_ID_LEN);
+				t->node.addr = recs[i].addr;
+				memcpy(t->tag, recs[i].tag, recs[i].tag_len);
+			}
+			o->more = (uint8_t)more;
+		}
+		op_finish(n, o, ok, now);
+		return;
+	case THEMIS_OP_JOIN:
+	case OPK_FINGER:
+		dht_owner_found(n, o, ok, now);
+		return;
+	default:
+		pub_owner_found(n, o, ok, now);
+		return;
+	}
+}
+
+/* ---- answering FIND ---------------------------------------------------------------------- */
+
+void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen,
+		    uint64_t now)
+{
+	msg_find mf;
+	msg_lists *m;
+	uint8_t pos[RING_POS_LEN];
+	uint8_t out[FRAME_BODY_MAX];
+	const ring_node *known;
+	size_t written;
+	int len;
+
+	if (msg_find_decode(&mf, body, blen, n->cfg.m) != 0) {
+		node_drop(n, THEMIS_DROP_MALFORMED);
+		return;
+	}
+	m = calloc(1, sizeof *m);
+	if (!m)
+		return;
+	themis_ring_pos(mf.target, n->cfg.m, pos);
+	if (!n->joined) {
+		m->kind = FIND_NEXT;            /* not in a ring: no help to give */
+	} else if (dht_responsible(n, pos)) {
+		int more = 0;
+		m->kind = FIND_OWNER;
+		m->nodes[m->nnodes++] = n->ring.self;
+		if (n->ring.has_pred)
+			m->nodes[m->nnodes++] = n->ring.pred;
+		if (n->store)
+			m->nrec = (uint8_t)store_get(n->store, mf.target, now, mf.offset, m->rec,
+						     MSG_MAX_RECORDS, &more);
+		m->more = (uint8_t)more;
+	} else if ((known = ring_find_pos(&n->ring, pos)) &&
+		   memcmp(known->id, p->id, THEMIS_ID_LEN) != 0) {
+		m->kind = FIND_NODE;            /* paper: a node id found in the routing table */
+		m->nodes[m->nnodes++] = *known;
+	} else if (n->ring.nsucc && ring_in_oc(pos, n->ring.self.pos, n->ring.succ[0].pos)) {
+		m->kind = FIND_SUCC;
+		m->nodes[m->nnodes++] = n->ring.succ[0];
+	} else {
+		m->kind = FIND_NEXT;
+		m->nnodes = (uint8_t)ring_closest_preceding(&n->ring, pos, (const uint8_t (*)[THEMIS_ID_LEN])p->id,
+							   1, m->nodes, 4);
+	}
+	len = msg_lists_encode(out, sizeof out, m, &written);
+	free(m);
+	if (len >= 0)
+		req_respond(n, p, MSG_FIND | MSG_RESPONSE, req_id, out, (size_t)len, now);
+}

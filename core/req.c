@@ -1,0 +1,172 @@
+/* req.c: requests and their answers. A request frame gets a fresh req_id, is retransmitted
+ * on a timeout and completes through its callback exactly once: with the response, accepted
+ * only from the peer it was sent to (PROTOCOL.md, DATA: the req_id check), or with NULL when
+ * every attempt failed. Knows frames, never packets or keys.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "node.h"
+
+static void pending_remove(themis_node *n, pending *pd)
+{
+	peer *p = pd->peer;
+
+	for (uint32_t i = 0; i < n->npend; i++) {
+		if (n->pend[i] == pd) {
+			n->pend[i] = n->pend[--n->npend];
+			break;
+		}
+	}
+	cr_wipe(pd->frame, pd->flen);
+	free(pd->frame);
+	free(pd);
+	p->npending--;
+	peer_release(n, p);
+}
+
+/* Complete pd with resp (NULL: failed). The callback may start new requests. */
+static void complete(themis_node *n, pending *pd, const wire_frame *resp, uint64_t now)
+{
+	req_cb cb = pd->cb;
+	uint64_t op_id = pd->op_id;
+	peer *p = pd->peer;
+	uint8_t id[THEMIS_ID_LEN];
+
+	memcpy(id, p->id, sizeof id);
+	peer_hold(p);
+	pending_remove(n, pd);
+	/* Failure detection (paper, 6.1 Leave: "presumed dead"): the node leaves the tables
+	 * before the callback runs, so the callback already sees the ring without it. */
+	if (!resp)
+		dht_node_failed(n, id, now);
+	cb(n, op_id, p, resp, now);
+	peer_unhold(n, p);
+}
+
+int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr, uint8_t type,
+	     const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id, uint64_t now)
+{
+	pending *pd;
+	peer *p;
+	int rc;
+
+	if (blen > FRAME_BODY_MAX)
+		return THEMIS_ESIZE;
+	if (memcmp(id, n->self.id, THEMIS_ID_LEN) == 0)
+		return THEMIS_EINVAL;
+	if (node_grow((void **)&n->pend, &n->pend_alloc, n->npend + 1, n->cfg.max_pending,
+		      sizeof *n->pend) != 0)
+		return THEMIS_EFULL;
+	p = peer_get(n, id, addr);
+	if (!p)
+		return THEMIS_EFULL;
+	pd = calloc(1, sizeof *pd);
+	if (!pd || !(pd->frame = malloc(FRAME_HDR_LEN + blen))) {
+		free(pd);
+		peer_release(n, p);
+		return THEMIS_ENOMEM;
+	}
+	pd->req_id = node_rand64(n);
+	pd->op_id = op_id;
+	pd->peer = p;
+	pd->cb = cb;
+	pd->flen = (uint16_t)(FRAME_HDR_LEN + blen);
+	wire_frame_header(pd->frame, type, pd->req_id);
+	if (blen)
+		memcpy(pd->frame + FRAME_HDR_LEN, body, blen);
+	p->npending++;
+	n->pend[n->npend++] = pd;
+	peer_hold(p);
+	rc = peer_send_frame(n, p, pd->frame, pd->flen, now);
+	if (rc != 0) {
+		pending_remove(n, pd);
+		peer_unhold(n, p);
+		return rc;
+	}
+	peer_unhold(n, p);
+	pd->attempts = 1;
+	pd->sent_at = now;
+	pd->deadline = now + n->cfg.req_timeout_ns;
+	return 0;
+}
+
+void req_respond(themis_node *n, peer *p, uint8_t type, uint64_t req_id, const uint8_t *body,
+		 size_t blen, uint64_t now)
+{
+	uint8_t frame[FRAME_MAX_LEN];
+
+	if (blen > FRAME_BODY_MAX)
+		return;
+	wire_frame_header(frame, type, req_id);
+	if (blen)
+		memcpy(frame + FRAME_HDR_LEN, body, blen);
+	/* A response that cannot be queued is lost like a dropped datagram; the requester
+	 * retransmits. */
+	(void)peer_send_frame(n, p, frame, FRAME_HDR_LEN + blen, now);
+	cr_wipe(frame, FRAME_HDR_LEN + blen);
+}
+
+void req_on_response(themis_node *n, peer *p, const wire_frame *f, uint64_t now)
+{
+	for (uint32_t i = 0; i < n->npend; i++) {
+		pending *pd = n->pend[i];
+		if (pd->req_id == f->req_id && pd->peer == p &&
+		    (uint8_t)(pd->frame[0] | MSG_RESPONSE) == f->type) {
+			complete(n, pd, f, now);
+			return;
+		}
+	}
+	node_drop(n, THEMIS_DROP_UNEXPECTED);
+}
+
+void ops_peer_unreachable(themis_node *n, peer *p, uint64_t now)
+{
+	for (uint32_t i = 0; i < n->npend;) {
+		if (n->pend[i]->peer == p)
+			complete(n, n->pend[i], NULL, now);   /* may reorder the array: rescan */
+		else
+			i++;
+	}
+}
+
+void pending_on_timeout(themis_node *n, pending *pd, uint64_t now)
+{
+	peer *p = pd->peer;
+
+	if (pd->deadline > now)
+		return;
+	/* Still waiting for a handshake: the frame is queued, not lost; the handshake's own
+	 * retries and failure decide (handshake_failed fails this request). */
+	if (n->cfg.security && !p->cur && p->init) {
+		pd->deadline = now + n->cfg.req_timeout_ns;
+		return;
+	}
+	if (pd->attempts >= n->cfg.req_attempts) {
+		complete(n, pd, NULL, now);
+		return;
+	}
+	/* Nothing heard from p since we sent: its side of our session may be gone (a lost
+	 * CONFIRM whose half-open slot expired, a restart). Renew the session, then resend. */
+	if (p->last_rx < pd->sent_at)
+		peer_renew(n, p, now);
+	pd->attempts++;
+	pd->sent_at = now;
+	pd->deadline = now + n->cfg.req_timeout_ns;
+	if (peer_send_frame(n, p, pd->frame, pd->flen, now) != 0)
+		complete(n, pd, NULL, now);
+}
+
+void pending_free_all(themis_node *n)
+{
+	for (uint32_t i = 0; i < n->npend; i++) {
+		n->pend[i]->peer->npending--;
+		cr_wipe(n->pend[i]->frame, n->pend[i]->flen);
+		free(n->pend[i]->frame);
+		free(n->pend[i]);
+	}
+	free(n->pend);
+	n->pend = NULL;
+	n->npend = n->pend_alloc = 0;
+}
