@@ -36,7 +36,12 @@ int dht_responsible(const themis_node *n, const uint8_t pos[RING_POS_LEN])
 		return 1;    /* alone: the whole ring is ours */
 	if (n->ring.has_pred)
 		return ring_in_oc(pos, n->ring.pred.pos, n->ring.self.pos);
-	/* No predecessor yet (just joined, or it died): we only know our own position. */
+	/* No predecessor yet (just joined, or it died): the nearest node we know before us stands
+	 * in for it until someone notifies us. A lookup that reaches us was sent here by our
+	 * predecessor's successor pointer; refusing would strand it until the next update. */
+	ring_node before;
+	if (ring_closest_preceding(&n->ring, n->ring.self.pos, NULL, 0, &before, 1) == 1)
+		return ring_in_oc(pos, before.pos, n->ring.self.pos);
 	return ring_cmp(pos, n->ring.self.pos) == 0;
 }
 
@@ -112,6 +117,25 @@ static void add_successors(const themis_node *n, msg_lists *m)
 
 static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
 
+enum { JOIN_TRIES = 6 };
+
+/* A lookup into a ring that is still converging can run out of candidates (a successor
+ * pointer not yet updated sends it back to nodes already asked): try again a stabilization
+ * period later, a few times, before giving up. */
+static void join_later(themis_node *n, op *o, uint64_t now)
+{
+	if (++o->phase >= JOIN_TRIES) {
+		op_finish(n, o, 0, now);
+		return;
+	}
+	o->wake_at = now + (n->cfg.stabilize_ns ? n->cfg.stabilize_ns : n->cfg.req_timeout_ns);
+}
+
+void dht_join_retry(themis_node *n, op *o, uint64_t now)
+{
+	lookup_start(n, o, n->self.id, &o->boot, now);
+}
+
 void dht_owner_found(themis_node *n, op *o, int ok, uint64_t now)
 {
 	if (o->kind == OPK_FINGER) {
@@ -122,9 +146,13 @@ void dht_owner_found(themis_node *n, op *o, int ok, uint64_t now)
 		return;
 	}
 	/* JOIN: the lookup of our own position ended at our successor-to-be. */
-	if (!ok || ring_cmp(o->owner.pos, n->ring.self.pos) == 0 ||
-	    memcmp(o->owner.id, n->self.id, THEMIS_ID_LEN) == 0) {
-		op_finish(n, o, 0, now);   /* unreachable, or a node already has our position */
+	if (ok && (ring_cmp(o->owner.pos, n->ring.self.pos) == 0 ||
+		   memcmp(o->owner.id, n->self.id, THEMIS_ID_LEN) == 0)) {
+		op_finish(n, o, 0, now);   /* a node already has our position */
+		return;
+	}
+	if (!ok) {
+		join_later(n, o, now);
 		return;
 	}
 	o->msgs++;
@@ -160,11 +188,10 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		op_finish(n, o, 1, now);
 		return;
 	}
-	if (m->kind == ST_NOT_RESPONSIBLE && m->nnodes > 0 && o->phase++ < 3) {
-		/* The ring moved under us: look again from the nodes it suggests. */
-		ring_node first = m->nodes[0];
+	if (m->kind == ST_NOT_RESPONSIBLE) {
+		/* The ring moved under us: look again a little later. */
 		free(m);
-		lookup_start(n, o, n->self.id, &first, now);
+		join_later(n, o, now);
 		return;
 	}
 	free(m);
@@ -198,6 +225,7 @@ int64_t themis_join(themis_node *n, const themis_peer *bootstrap, uint64_t now)
 		return THEMIS_EINVAL;
 	}
 	ring_node_make(&first, bootstrap->id, &bootstrap->addr, n->cfg.m);
+	o->boot = first;
 	int64_t id = (int64_t)o->id;
 	lookup_start(n, o, n->self.id, &first, now);
 	return id;

@@ -316,3 +316,19 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 	if (len >= 0)
 		req_respond(n, p, MSG_FIND | MSG_RESPONSE, req_id, out, (size_t)len, now);
 }
+
+int64_t themis_find(themis_node *n, const uint8_t target[THEMIS_ID_LEN], uint64_t now)
+{
+	op *o;
+	int64_t id;
+
+	if (!n->joined)
+		return THEMIS_ESTATE;
+	o = op_new(n, THEMIS_OP_FIND, 0, now);
+	if (!o)
+		return THEMIS_EFULL;
+	memcpy(o->obj, target, THEMIS_ID_LEN);
+	id = (int64_t)o->id;
+	lookup_start(n, o, target, NULL, now);   /* may finish at once: o is not used after */
+	return id;
+}

@@ -137,6 +137,8 @@ typedef struct op {
 	int batch_more;
 	uint8_t peer[THEMIS_ID_LEN]; /* PING: the peer */
 	char *name;                  /* REGISTER/DISCOVER: the service name (owned) */
+	ring_node boot;              /* JOIN: the bootstrap node */
+	uint64_t wake_at;            /* JOIN: when to try again (0: not waiting) */
 } op;
 
 /* A name this node stored itself under and keeps refreshing at t/2 (paper, 6.1 Store). */
@@ -261,6 +263,9 @@ op *op_get(themis_node *n, uint64_t id);
  * o is freed. */
 void op_finish(themis_node *n, op *o, int ok, uint64_t now);
 void ops_free_all(themis_node *n);
+/* Operations waiting for a retry time (a join into a ring still converging). */
+uint64_t ops_next_deadline(const themis_node *n);
+void ops_on_timeout(themis_node *n, uint64_t now);
 void peer_of(const ring_node *rn, themis_peer *out);
 
 /* lookup.c */
@@ -287,6 +292,8 @@ void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now);
 uint64_t dht_next_deadline(const themis_node *n);
 void dht_on_timeout(themis_node *n, uint64_t now);
 void dht_leave_step(themis_node *n, op *o, uint64_t now);
+/* A JOIN waiting to try again woke up. */
+void dht_join_retry(themis_node *n, op *o, uint64_t now);
 
 /* publish.c: store, register, discover (sections 6.1 and 7) */
 void pub_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* STORE, DISCOVER, refresh */

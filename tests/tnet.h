@@ -11,7 +11,7 @@
 #include "testutil.h"
 #include "themis.h"
 
-enum { TNET_MAX_NODES = 6, TNET_LOG = 4096, TNET_EVENTS = 1024 };
+enum { TNET_MAX_NODES = 24, TNET_LOG = 4096, TNET_EVENTS = 512 };
 
 typedef struct tpkt {
 	int from, to;          /* node indexes; to = -1 when addressed to nobody we know */
@@ -27,6 +27,7 @@ typedef struct tnet {
 	themis_addr addr[TNET_MAX_NODES];
 	uint64_t rs[TNET_MAX_NODES][2];
 	int n;
+	uint8_t down[TNET_MAX_NODES];   /* failed silently: receives and sends nothing */
 	uint64_t now;
 	tnet_tap tap;
 	void *tap_ctx;
@@ -105,7 +106,7 @@ static inline void tnet_collect_events(tnet *t, int i)
 /* Delivers p to its destination (no tap). */
 static inline void tnet_deliver(tnet *t, const tpkt *p)
 {
-	if (p->to >= 0)
+	if (p->to >= 0 && !t->down[p->to] && !t->down[p->from])
 		themis_node_recv(t->node[p->to], &t->addr[p->from], p->b, p->len, t->now);
 }
 
@@ -122,6 +123,8 @@ static inline int tnet_pump(tnet *t)
 		for (int i = 0; i < t->n; i++) {
 			themis_addr to;
 			int len;
+			if (!t->node[i])
+				continue;
 			while ((len = themis_node_poll_send(t->node[i], &to, p->b, sizeof p->b)) > 0) {
 				p->from = i;
 				p->to = tnet_index(t, &to);
@@ -150,6 +153,8 @@ static inline void tnet_advance(tnet *t, uint64_t dt)
 	for (;;) {
 		uint64_t next = UINT64_MAX;
 		for (int i = 0; i < t->n; i++) {
+			if (!t->node[i] || t->down[i])
+				continue;
 			uint64_t d = themis_node_next_deadline(t->node[i]);
 			if (d < next)
 				next = d;
@@ -159,7 +164,7 @@ static inline void tnet_advance(tnet *t, uint64_t dt)
 		if (next > t->now)
 			t->now = next;
 		for (int i = 0; i < t->n; i++)
-			if (themis_node_next_deadline(t->node[i]) <= t->now)
+			if (t->node[i] && !t->down[i] && themis_node_next_deadline(t->node[i]) <= t->now)
 				themis_node_on_timeout(t->node[i], t->now);
 		tnet_pump(t);
 	}

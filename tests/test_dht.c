@@ -1,0 +1,408 @@
+/* test_dht.c: small rings of real nodes on the virtual clock (tnet.h): joins, the ring after
+ * quiescence checked against a global view (valid and ideal), finds that return the true
+ * successor, stores and their handoff on join and leave, silent failures and re-store, and
+ * register/discover with fail-over.
+ */
+#include "tnet.h"
+
+#include "node.h"
+
+#define NET "dht-test"
+#define SEC 1000000000ull
+
+static unsigned ring_m = 16;
+static uint32_t succ_len = 3;
+
+static void dht_cfg(themis_config *c)
+{
+	c->m = ring_m;
+	c->succ_len = succ_len;
+	c->ttl_ns = 30 * SEC;
+	c->max_peers = 64;
+}
+
+static int pos_cmp(const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, 32);
+}
+
+/* Indexes of live joined nodes sorted by ring position. */
+static int sorted_live(tnet *t, int *idx)
+{
+	int k = 0;
+	for (int i = 0; i < t->n; i++) {
+		themis_ring_info ri;
+		if (!t->node[i] || t->down[i])
+			continue;
+		themis_node_ring(t->node[i], &ri);
+		if (ri.joined)
+			idx[k++] = i;
+	}
+	for (int a = 1; a < k; a++)
+		for (int b = a; b > 0 && pos_cmp(t->node[idx[b]]->ring.self.pos, t->node[idx[b - 1]]->ring.self.pos) < 0; b--) {
+			int x = idx[b];
+			idx[b] = idx[b - 1];
+			idx[b - 1] = x;
+		}
+	return k;
+}
+
+/* The ring is ideal: every live node's successor list is exactly the next r live nodes and
+ * its predecessor the previous one. */
+static int ring_ideal(tnet *t)
+{
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+
+	for (int a = 0; a < k; a++) {
+		themis_ring_info ri;
+		uint32_t want = (uint32_t)(k - 1) < succ_len ? (uint32_t)(k - 1) : succ_len;
+		themis_node_ring(t->node[idx[a]], &ri);
+		if (ri.nsucc != want)
+			return 0;
+		for (uint32_t s = 0; s < want; s++)
+			if (memcmp(ri.succ[s].id, themis_node_id(t->node[idx[(a + 1 + (int)s) % k]]), 32) != 0)
+				return 0;
+		if (k > 1 && (!ri.has_pred ||
+			      memcmp(ri.pred.id, themis_node_id(t->node[idx[(a + k - 1) % k]]), 32) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* The node responsible for target: the first live node at or after its position. */
+static int true_owner(tnet *t, const uint8_t target[32])
+{
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+	uint8_t pos[32];
+
+	themis_ring_pos(target, ring_m, pos);
+	for (int a = 0; a < k; a++)
+		if (pos_cmp(t->node[idx[a]]->ring.self.pos, pos) >= 0)
+			return idx[a];
+	return idx[0];
+}
+
+static tnet *ring_of(int count)
+{
+	tnet *t = tnet_new();
+	themis_peer boot;
+
+	for (int i = 0; i < count; i++)
+		tnet_add(t, NET, dht_cfg);
+	assert_true(themis_join(t->node[0], NULL, t->now) > 0);
+	tnet_peer(t, 0, &boot);
+	for (int i = 1; i < count; i++) {
+		assert_true(themis_join(t->node[i], &boot, t->now) > 0);
+		tnet_pump(t);
+		tnet_advance(t, SEC / 2);
+	}
+	tnet_advance(t, 20 * SEC);
+	for (int i = 0; i < count; i++) {
+		themis_ring_info ri;
+		themis_node_ring(t->node[i], &ri);
+		assert_int_equal(ri.joined, 1);
+	}
+	return t;
+}
+
+static int last_done(tnet *t, int i, themis_op_kind kind, themis_event *out)
+{
+	for (int k = t->nev[i] - 1; k >= 0; k--) {
+		if (t->ev[i][k].kind == THEMIS_EV_OP_DONE && t->ev[i][k].op == kind) {
+			*out = t->ev[i][k];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void find_from(tnet *t, int from, const uint8_t target[32], themis_event *ev)
+{
+	assert_true(themis_find(t->node[from], target, t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 5 * SEC);
+	assert_true(last_done(t, from, THEMIS_OP_FIND, ev));
+}
+
+static void test_join_three_then_ideal(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(3);
+	assert_true(ring_ideal(t));
+	tnet_del(t);
+}
+
+static void test_ring_of_twelve_finds_true_owner(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(12);
+	uint64_t rs[2] = { 99, 0 };
+
+	assert_true(ring_ideal(t));
+	for (int q = 0; q < 40; q++) {
+		uint8_t key[32];
+		themis_event ev;
+		test_rand(rs, key, sizeof key);
+		int from = q % 12;
+		find_from(t, from, key, &ev);
+		assert_int_equal(ev.ok, 1);
+		assert_memory_equal(ev.owner.id, themis_node_id(t->node[true_owner(t, key)]), 32);
+	}
+	tnet_del(t);
+}
+
+/* Two nodes joining the same gap before anyone stabilizes. */
+static void test_two_join_same_gap(void **state)
+{
+	(void)state;
+	tnet *t = tnet_new();
+	themis_peer boot;
+
+	for (int i = 0; i < 5; i++)
+		tnet_add(t, NET, dht_cfg);
+	themis_join(t->node[0], NULL, t->now);
+	tnet_peer(t, 0, &boot);
+	themis_join(t->node[1], &boot, t->now);
+	themis_join(t->node[2], &boot, t->now);
+	tnet_pump(t);
+	themis_join(t->node[3], &boot, t->now);
+	themis_join(t->node[4], &boot, t->now);
+	tnet_pump(t);
+	tnet_advance(t, 30 * SEC);
+	assert_true(ring_ideal(t));
+	tnet_del(t);
+}
+
+static void test_store_find_and_handoff(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(6);
+	uint8_t obj[32];
+	themis_event ev;
+
+	themis_obj_id("check", 0, obj);
+	assert_true(themis_store(t->node[1], obj, "v1", t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_true(last_done(t, 1, THEMIS_OP_STORE, &ev));
+	assert_int_equal(ev.ok, 1);
+	find_from(t, 4, obj, &ev);
+	assert_int_equal(ev.ok, 1);
+	assert_int_equal(ev.nrec, 1);
+	assert_memory_equal(ev.rec[0].node.id, themis_node_id(t->node[1]), 32);
+	assert_string_equal(ev.rec[0].tag, "v1");
+
+	/* New nodes join: whichever becomes the owner receives the record by update. */
+	themis_peer boot;
+	tnet_peer(t, 0, &boot);
+	for (int i = 0; i < 4; i++) {
+		int j = tnet_add(t, NET, dht_cfg);
+		themis_join(t->node[j], &boot, t->now);
+		tnet_pump(t);
+		tnet_advance(t, 3 * SEC);
+	}
+	tnet_advance(t, 10 * SEC);
+	assert_true(ring_ideal(t));
+	int owner = true_owner(t, obj);
+	themis_record rec[4];
+	assert_int_equal(themis_node_records(t->node[owner], obj, rec, 4, t->now), 1);
+	find_from(t, 2, obj, &ev);
+	assert_int_equal(ev.nrec, 1);
+	assert_memory_equal(ev.owner.id, themis_node_id(t->node[owner]), 32);
+	tnet_del(t);
+}
+
+static void test_leave_without_loss(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(6);
+	uint8_t obj[32];
+	themis_event ev;
+
+	themis_obj_id("leave-me", 0, obj);
+	themis_store(t->node[2], obj, NULL, t->now);
+	tnet_pump(t);
+	tnet_advance(t, SEC);
+	int owner = true_owner(t, obj);
+	if (owner == 2) {   /* the storer itself must not be the one leaving */
+		themis_obj_id("leave-me-too", 0, obj);
+		themis_store(t->node[2], obj, NULL, t->now);
+		tnet_pump(t);
+		tnet_advance(t, SEC);
+		owner = true_owner(t, obj);
+	}
+	assert_true(themis_leave(t->node[owner], t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_true(last_done(t, owner, THEMIS_OP_LEAVE, &ev));
+	assert_int_equal(ev.ok, 1);
+	themis_ring_info ri;
+	themis_node_ring(t->node[owner], &ri);
+	assert_int_equal(ri.joined, 0);
+	assert_int_equal(ri.records, 0);
+	tnet_advance(t, 10 * SEC);
+	assert_true(ring_ideal(t));
+	int next = true_owner(t, obj);
+	themis_record rec[4];
+	assert_int_equal(themis_node_records(t->node[next], obj, rec, 4, t->now), 1);
+	find_from(t, (owner + 1) % 6 == 2 ? 3 : (owner + 1) % 6, obj, &ev);
+	assert_int_equal(ev.nrec, 1);
+	tnet_del(t);
+}
+
+static void test_silent_failure_heals_and_restore(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(8);
+	uint8_t obj[32];
+	themis_event ev;
+
+	themis_obj_id("survivor", 0, obj);
+	int storer = 0;
+	themis_store(t->node[storer], obj, NULL, t->now);
+	tnet_pump(t);
+	tnet_advance(t, SEC);
+	int owner = true_owner(t, obj);
+	if (owner == storer) {
+		storer = 1;
+		themis_store(t->node[storer], obj, NULL, t->now);
+		tnet_pump(t);
+		tnet_advance(t, SEC);
+	}
+	t->down[owner] = 1;             /* the owner dies silently, with its copy */
+	tnet_advance(t, 40 * SEC);      /* failure detection, stabilization, re-store at t/2 */
+	assert_true(ring_ideal(t));
+	int next = true_owner(t, obj);
+	assert_true(next != owner);
+	themis_record rec[4];
+	assert_int_equal(themis_node_records(t->node[next], obj, rec, 4, t->now), 1);
+	find_from(t, (storer + 2) % 8 == owner ? (storer + 3) % 8 : (storer + 2) % 8, obj, &ev);
+	assert_int_equal(ev.ok, 1);
+	assert_int_equal(ev.nrec, 1);
+	tnet_del(t);
+}
+
+static void test_expiry_without_refresh(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(4);
+	uint8_t obj[32];
+	themis_record rec[4];
+
+	themis_obj_id("ephemeral", 0, obj);
+	themis_store(t->node[1], obj, NULL, t->now);
+	tnet_pump(t);
+	tnet_advance(t, SEC);
+	int owner = true_owner(t, obj);
+	assert_int_equal(themis_node_records(t->node[owner], obj, rec, 4, t->now), 1);
+	t->down[1] = 1;                 /* the storer stops refreshing */
+	tnet_advance(t, 40 * SEC);      /* > t = 30 s */
+	owner = true_owner(t, obj);
+	assert_int_equal(themis_node_records(t->node[owner], obj, rec, 4, t->now), 0);
+	tnet_del(t);
+}
+
+static void test_register_discover_failover(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(10);
+	themis_event ev;
+
+	assert_true(themis_register(t->node[3], "check", NULL, t->now) > 0);
+	assert_true(themis_register(t->node[7], "check", "canary", t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_true(last_done(t, 3, THEMIS_OP_REGISTER, &ev));
+	assert_int_equal(ev.ok, 1);
+	assert_true(themis_discover(t->node[0], "check", NULL, t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_true(last_done(t, 0, THEMIS_OP_DISCOVER, &ev));
+	assert_int_equal(ev.ok, 1);
+	assert_int_equal(ev.nrec, 2);
+	assert_true(ev.chosen >= 0);
+	/* Prefer the canary: it is picked. */
+	assert_true(themis_discover(t->node[1], "check", "canary", t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_true(last_done(t, 1, THEMIS_OP_DISCOVER, &ev));
+	assert_int_equal(ev.ok, 1);
+	assert_memory_equal(ev.peer, themis_node_id(t->node[7]), 32);
+	/* The canary dies: discover fails over to the other instance. */
+	t->down[7] = 1;
+	assert_true(themis_discover(t->node[2], "check", "canary", t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 20 * SEC);
+	assert_true(last_done(t, 2, THEMIS_OP_DISCOVER, &ev));
+	assert_int_equal(ev.ok, 1);
+	assert_memory_equal(ev.peer, themis_node_id(t->node[3]), 32);
+	tnet_del(t);
+}
+
+static uint8_t chosen_seed[32];
+
+static void seed_cfg(themis_config *c)
+{
+	dht_cfg(c);
+	c->m = 8;
+	memcpy(c->seed, chosen_seed, 32);
+}
+
+/* Two identities whose ids share a position on an 8-bit ring cannot both join. */
+static void test_collision_refused(void **state)
+{
+	(void)state;
+	uint8_t seeds[2][32], pk[32], id[32], net[32];
+	int found = 0, first_pos[256];
+
+	memset(first_pos, -1, sizeof first_pos);
+	themis_net_hash(NET, net);
+	for (int s = 0; s < 256 * 4 && found < 2; s++) {   /* pigeonhole: found within 257 */
+		uint8_t seed[32] = { (uint8_t)s, (uint8_t)(s >> 8), 0xc0 };
+		themis_pk_from_seed(seed, pk);
+		themis_id_from_pk(pk, net, id);
+		if (first_pos[id[0]] >= 0) {
+			uint8_t other[32] = { (uint8_t)first_pos[id[0]], (uint8_t)(first_pos[id[0]] >> 8), 0xc0 };
+			memcpy(seeds[0], other, 32);
+			memcpy(seeds[1], seed, 32);
+			found = 2;
+		}
+		first_pos[id[0]] = s;
+	}
+	assert_int_equal(found, 2);
+	tnet *t = tnet_new();
+	memcpy(chosen_seed, seeds[0], 32);
+	int a = tnet_add(t, NET, seed_cfg);
+	memcpy(chosen_seed, seeds[1], 32);
+	int b = tnet_add(t, NET, seed_cfg);
+	assert_memory_equal(t->node[a]->ring.self.pos, t->node[b]->ring.self.pos, 32);
+	themis_peer boot;
+	themis_event ev;
+	themis_join(t->node[a], NULL, t->now);
+	tnet_peer(t, a, &boot);
+	themis_join(t->node[b], &boot, t->now);
+	tnet_pump(t);
+	tnet_advance(t, 5 * SEC);
+	assert_true(last_done(t, b, THEMIS_OP_JOIN, &ev));
+	assert_int_equal(ev.ok, 0);
+	themis_ring_info ri;
+	themis_node_ring(t->node[b], &ri);
+	assert_int_equal(ri.joined, 0);
+	tnet_del(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_join_three_then_ideal),
+		cmocka_unit_test(test_ring_of_twelve_finds_true_owner),
+		cmocka_unit_test(test_two_join_same_gap),
+		cmocka_unit_test(test_store_find_and_handoff),
+		cmocka_unit_test(test_leave_without_loss),
+		cmocka_unit_test(test_silent_failure_heals_and_restore),
+		cmocka_unit_test(test_expiry_without_refresh),
+		cmocka_unit_test(test_register_discover_failover),
+		cmocka_unit_test(test_collision_refused),
+	};
+	return cmocka_run_group_tests_name("dht", tests, NULL, NULL);
+}
