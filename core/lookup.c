@@ -71,6 +71,27 @@ static void add_owner_cand(themis_node *n, lookup *lk, const ring_node *rn)
 
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
 
+/* One hop seen, for `themis lookup --trace` (each hop: who, progress, round-trip time). */
+static void trace_hop(themis_node *n, const op *o, int progress, uint64_t now)
+{
+	themis_event ev;
+
+	if (!n->cfg.trace_lookups)
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = THEMIS_EV_LOOKUP_HOP;
+	ev.op_id = o->id;
+	ev.op = (themis_op_kind)(o->kind <= THEMIS_OP_DISCOVER ? o->kind : THEMIS_OP_FIND);
+	ev.ok = progress;
+	ev.t_start_ns = o->lk.asked_at;
+	ev.t_end_ns = now;
+	ev.hops = o->lk.hops;
+	ev.chosen = -1;
+	peer_of(&o->lk.asked, &ev.owner);
+	memcpy(ev.peer, o->lk.asked.id, THEMIS_ID_LEN);
+	node_emit(n, &ev);
+}
+
 /* Ask the next candidate, or end the lookup when none is left. */
 static void step(themis_node *n, op *o, uint64_t now)
 {
@@ -99,6 +120,7 @@ static void step(themis_node *n, op *o, uint64_t now)
 		len = msg_find_encode(body, sizeof body, &mf);
 		lk->hops++;
 		o->msgs++;
+		lk->asked_at = now;
 		if (len >= 0 && req_send(n, lk->asked.id, &lk->asked.addr, MSG_FIND, body, (size_t)len,
 					 lookup_cb, o->id, now) == 0)
 			return;
@@ -139,6 +161,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		return;
 	lk = &o->lk;
 	if (!resp) {
+		trace_hop(n, o, 0, now);
 		mark_bad(lk, lk->asked.id);
 		step(n, o, now);
 		return;
@@ -157,6 +180,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	case FIND_OWNER:
 		/* Only the node we asked can claim to own the target. */
 		if (memcmp(m->nodes[0].id, lk->asked.id, THEMIS_ID_LEN) == 0) {
+			trace_hop(n, o, 1, now);
 			o->owner = lk->asked;
 			o->have_owner = 1;
 			take_records(n, o, m);
@@ -168,6 +192,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	case FIND_NODE:
 		if (memcmp(m->nodes[0].pos, lk->pos, RING_POS_LEN) == 0 &&
 		    memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
+			trace_hop(n, o, 1, now);
 			o->owner = m->nodes[0];
 			o->have_owner = 1;
 			free(m);
@@ -195,12 +220,10 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		break;
 	}
 	free(m);
-	if (!progress) {
+	trace_hop(n, o, progress, now);
+	if (!progress)
 		n->cnt.lookups_no_progress++;
-		mark_bad(lk, lk->asked.id);
-	} else {
-		mark_bad(lk, lk->asked.id);   /* asked once: never again in this lookup */
-	}
+	mark_bad(lk, lk->asked.id);   /* asked once: never again in this lookup */
 	step(n, o, now);
 }
 
