@@ -167,11 +167,22 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		return;
 	}
 	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 || m->nnodes == 0) {
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 ||
+	    (m->nnodes == 0 && m->kind != FIND_NEXT && m->kind != FIND_GONE)) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
 		free(m);
 		mark_bad(lk, lk->asked.id);
+		step(n, o, now);
+		return;
+	}
+	if (m->kind == FIND_GONE) {
+		/* "I am not in a ring" (it left, or never joined): it leaves our tables now, so
+		 * nobody waits on it later; the lookup goes on at once. */
+		free(m);
+		trace_hop(n, o, 0, now);
+		mark_bad(lk, lk->asked.id);
+		dht_node_failed(n, lk->asked.id, now);
 		step(n, o, now);
 		return;
 	}
@@ -311,7 +322,7 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 		return;
 	themis_ring_pos(mf.target, n->cfg.m, pos);
 	if (!n->joined) {
-		m->kind = FIND_NEXT;            /* not in a ring: no help to give */
+		m->kind = FIND_GONE;            /* not in a ring: no help to give */
 	} else if (dht_responsible(n, pos)) {
 		int more = 0;
 		m->kind = FIND_OWNER;
