@@ -153,7 +153,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 {
 	op *o = op_get(n, op_id);
 	lookup *lk;
-	msg_lists *m;
+	msg_lists ml, *m = &ml;   /* on the stack: this is the hot path of every lookup */
 	int progress = 0;
 
 	(void)p;
@@ -166,12 +166,9 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		step(n, o, now);
 		return;
 	}
-	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 ||
+	if (msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 ||
 	    (m->nnodes == 0 && m->kind != FIND_NEXT && m->kind != FIND_GONE)) {
-		if (m)
-			node_drop(n, THEMIS_DROP_MALFORMED);
-		free(m);
+		node_drop(n, THEMIS_DROP_MALFORMED);
 		mark_bad(lk, lk->asked.id);
 		step(n, o, now);
 		return;
@@ -179,7 +176,6 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	if (m->kind == FIND_GONE) {
 		/* "I am not in a ring" (it left, or never joined): it leaves our tables now, so
 		 * nobody waits on it later; the lookup goes on at once. */
-		free(m);
 		trace_hop(n, o, 0, now);
 		mark_bad(lk, lk->asked.id);
 		dht_node_failed(n, lk->asked.id, now);
@@ -195,8 +191,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 			o->owner = lk->asked;
 			o->have_owner = 1;
 			take_records(n, o, m);
-			free(m);
-			lookup_done(n, o, 1, now);
+				lookup_done(n, o, 1, now);
 			return;
 		}
 		break;
@@ -206,8 +201,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 			trace_hop(n, o, 1, now);
 			o->owner = m->nodes[0];
 			o->have_owner = 1;
-			free(m);
-			lookup_done(n, o, 1, now);
+				lookup_done(n, o, 1, now);
 			return;
 		}
 		break;
@@ -230,7 +224,6 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		break;
 	}
-	free(m);
 	trace_hop(n, o, progress, now);
 	if (!progress)
 		n->cnt.lookups_no_progress++;
@@ -306,7 +299,7 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 		    uint64_t now)
 {
 	msg_find mf;
-	msg_lists *m;
+	msg_lists ml, *m = &ml;   /* on the stack, only the counts zeroed: the hot path */
 	uint8_t pos[RING_POS_LEN];
 	uint8_t out[FRAME_BODY_MAX];
 	const ring_node *known;
@@ -317,9 +310,10 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		return;
 	}
-	m = calloc(1, sizeof *m);
-	if (!m)
-		return;
+	m->kind = 0;
+	m->nnodes = 0;
+	m->nrec = 0;
+	m->more = 0;
 	themis_ring_pos(mf.target, n->cfg.m, pos);
 	if (!n->joined) {
 		m->kind = FIND_GONE;            /* not in a ring: no help to give */
@@ -346,7 +340,6 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 							   1, m->nodes, 4);
 	}
 	len = msg_lists_encode(out, sizeof out, m, &written);
-	free(m);
 	if (len >= 0)
 		req_respond(n, p, MSG_FIND | MSG_RESPONSE, req_id, out, (size_t)len, now);
 }
