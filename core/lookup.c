@@ -191,7 +191,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 			o->owner = lk->asked;
 			o->have_owner = 1;
 			take_records(n, o, m);
-				lookup_done(n, o, 1, now);
+			lookup_done(n, o, 1, now);
 			return;
 		}
 		break;
@@ -201,7 +201,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 			trace_hop(n, o, 1, now);
 			o->owner = m->nodes[0];
 			o->have_owner = 1;
-				lookup_done(n, o, 1, now);
+			lookup_done(n, o, 1, now);
 			return;
 		}
 		break;
