@@ -132,7 +132,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	op *o = op_get(n, op_id);
 	lookup *lk;
 	msg_lists *m;
-	int progress = 0;
+	int progress = 0, bad;
 
 	(void)p;
 	if (!o)
@@ -144,8 +144,11 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		return;
 	}
 	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 || m->nnodes == 0) {
-		if (m)
+	bad = !m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0;
+	if (bad || m->nnodes == 0) {
+		/* No nodes at all is what a node outside any ring answers (lookup_on_find): no
+		 * help, but well formed. */
+		if (m && bad)
 			node_drop(n, THEMIS_DROP_MALFORMED);
 		free(m);
 		mark_bad(lk, lk->asked.id);
