@@ -129,9 +129,9 @@ static int parse_args(sim_action *a, size_t v, char **arg, int nargs, char *msg,
 int sim_schedule_action(sim_scenario *sc, char *s, int line, char *msg, size_t msglen)
 {
 	char *tok[8];
-	int n = ini_tokenize(s, tok, 6);
+	int n = ini_tokenize(s, tok, 7);
 	sim_action a = { .line = line };
-	if (n < 3 || n > 6 || strcmp(tok[0], "at")) {
+	if (n < 3 || n > 7 || strcmp(tok[0], "at")) {
 		snprintf(msg, msglen, "expected 'at TIME VERB ARGS...' (e.g. at 1s ping n0 n3)");
 		return -1;
 	}

@@ -291,6 +291,11 @@ static int want_member(const struct sim *s, uint32_t i)
 	return sim_ring_live(s, i) && !s->nodes[i].leaving;
 }
 
+static int want_leaver(const struct sim *s, uint32_t i)
+{
+	return want_member(s, i) && i >= s->sc->churn_protect;
+}
+
 static int want_outsider(const struct sim *s, uint32_t i)
 {
 	const sim_node *n = &s->nodes[i];
@@ -366,7 +371,7 @@ void sim_dht_churn_tick(struct sim *s, uint32_t what)
 		return;
 	}
 	if (s->dst.live_members > sc->churn_min) {
-		uint32_t i = pick(s, &s->dht_churn, want_member);
+		uint32_t i = pick(s, &s->dht_churn, want_leaver);
 		if (i != SIM_NODE_NONE)
 			ask(s, i, make_req(s, SIM_VERB_LEAVE));
 	}
