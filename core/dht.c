@@ -293,6 +293,14 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		free(m);
 		return;
 	}
+	if (m->nnodes == 0) {
+		/* Only a node outside any ring answers UPDATE with no nodes (a joined one has at
+		 * least us as predecessor after rectify): our successor left without our hearing
+		 * of it. It answers, so it would never time out: drop it as if it had failed. */
+		free(m);
+		dht_node_failed(n, p->id, now);
+		return;
+	}
 	peer_node(n, p, &s);
 	succs = m->nodes + m->kind;
 	nsuccs = m->nnodes - m->kind;

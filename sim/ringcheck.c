@@ -57,6 +57,7 @@ void sim_ring_check(struct sim *s, sim_ring_verdict *out)
 	themis_ring_info ri;
 
 	out->valid = out->ideal = 1;
+	out->bad = out->got = out->want = SIM_NODE_NONE;
 	if (!live) {
 		s->oom = 1;
 		out->valid = out->ideal = 0;
@@ -78,6 +79,9 @@ void sim_ring_check(struct sim *s, sim_ring_verdict *out)
 		}
 		if (ri.nsucc == 0 || !is_node(s, &ri.succ[0], live[(a + 1) % n])) {
 			out->valid = 0;
+			out->bad = live[a];
+			out->got = ri.nsucc ? sim_node_of_id(s, ri.succ[0].id) : SIM_NODE_NONE;
+			out->want = live[(a + 1) % n];
 			break;
 		}
 		if (!out->ideal)
@@ -122,9 +126,13 @@ void sim_ring_check_record(struct sim *s, int rows)
 			sim_metrics_sample(s->db, s->now, "all", "ring_members", v.members);
 		}
 	}
-	if (changed || rows)
-		sim_trace_note(&s->tr, s->now, SIM_NODE_NONE, "CHECK ring %s%s (%u members)",
-			       v.valid ? "valid" : "INVALID", v.ideal ? ", ideal" : "", v.members);
+	if ((changed || rows) && v.valid)
+		sim_trace_note(&s->tr, s->now, SIM_NODE_NONE, "CHECK ring valid%s (%u members)",
+			       v.ideal ? ", ideal" : "", v.members);
+	else if (changed || rows)
+		sim_trace_note(&s->tr, s->now, SIM_NODE_NONE,
+			       "CHECK ring INVALID (%u members): n%u's successor is n%d, should be n%u", v.members,
+			       v.bad, v.got == SIM_NODE_NONE ? -1 : (int)v.got, v.want);
 	d->members_checked = v.members;
 	d->last_valid = v.valid;
 	d->last_ideal = v.ideal;

@@ -206,6 +206,8 @@ uint64_t sim_dht_objects_lost(struct sim *s);
 typedef struct sim_ring_verdict {
 	int valid, ideal;
 	uint32_t members;       /* live joined nodes */
+	uint32_t bad, got, want; /* not valid: node bad's first successor is got (SIM_NODE_NONE:
+				    none or unknown), the ring needs want */
 } sim_ring_verdict;
 void sim_ring_check(struct sim *s, sim_ring_verdict *out);
 /* runs the checker now and counts it (rows: 1 always, 0 only when the verdict changed) */
