@@ -224,6 +224,7 @@ static int make_nodes(struct sim *s, char *err, size_t errlen)
 
 static void teardown(struct sim *s)
 {
+	sim_dht_free(s);   /* first: it frees per-node tables */
 	if (s->nodes) {
 		for (uint32_t i = 0; i < s->count; i++) {
 			themis_node_del(s->nodes[i].tn);
@@ -235,7 +236,6 @@ static void teardown(struct sim *s)
 	free(s->by_id);
 	free(s->pkts);
 	free(s->st.rtt);
-	sim_dht_free(s);
 	sim_evq_free(&s->q);
 	sim_adversary_free(&s->adv);
 }

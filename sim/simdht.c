@@ -650,7 +650,7 @@ static int static_ring(struct sim *s, char *err, size_t errlen)
 		if (n > 1) {
 			peer_of_node(s, ring[(a + n - 1) % n], &pred);
 			/* fingers 0 .. bits-1 all land on the first successor */
-			uint32_t last = (a + 1) % n;
+			uint32_t last = ring[(a + 1) % n];
 			unsigned j = dist_bits(s->pos[i], s->pos[last], sc->m);
 			peer_of_node(s, last, &fingers[nf++]);
 			for (; j < sc->m; j++) {
