@@ -538,7 +538,8 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 				o->batch_more = more;
 			}
 		}
-		memcpy(m->rec, o->batch, o->nbatch * sizeof *o->batch);
+		if (o->nbatch)   /* no batch is allocated when we hold nothing: memcpy(NULL) is UB */
+			memcpy(m->rec, o->batch, o->nbatch * sizeof *o->batch);
 		m->nrec = (uint8_t)o->nbatch;
 		m->more = (uint8_t)o->batch_more;
 		len = msg_lists_encode(out, sizeof out, m, &written);
