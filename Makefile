@@ -41,7 +41,7 @@ PROGRAMS  := $(if $(wildcard sim/demo.c),$(BUILD)/themis-demo) $(BUILD)/themis-s
 DEB_PKGS := build-essential pkg-config libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev \
             gnuplot-nox libssl-dev clang libclang-rt-14-dev
 
-.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors
+.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors churn
 
 all: lib programs
 
@@ -121,13 +121,19 @@ $(BUILD)/bench/bench_sim%: tests/bench/bench_sim%.c $(BENCH_LIB) tests/bench/ben
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/bench -Isim $< $(BENCH_LIB) -o $@ $(SIMLIB) $(LIB) $(LDLIBS) -lssl -lcrypto
 
-# The showcase: the two-node walk-through, then the same protocol in the simulator
-# (4 nodes, latency, a CPU model) with its results in results/showcase.db.
+# The showcase: the two-node walk-through, then the DHT in the simulator (50 nodes join,
+# services register and are discovered, some churn) with its results in results/showcase.db.
 run: deps all
 	@$(BUILD)/themis-demo
 	@mkdir -p results
-	@echo; echo "== the simulator: scenarios/teaching/ping.ini (results in results/showcase.db)"
-	@$(BUILD)/themis-sim scenarios/teaching/ping.ini --db results/showcase.db
+	@echo; echo "== the simulator: scenarios/showcase.ini (results in results/showcase.db)"
+	@$(BUILD)/themis-sim scenarios/showcase.ini --db results/showcase.db
+
+# The randomized churn campaign: scenarios/churn/campaign.ini over CHURN_SEEDS seeds; every
+# seed must end with no ring violation after settling, an ideal ring and no lost object.
+CHURN_SEEDS ?= 40
+churn: deps programs
+	@sh tests/churn_campaign.sh $(BUILD) $(CHURN_SEEDS)
 
 test: deps lib tests programs
 	@sh tests/run.sh $(BUILD)

@@ -294,6 +294,14 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		free(m);
 		return;
 	}
+	if (m->nnodes == 0) {
+		/* Only a node outside any ring answers UPDATE with no nodes (a joined one has at
+		 * least us as predecessor after rectify): our successor left without our hearing
+		 * of it. It answers, so it would never time out: drop it as if it had failed. */
+		free(m);
+		dht_node_failed(n, p->id, now);
+		return;
+	}
 	peer_node(n, p, &s);
 	succs = m->nodes + m->kind;
 	nsuccs = m->nnodes - m->kind;
@@ -531,7 +539,8 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 				o->batch_more = more;
 			}
 		}
-		memcpy(m->rec, o->batch, o->nbatch * sizeof *o->batch);
+		if (o->nbatch)   /* no batch is allocated when we hold nothing: memcpy(NULL) is UB */
+			memcpy(m->rec, o->batch, o->nbatch * sizeof *o->batch);
 		m->nrec = (uint8_t)o->nbatch;
 		m->more = (uint8_t)o->batch_more;
 		len = msg_lists_encode(out, sizeof out, m, &written);

@@ -196,13 +196,12 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		}
 		break;
 	case FIND_NODE:
-		if (memcmp(m->nodes[0].pos, lk->pos, RING_POS_LEN) == 0 &&
-		    memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
-			trace_hop(n, o, 1, now);
-			o->owner = m->nodes[0];
-			o->have_owner = 1;
-			lookup_done(n, o, 1, now);
-			return;
+		/* A node the responder knows sits exactly at the target: the owner if it is alive,
+		 * which only it can confirm (its FIND_OWNER answer). Routing tables keep dead nodes
+		 * until they are repaired, so the claim alone never ends a lookup. */
+		if (memcmp(m->nodes[0].pos, lk->pos, RING_POS_LEN) == 0) {
+			add_owner_cand(n, lk, &m->nodes[0]);
+			progress = 1;
 		}
 		break;
 	case FIND_SUCC:

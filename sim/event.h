@@ -15,11 +15,13 @@ typedef enum sim_ev_kind {
 	SIM_EV_TIMER,       /* a: node; valid only while it is that node's armed timer */
 	SIM_EV_READY,       /* a: node; its busy period ended, take the next queued input */
 	SIM_EV_ACTION,      /* a: index into the scenario's [events] schedule */
-	SIM_EV_WORKLOAD,    /* a workload tick ([workload]) */
-	SIM_EV_CHURN,       /* a: 0 fail a random node, 1 recover node b */
+	SIM_EV_WORKLOAD,    /* a workload tick ([workload]); a: 0 ping, else a sim_verb (DHT) */
+	SIM_EV_CHURN,       /* a: 0 fail a random node, 1 recover node b, 2 a join, 3 a leave */
 	SIM_EV_SAMPLE,      /* periodic metrics sample */
 	SIM_EV_TEST,        /* free for unit tests and benchmarks */
 	SIM_EV_ADVERSARY,   /* the adversary's own timed action (hello_flood) */
+	SIM_EV_JOIN,        /* a: node that joins by the [nodes] join pattern */
+	SIM_EV_CHECK,       /* the periodic ring check ([run] check_interval) */
 } sim_ev_kind;
 
 /* 32 bytes: small enough that a heap of millions stays cache friendly. */

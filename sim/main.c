@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cpu.h"
+#include "rng.h"
 #include "scenario.h"
 #include "sim.h"
 #include "themis.h"
@@ -28,6 +31,7 @@ static const char usage[] =
 	"  --progress      a status line on stderr (when it is a terminal)\n"
 	"  --quiet         no summary\n"
 	"  --calibrate     measure this machine's crypto costs and print a [cpu] section\n"
+	"  --positions     print every node's ring position (m bits) in ring order and exit\n"
 	"Exit status: 0 ok, 1 an [expect] failed, 2 usage or scenario error.\n"
 	"Scenario keys: scenarios/README.md\n";
 
@@ -57,9 +61,69 @@ static void print_summary(FILE *f, const sim_scenario *sc, const sim_summary *s,
 		val(s, "net_duplicated"));
 	fprintf(f, "  drops: malformed %.0f, bad_sig %.0f, bad_mac %.0f, replay %.0f\n",
 		val(s, "drops_malformed"), val(s, "drops_bad_sig"), val(s, "drops_bad_mac"), val(s, "drops_replay"));
+	if (val(s, "joins") + val(s, "lookups") + val(s, "stores") + val(s, "registers") + val(s, "members") > 0) {
+		fprintf(f, "  ring: %.0f members at the end, valid %s, ideal %s, violations after settling %.0f (of %.0f checks)\n",
+			val(s, "members"), val(s, "ring_valid") ? "yes" : "NO", val(s, "ring_ideal") ? "yes" : "no",
+			val(s, "ring_violations"), val(s, "ring_checks"));
+		fprintf(f, "  joins %.0f (%.1f%% ok), leaves %.0f, failures %.0f, recoveries %.0f\n", val(s, "joins"),
+			100 * val(s, "join_success_rate"), val(s, "leaves"), val(s, "failures"), val(s, "recoveries"));
+		fprintf(f, "  lookups %.0f: %.1f%% ok, %.2f hops, %.2f msgs, latency p50 %.3f ms, p99 %.3f ms, wrong owner %.0f\n",
+			val(s, "lookups"), 100 * val(s, "lookup_success_rate"), val(s, "lookup_hops_mean"),
+			val(s, "lookup_msgs_mean"), val(s, "lookup_latency_p50_ns") * 1e-6,
+			val(s, "lookup_latency_p99_ns") * 1e-6, val(s, "wrong_owner_results"));
+		fprintf(f, "  stores %.0f (%.1f%% ok), registers %.0f (%.1f%% ok), discovers %.0f (%.1f%% ok)\n",
+			val(s, "stores"), 100 * val(s, "store_success_rate"), val(s, "registers"),
+			100 * val(s, "register_success_rate"), val(s, "discovers"), 100 * val(s, "discover_success_rate"));
+		fprintf(f, "  records held %.0f, objects lost %.0f, ghost records accepted %.0f\n", val(s, "records_held"),
+			val(s, "objects_lost"), val(s, "ghost_records_accepted"));
+	}
 	fprintf(f, "  peak RSS %.0f kB, trace_hash %s\n", val(s, "peak_rss_kb"), s->trace_hash);
 	if (db)
 		fprintf(f, "  results: %s (run_id %lld)\n", db, (long long)s->run_id);
+}
+
+/* --positions: where each node sits on the ring (the identities the run would give them),
+ * so a teaching scenario can pick a seed whose positions do not collide. */
+static int print_positions(const sim_scenario *sc)
+{
+	uint8_t net[THEMIS_ID_LEN], seed[THEMIS_SEED_LEN], pk[THEMIS_PK_LEN], id[THEMIS_ID_LEN];
+	char hex[2 * THEMIS_ID_LEN + 1];
+	uint32_t n = sc->count < 4096 ? sc->count : 4096, *order = malloc(n * sizeof *order);
+	uint8_t (*pos)[THEMIS_ID_LEN] = malloc(n * sizeof *pos);
+	if (!order || !pos) {
+		free(order);
+		free(pos);
+		fprintf(stderr, "themis-sim: out of memory\n");
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		free(order);
+		free(pos);
+		return 2;
+	}
+	themis_net_hash(sc->network, net);
+	for (uint32_t i = 0; i < n; i++) {
+		sim_rng_derive(seed, sc->seed, SIM_RNG_IDENTITY, i);
+		themis_pk_from_seed(seed, pk);
+		themis_id_from_pk(pk, net, id);
+		themis_ring_pos(id, sc->m, pos[i]);
+		/* insertion sort: at most a few thousand teaching nodes */
+		uint32_t k = i;
+		for (; k > 0 && memcmp(pos[order[k - 1]], pos[i], THEMIS_ID_LEN) > 0; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+	}
+	unsigned digits = (sc->m + 3) / 4 < 16 ? (sc->m + 3) / 4 : 16;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t i = order[k];
+		int dup = k > 0 && !memcmp(pos[order[k - 1]], pos[i], THEMIS_ID_LEN);
+		themis_hex(pos[i], THEMIS_ID_LEN, hex);
+		hex[digits] = 0;
+		printf("n%u 0x%s%s\n", i, hex, dup ? "  COLLIDES with the line above" : "");
+	}
+	free(order);
+	free(pos);
+	return 0;
 }
 
 /* Creates the directory part of path if it is missing (one level, as for results/). */
@@ -84,7 +148,7 @@ int main(int argc, char **argv)
 	const char *file = NULL, *db = NULL, *trace = NULL, *pcap = NULL, *seed = NULL;
 	const char **sets = calloc((size_t)argc, sizeof *sets);
 	size_t nsets = 0;
-	int quiet = 0, progress = 0, status = 2;
+	int quiet = 0, progress = 0, positions = 0, status = 2;
 	char err[SIM_ERR_MAX];
 	sim_scenario sc;
 	sim_summary sum = { 0 };
@@ -118,6 +182,8 @@ int main(int argc, char **argv)
 			goto out;
 		} else if (!strcmp(a, "--quiet")) {
 			quiet = 1;
+		} else if (!strcmp(a, "--positions")) {
+			positions = 1;
 		} else if (!strcmp(a, "--progress")) {
 			progress = 1;
 		} else if (!strcmp(a, "--seed")) {
@@ -172,6 +238,10 @@ int main(int argc, char **argv)
 				 sc.file, sc.expects[i].line, sc.expects[i].name);
 			goto scenario_error;
 		}
+	}
+	if (positions) {
+		status = print_positions(&sc);
+		goto out;
 	}
 	if (!db) {
 		snprintf(dbpath, sizeof dbpath, "results/%s.db", sc.name);

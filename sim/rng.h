@@ -23,6 +23,8 @@ enum {
 	SIM_RNG_CHURN,      /* who fails when */
 	SIM_RNG_ADVERSARY,  /* the adversary's choices */
 	SIM_RNG_BACKSTOP,   /* libsodium's randombytes, if anything ever calls it */
+	SIM_RNG_DHT,        /* the DHT workload: who asks for which key */
+	SIM_RNG_DHT_CHURN,  /* who joins and leaves */
 };
 
 void sim_rng_seed(sim_rng *r, uint64_t seed, uint32_t purpose, uint64_t index);

@@ -20,7 +20,7 @@ enum { NS_MS = 1000000 };
 
 typedef enum ktype {
 	K_STR, K_U32, K_U16, K_U64, K_DUR, K_PROB, K_RATE, K_DOUBLE, K_BOOL, K_LATENCY,
-	K_PARTITION, K_HASH,
+	K_PARTITION, K_HASH, K_JOIN, K_ARRIVALS, K_KEYS,
 } ktype;
 
 typedef struct keydef {
@@ -46,6 +46,11 @@ static const keydef keys[] = {
 	{ "run", "replay_window", K_U32, F(replay_window), 0, 1 << 20 },
 	{ "run", "sample_interval", K_DUR, F(sample_ns), 0, 365 * DAY },
 	{ "run", "trace_hash", K_HASH, F(trace_hash), 0, 0 },
+	{ "run", "succ_len", K_U32, F(succ_len), 1, 16 },
+	{ "run", "signed_records", K_BOOL, F(signed_records), 0, 1 },
+	{ "run", "check_every_event", K_BOOL, F(check_every_event), 0, 1 },
+	{ "run", "check_interval", K_DUR, F(check_ns), 0, 365 * DAY },
+	{ "run", "settle", K_DUR, F(settle_ns), 0, 365 * DAY },
 
 	{ "network", "latency", K_LATENCY, F(latency), 0, 0 },
 	{ "network", "latency_mean", K_DUR, F(latency_ns), 0, DAY },
@@ -76,12 +81,31 @@ static const keydef keys[] = {
 	{ "nodes", "hs_attempts", K_U32, F(hs_attempts), 1, 1000 },
 	{ "nodes", "req_timeout", K_DUR, F(req_timeout_ns), 1, DAY },
 	{ "nodes", "req_attempts", K_U32, F(req_attempts), 1, 1000 },
+	{ "nodes", "stabilize", K_DUR, F(stabilize_ns), 0, DAY },
+	{ "nodes", "fix_fingers", K_DUR, F(fix_fingers_ns), 0, DAY },
+	{ "nodes", "check_pred", K_DUR, F(check_pred_ns), 0, DAY },
+	{ "nodes", "bootstrap", K_STR, F(bootstrap), 0, 0 },
+	{ "nodes", "join", K_JOIN, F(join), 0, 0 },
+	{ "nodes", "join_start", K_DUR, F(join_start_ns), 0, 365 * DAY },
+	{ "nodes", "members", K_U32, F(members), 1, 10000000 },
 
 	{ "workload", "ping_rate", K_RATE, F(ping_rate), 0, 1e9 },
+	{ "workload", "find_rate", K_RATE, F(find_rate), 0, 1e9 },
+	{ "workload", "store_rate", K_RATE, F(store_rate), 0, 1e9 },
+	{ "workload", "register_rate", K_RATE, F(register_rate), 0, 1e9 },
+	{ "workload", "discover_rate", K_RATE, F(discover_rate), 0, 1e9 },
+	{ "workload", "arrivals", K_ARRIVALS, F(poisson), 0, 0 },
+	{ "workload", "keys", K_KEYS, F(key_names), 0, 0 },
+	{ "workload", "names", K_U32, F(names), 1, 100000000 },
+	{ "workload", "services", K_U32, F(services), 1, 1000000 },
 	{ "workload", "start", K_DUR, F(workload_start_ns), 0, 365 * DAY },
 	{ "workload", "stop", K_DUR, F(workload_stop_ns), 0, 365 * DAY },
 
 	{ "churn", "fail_rate", K_RATE, F(fail_rate), 0, 1e6 },
+	{ "churn", "join_rate", K_RATE, F(join_rate), 0, 1e6 },
+	{ "churn", "leave_rate", K_RATE, F(leave_rate), 0, 1e6 },
+	{ "churn", "min_members", K_U32, F(churn_min), 1, 10000000 },
+	{ "churn", "protect", K_U32, F(churn_protect), 0, 10000000 },
 	{ "churn", "downtime", K_DUR, F(downtime_ns), 0, 365 * DAY },
 	{ "churn", "start", K_DUR, F(churn_start_ns), 0, 365 * DAY },
 	{ "churn", "stop", K_DUR, F(churn_stop_ns), 0, 365 * DAY },
@@ -169,6 +193,9 @@ int sim_scenario_init(sim_scenario *sc)
 	sc->security = 1;
 	sc->replay_window = 2048;
 	sc->sample_ns = 1 * NS_S;
+	sc->succ_len = 4;
+	sc->signed_records = 1;
+	sc->settle_ns = 10 * NS_S;
 	sc->latency = SIM_LAT_CONSTANT;
 	sc->latency_ns = 10 * (uint64_t)NS_MS;
 	sc->latency_min_ns = 5 * (uint64_t)NS_MS;
@@ -193,6 +220,17 @@ int sim_scenario_init(sim_scenario *sc)
 	sc->hs_attempts = 5;
 	sc->req_timeout_ns = 1 * NS_S;
 	sc->req_attempts = 4;
+	/* the core's own defaults (themis_config_default) */
+	sc->stabilize_ns = 1 * NS_S;
+	sc->fix_fingers_ns = 500 * (uint64_t)NS_MS;
+	sc->check_pred_ns = 2 * NS_S;
+	snprintf(sc->bootstrap, sizeof sc->bootstrap, "n0");
+	sc->join = SIM_JOIN_NONE;
+	sc->members = UINT32_MAX;   /* all: resolved against count by sim_scenario_finish */
+	sc->poisson = 1;
+	sc->names = 100;
+	sc->services = 4;
+	sc->churn_min = 2;
 	sc->workload_stop_ns = UINT64_MAX;
 	sc->downtime_ns = 5 * NS_S;
 	sc->churn_stop_ns = UINT64_MAX;
@@ -274,6 +312,33 @@ static int add_partition(sim_scenario *sc, char *v, int line, char *msg, size_t 
 	sc->partitions = np;
 	sc->partitions[sc->npartitions++] = p;
 	return 0;
+}
+
+/* "none", "parallel", "static" or "sequential INTERVAL". */
+static int parse_join(sim_scenario *sc, char *v, char *msg, size_t msglen)
+{
+	char *tok[3];
+	int n = ini_tokenize(v, tok, 2);
+	static const char *const words[] = { "none", "sequential", "parallel", "static" };
+	for (int i = 0; n >= 1 && i < 4; i++) {
+		if (strcmp(tok[0], words[i]))
+			continue;
+		if (i == SIM_JOIN_SEQUENTIAL) {
+			uint64_t gap;
+			if (n != 2 || sim_parse_duration(tok[1], &gap) || gap == 0 || gap > 365 * DAY) {
+				snprintf(msg, msglen, "bad value for join: 'sequential' needs an interval (e.g. sequential 500ms)");
+				return -1;
+			}
+			sc->join_interval_ns = gap;
+		} else if (n != 1) {
+			snprintf(msg, msglen, "bad value for join: '%s' takes no argument", tok[0]);
+			return -1;
+		}
+		sc->join = (sim_join)i;
+		return 0;
+	}
+	snprintf(msg, msglen, "bad value for join: expected none, sequential INTERVAL, parallel or static");
+	return -1;
 }
 
 /* Stores value v for key k; on error writes a message (without FILE:LINE) into msg. */
@@ -400,6 +465,22 @@ static int set_value(sim_scenario *sc, const keydef *k, char *v, int line, char 
 	}
 	case K_PARTITION:
 		return add_partition(sc, v, line, msg, msglen);
+	case K_JOIN:
+		return parse_join(sc, v, msg, msglen);
+	case K_ARRIVALS:
+		if (strcmp(v, "poisson") && strcmp(v, "constant")) {
+			snprintf(msg, msglen, "bad value '%s' for arrivals: expected poisson or constant", v);
+			return -1;
+		}
+		sc->poisson = !strcmp(v, "poisson");
+		return 0;
+	case K_KEYS:
+		if (strcmp(v, "uniform") && strcmp(v, "names")) {
+			snprintf(msg, msglen, "bad value '%s' for keys: expected uniform or names", v);
+			return -1;
+		}
+		sc->key_names = !strcmp(v, "names");
+		return 0;
 	}
 	snprintf(msg, msglen, "internal: unhandled key type");
 	return -1;
@@ -726,14 +807,37 @@ int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
 		if (!(p->a_hi < p->b_lo || p->b_hi < p->a_lo))
 			return ini_fail(err, errlen, f, p->line, "partition sides overlap");
 	}
+	if (adv_node(sc->bootstrap, "", sc->count, &sc->bootstrap_node) || sc->bootstrap_node == SIM_ADV_ANY)
+		return fail_key(sc, err, errlen, "nodes", "bootstrap", "%s",
+				"bootstrap must be an existing node nN ([nodes] count)");
+	if (sc->members > sc->count)
+		sc->members = sc->count;
+	if (sc->bootstrap_node >= sc->members && sc->join != SIM_JOIN_NONE)
+		return fail_key(sc, err, errlen, "nodes", "bootstrap", "%s",
+				"bootstrap must be one of the first `members` nodes");
+	/* The oracle ring is already ideal: maintenance only runs when the scenario asks. */
+	if (sc->join == SIM_JOIN_STATIC) {
+		if (!key_line_of(sc, "nodes", "stabilize"))
+			sc->stabilize_ns = 0;
+		if (!key_line_of(sc, "nodes", "fix_fingers"))
+			sc->fix_fingers_ns = 0;
+		if (!key_line_of(sc, "nodes", "check_pred"))
+			sc->check_pred_ns = 0;
+	}
+	if (sc->check_ns != 0 && sc->check_ns < 1000000)
+		return fail_key(sc, err, errlen, "run", "check_interval", "%s",
+				"check_interval must be 0 (off) or at least 1ms");
 	for (size_t i = 0; i < sc->nactions; i++) {
 		const sim_action *a = &sc->actions[i];
+		int two = a->verb == SIM_VERB_PING || (a->verb == SIM_VERB_JOIN && a->peer != SIM_NODE_ANY);
 		uint32_t bad = a->node >= sc->count ? a->node : a->peer;
-		if (a->node >= sc->count || (a->verb == SIM_VERB_PING && a->peer >= sc->count))
+		if (a->verb != SIM_VERB_CHECK && (a->node >= sc->count || (two && a->peer >= sc->count)))
 			return ini_fail(err, errlen, sc->file, a->line, "node n%u does not exist ([nodes] count = %u)",
 				    bad, sc->count);
 		if (a->verb == SIM_VERB_PING && a->node == a->peer)
 			return ini_fail(err, errlen, sc->file, a->line, "a node cannot ping itself");
+		if (a->verb == SIM_VERB_JOIN && a->node == a->peer)
+			return ini_fail(err, errlen, sc->file, a->line, "a node cannot join via itself");
 		if (a->t > sc->duration_ns)
 			return ini_fail(err, errlen, sc->file, a->line, "event after the end of the run ([run] duration)");
 	}
@@ -793,6 +897,20 @@ char *sim_scenario_params(const sim_scenario *sc)
 			break;
 		case K_HASH:
 			snprintf(val, sizeof val, "%s", sc->trace_hash);
+			break;
+		case K_JOIN: {
+			static const char *const words[] = { "none", "sequential", "parallel", "static" };
+			if (sc->join == SIM_JOIN_SEQUENTIAL)
+				snprintf(val, sizeof val, "sequential %lluns", (unsigned long long)sc->join_interval_ns);
+			else
+				snprintf(val, sizeof val, "%s", words[sc->join]);
+			break;
+		}
+		case K_ARRIVALS:
+			snprintf(val, sizeof val, "%s", sc->poisson ? "poisson" : "constant");
+			break;
+		case K_KEYS:
+			snprintf(val, sizeof val, "%s", sc->key_names ? "names" : "uniform");
 			break;
 		case K_PARTITION:
 			for (size_t j = 0; j < sc->npartitions; j++) {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 enum { SIM_ADV_ANY = 0xffffffffu };
-enum { SIM_NAME_MAX = 64, SIM_PATH_MAX = 512, SIM_ERR_MAX = 640 };
+enum { SIM_NAME_MAX = 64, SIM_PATH_MAX = 512, SIM_ERR_MAX = 640, SIM_TAG_MAX = 16 };
 
 typedef enum sim_latency_model {
 	SIM_LAT_CONSTANT,
@@ -25,20 +25,40 @@ typedef struct sim_partition {
 	int line;
 } sim_partition;
 
-/* [events] verbs. New node operations (join, leave, store, find, register, discover) are
- * added here and in the verb table of scenario.c; the driver dispatches on this value. */
+/* [events] verbs (the verb table is in schedule.c); the driver dispatches on this value. */
 typedef enum sim_verb {
 	SIM_VERB_PING = 1,  /* at T ping nA nB */
 	SIM_VERB_FAIL,      /* at T fail nA: silent, neither receives nor sends nor runs timers */
 	SIM_VERB_RECOVER,   /* at T recover nA */
+	SIM_VERB_JOIN,      /* at T join nA [via nB] */
+	SIM_VERB_LEAVE,     /* at T leave nA */
+	SIM_VERB_STORE,     /* at T store nA NAME [tag] */
+	SIM_VERB_FIND,      /* at T find nA NAME|0xKEY */
+	SIM_VERB_REGISTER,  /* at T register nA SERVICE [tag] */
+	SIM_VERB_DISCOVER,  /* at T discover nA SERVICE [tag] */
+	SIM_VERB_CHECK,     /* at T check: the ring checker runs now */
 } sim_verb;
+
+/* How the nodes enter the ring at the start ([nodes] join). */
+typedef enum sim_join {
+	SIM_JOIN_NONE,       /* nobody joins by itself ([events] may) */
+	SIM_JOIN_SEQUENTIAL, /* the bootstrap at 0, then one node every join_interval */
+	SIM_JOIN_PARALLEL,   /* the bootstrap at 0, every other node at once right after */
+	SIM_JOIN_STATIC,     /* the oracle ring, set before time 0 (themis_node_set_ring) */
+} sim_join;
 
 typedef struct sim_action {
 	uint64_t t;
 	sim_verb verb;
-	uint32_t node, peer;
+	uint32_t node, peer;    /* peer: ping's target; join's via (SIM_NODE_ANY: bootstrap) */
 	int line;
+	int has_key;            /* find: arg was a key (0x hex), not a name */
+	uint8_t key[32];
+	char arg[SIM_NAME_MAX]; /* store/find: object name; register/discover: service */
+	char tag[SIM_TAG_MAX + 1];
 } sim_action;
+
+enum { SIM_NODE_ANY = 0xfffffffeu };
 
 typedef enum sim_cmp { SIM_EQ, SIM_NE, SIM_LT, SIM_LE, SIM_GT, SIM_GE } sim_cmp;
 
@@ -68,6 +88,11 @@ typedef struct sim_scenario {
 	int security;
 	uint32_t replay_window;
 	uint64_t sample_ns;
+	uint32_t succ_len;      /* r */
+	int signed_records;
+	int check_every_event;  /* the ring checker after every event (small scenarios) */
+	uint64_t check_ns;      /* the ring checker every check_interval (0: off) */
+	uint64_t settle_ns;     /* checks this long after a membership change count as violations */
 	char trace_hash[65];    /* expected trace hash (hex) or empty */
 
 	/* [network] */
@@ -92,15 +117,30 @@ typedef struct sim_scenario {
 	uint32_t count;
 	uint64_t hs_retry_ns, req_timeout_ns;
 	uint32_t hs_attempts, req_attempts;
+	uint64_t stabilize_ns, fix_fingers_ns, check_pred_ns; /* 0: that task is off */
+	char bootstrap[SIM_NAME_MAX];
+	uint32_t bootstrap_node; /* resolved by sim_scenario_finish */
+	sim_join join;
+	uint64_t join_interval_ns; /* sequential */
+	uint64_t join_start_ns;
+	uint32_t members;       /* the first `members` nodes follow the join pattern */
 
 	/* [workload] */
 	double ping_rate;       /* pings per second over the whole network */
+	double find_rate, store_rate, register_rate, discover_rate; /* DHT ops per second */
+	int poisson;            /* arrivals: 1 Poisson, 0 constant rate */
+	int key_names;          /* keys: 1 names from a set of `names`, 0 uniform random ids */
+	uint32_t names;         /* size of the name set (objects obj-I, services svc-I) */
+	uint32_t services;
 	uint64_t workload_start_ns, workload_stop_ns;
 
 	/* [churn] */
 	double fail_rate;       /* failures per second over the whole network */
+	double join_rate, leave_rate; /* joins of outside nodes, graceful leaves per second */
 	uint64_t downtime_ns;
 	uint64_t churn_start_ns, churn_stop_ns;
+	uint32_t churn_min;     /* churn never takes the ring below this many members */
+	uint32_t churn_protect; /* nodes n0 .. n<protect-1> never fail or leave by churn */
 
 	/* [adversary] (scenarios/README.md documents each key and its default) */
 	char adversary[SIM_NAME_MAX];   /* kind */

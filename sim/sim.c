@@ -46,10 +46,16 @@ static void churn_tick(struct sim *s, uint32_t what, uint32_t node)
 		sim_node_recover(s, node);
 		return;
 	}
+	if (what >= 2) {
+		sim_dht_churn_tick(s, what);
+		return;
+	}
 	if (s->now >= sc->churn_stop_ns)
 		return;
 	uint32_t i = (uint32_t)sim_rng_below(&s->churn, s->count);
-	if (s->nodes[i].up) {
+	/* never take the ring below [churn] min_members */
+	int spare = i >= sc->churn_protect && (!sim_ring_live(s, i) || s->dst.live_members > sc->churn_min);
+	if (s->nodes[i].up && spare) {
 		sim_node_fail(s, i);
 		sim_push(s, s->now + sc->downtime_ns, SIM_EV_CHURN, 1, i);
 	}
@@ -68,6 +74,12 @@ static void action(struct sim *s, uint32_t k)
 		break;
 	case SIM_VERB_RECOVER:
 		sim_node_recover(s, a->node);
+		break;
+	case SIM_VERB_CHECK:
+		sim_ring_check_record(s, 1);
+		break;
+	default:
+		sim_dht_action(s, a);
 		break;
 	}
 }
@@ -133,7 +145,18 @@ static void dispatch(struct sim *s, const sim_event *ev)
 		action(s, ev->a);
 		break;
 	case SIM_EV_WORKLOAD:
-		workload_tick(s);
+		if (ev->a)
+			sim_dht_workload_tick(s, ev->a);
+		else
+			workload_tick(s);
+		break;
+	case SIM_EV_JOIN:
+		sim_dht_join_tick(s, ev->a);
+		break;
+	case SIM_EV_CHECK:
+		sim_ring_check_record(s, 1);
+		if (s->now + s->sc->check_ns <= s->sc->duration_ns)
+			sim_push(s, s->now + s->sc->check_ns, SIM_EV_CHECK, 0, 0);
 		break;
 	case SIM_EV_CHURN:
 		churn_tick(s, ev->a, ev->b);
@@ -177,6 +200,13 @@ static int make_nodes(struct sim *s, char *err, size_t errlen)
 		cfg.hs_attempts = sc->hs_attempts;
 		cfg.req_timeout_ns = sc->req_timeout_ns;
 		cfg.req_attempts = sc->req_attempts;
+		cfg.k = sc->k;
+		cfg.ttl_ns = sc->ttl_ns;
+		cfg.succ_len = sc->succ_len;
+		cfg.stabilize_ns = sc->stabilize_ns;
+		cfg.fix_fingers_ns = sc->fix_fingers_ns;
+		cfg.check_pred_ns = sc->check_pred_ns;
+		cfg.signed_records = sc->signed_records;
 		int rc = themis_node_new(&n->tn, &cfg);
 		if (rc < 0) {
 			snprintf(err, errlen, "%s: the core refused node n%u's configuration (error %d)",
@@ -194,6 +224,7 @@ static int make_nodes(struct sim *s, char *err, size_t errlen)
 
 static void teardown(struct sim *s)
 {
+	sim_dht_free(s);   /* first: it frees per-node tables */
 	if (s->nodes) {
 		for (uint32_t i = 0; i < s->count; i++) {
 			themis_node_del(s->nodes[i].tn);
@@ -271,6 +302,8 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 	if (sc->sample_ns > 0)
 		sim_push(&s, sc->sample_ns, SIM_EV_SAMPLE, 0, 0);
 	sim_adversary_start(&s, &s.adv);
+	if (sim_dht_setup(&s, err, errlen))
+		goto out;
 
 	sim_event ev;
 	loop_t0 = wall_now();
@@ -280,6 +313,8 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		s.now = ev.t;
 		s.st.events++;
 		dispatch(&s, &ev);
+		if (sc->check_every_event)
+			sim_ring_check_record(&s, 0);
 		if (o->progress && (s.st.events & 0x3ff) == 0)
 			progress(&s, t0, &last);
 	}
@@ -290,6 +325,9 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		goto out;
 	}
 	s.now = sc->duration_ns;
+	/* the end of the run: one more ring check and the objects no live node holds */
+	sim_ring_check_record(&s, 0);
+	s.dst.objects_lost = sim_dht_objects_lost(&s);
 	sim_trace_final(&s.tr, out->trace_hash);
 	if (s.has_pcap) {
 		out->pcap_records = s.pcap.records;

@@ -19,12 +19,32 @@
 #include "trace.h"
 
 /* An input waiting for a busy node (CPU model): FIFO order. */
-typedef enum sim_input_kind { SIM_IN_DELIVER = 1, SIM_IN_TIMER, SIM_IN_PING } sim_input_kind;
+typedef enum sim_input_kind { SIM_IN_DELIVER = 1, SIM_IN_TIMER, SIM_IN_PING, SIM_IN_OP } sim_input_kind;
 
 typedef struct sim_input {
 	uint32_t kind;
-	uint32_t arg;           /* DELIVER: packet slot; PING: peer node */
+	uint32_t arg;           /* DELIVER: packet slot; PING: peer node; OP: request slot */
 } sim_input;
+
+/* A DHT operation asked of a node: from the scenario's [events], the workload, churn or the
+ * join pattern. The slot lives until the node reports the operation done, so the result can
+ * be judged against what was asked. */
+typedef struct sim_opreq {
+	uint8_t verb;           /* sim_verb */
+	uint8_t ghosts_checked;
+	uint32_t via;           /* join: bootstrap node, SIM_NODE_NONE: a new ring */
+	uint32_t next_free;
+	uint64_t t_asked;
+	uint8_t key[THEMIS_ID_LEN]; /* store/find: the object id */
+	char name[SIM_NAME_MAX];    /* store/find/register/discover: what the ops row shows */
+	char tag[SIM_TAG_MAX + 1];
+} sim_opreq;
+
+/* An operation a node has in progress: its op id and request slot. */
+typedef struct sim_opwait {
+	uint64_t op_id;
+	uint32_t req;
+} sim_opwait;
 
 /* A handshake this node started, timed from its first HELLO to SESSION_UP or failure. */
 typedef struct sim_hs_pending {
@@ -44,6 +64,11 @@ typedef struct sim_node {
 	sim_hs_pending *hs;     /* handshakes started and not yet finished */
 	uint16_t nhs, hscap;
 	uint8_t up;             /* 0 while failed ([events] fail, churn) */
+	uint8_t member;         /* in the ring, as the core says (themis_node_ring joined) */
+	uint8_t joining;        /* a join is in progress */
+	uint8_t leaving;        /* a leave is in progress */
+	sim_opwait *ops;        /* DHT operations in progress */
+	uint16_t nops, opscap;
 } sim_node;
 
 /* A datagram in flight (or waiting to leave a busy node). */
@@ -76,6 +101,28 @@ typedef struct sim_stats {
 	int64_t op_rows;
 } sim_stats;
 
+/* What the DHT did, judged against the global view (scenarios/README.md, Summary values). */
+typedef struct sim_dht_stats {
+	uint64_t finds, finds_done, finds_ok, finds_hops, finds_msgs, finds_with_records;
+	uint64_t *lat;          /* latency of successful finds, ns */
+	size_t nlat, latcap;
+	uint64_t wrong_owner, ghosts;
+	uint64_t stores, stores_ok, registers, registers_ok, discovers, discovers_ok;
+	uint64_t joins, joins_ok, leaves, leaves_ok;
+	uint64_t checks, checks_counted, violations;
+	int last_valid, last_ideal; /* the latest check (-1: none yet) */
+	uint64_t last_change;   /* time of the latest membership change */
+	uint32_t live_members;  /* up and in the ring */
+	uint32_t members_checked; /* live members the latest check saw */
+	uint64_t objects_lost;  /* computed at the end */
+} sim_dht_stats;
+
+/* (object id, storer) pairs the scenario asked for: open addressing, never shrinks. */
+typedef struct sim_issued {
+	uint8_t obj[THEMIS_ID_LEN];
+	uint32_t node;          /* storer; SIM_NODE_NONE marks an empty slot */
+} sim_issued;
+
 struct sim {
 	const sim_scenario *sc;
 	const sim_opts *opts;
@@ -94,6 +141,16 @@ struct sim {
 	sim_adversary adv;
 	sim_rng workload, churn;
 	sim_stats st;
+	/* the DHT side: ring positions (m bits) of every node and the node indexes sorted by
+	 * them, operation requests, the issued stores, and the ring checker's tallies */
+	uint8_t (*pos)[THEMIS_ID_LEN];
+	uint32_t *by_pos;
+	sim_opreq *reqs;
+	uint32_t nreqs, reqcap, free_req;
+	sim_issued *issued;
+	size_t nissued, issuedcap;
+	sim_rng dht, dht_churn;
+	sim_dht_stats dst;
 	int oom;                /* memory ran out somewhere: the run is reported as failed */
 };
 
@@ -122,6 +179,44 @@ void sim_node_ready(struct sim *s, uint32_t i, uint64_t now);
 void sim_node_fail(struct sim *s, uint32_t i);
 void sim_node_recover(struct sim *s, uint32_t i);
 void sim_ping_input(struct sim *s, uint32_t i, uint32_t peer);
+
+/* simdht.c: DHT operations into nodes, their results, the join pattern, the DHT workload and
+ * churn, the oracle ring, and the end-of-run accounting */
+int sim_dht_setup(struct sim *s, char *err, size_t errlen);
+void sim_dht_free(struct sim *s);
+/* asks node i for the operation described by a (an [events] line) */
+void sim_dht_action(struct sim *s, const sim_action *a);
+void sim_dht_join_tick(struct sim *s, uint32_t node);
+void sim_dht_workload_tick(struct sim *s, uint32_t verb);
+void sim_dht_churn_tick(struct sim *s, uint32_t what);
+/* SIM_IN_OP: the node takes request slot req now */
+void sim_dht_start(struct sim *s, uint32_t i, uint32_t req, uint64_t now);
+/* request req never reached node i (it failed with the request queued) */
+void sim_dht_dropped(struct sim *s, uint32_t i, uint32_t req);
+/* an OP_DONE that is not a ping */
+void sim_dht_done(struct sim *s, uint32_t i, const themis_event *ev);
+/* node i's up or member flag changed; was_live: sim_ring_live before the change */
+void sim_dht_membership(struct sim *s, uint32_t i, int was_live);
+/* simnode.c: arm node i's timer from its next deadline (after themis_node_set_ring) */
+void sim_node_arm(struct sim *s, uint32_t i);
+/* at the end: objects whose live storer still keeps them but no live node holds */
+uint64_t sim_dht_objects_lost(struct sim *s);
+
+/* ringcheck.c: the ring checker over the global state */
+typedef struct sim_ring_verdict {
+	int valid, ideal;
+	uint32_t members;       /* live joined nodes */
+	uint32_t bad, got, want; /* not valid: node bad's first successor is got (SIM_NODE_NONE:
+				    none or unknown), the ring needs want */
+} sim_ring_verdict;
+void sim_ring_check(struct sim *s, sim_ring_verdict *out);
+/* runs the checker now and counts it (rows: 1 always, 0 only when the verdict changed) */
+void sim_ring_check_record(struct sim *s, int rows);
+/* the true owner of key: the first live joined node at or after its position, or
+ * SIM_NODE_NONE when there is none */
+uint32_t sim_ring_owner(const struct sim *s, const uint8_t key[THEMIS_ID_LEN]);
+/* live joined: up and a ring member */
+int sim_ring_live(const struct sim *s, uint32_t i);
 
 /* summary.c */
 /* wall_s: the whole run; loop_s: the event loop alone (for events_per_second). */

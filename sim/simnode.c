@@ -93,11 +93,14 @@ static void handle_event(struct sim *s, uint32_t i, const themis_event *ev)
 	peer_name(s, ev->peer, peer, sizeof peer);
 	switch (ev->kind) {
 	case THEMIS_EV_OP_DONE:
-		sim_trace_note(&s->tr, s->now, i, "OP_DONE %s %s %s rtt=%lluus msgs=%u",
-			       ev->op == THEMIS_OP_PING ? "ping" : "op", peer, ev->ok ? "ok" : "FAILED",
+		if (ev->op != THEMIS_OP_PING) {
+			sim_dht_done(s, i, ev);
+			break;
+		}
+		sim_trace_note(&s->tr, s->now, i, "OP_DONE ping %s %s rtt=%lluus msgs=%u", peer,
+			       ev->ok ? "ok" : "FAILED",
 			       (unsigned long long)((ev->t_end_ns - ev->t_start_ns) / 1000), ev->msgs);
-		if (ev->op == THEMIS_OP_PING)
-			ping_done(s, i, peer, ev->t_start_ns, ev->t_end_ns, ev->ok, ev->msgs, NULL);
+		ping_done(s, i, peer, ev->t_start_ns, ev->t_end_ns, ev->ok, ev->msgs, NULL);
 		break;
 	case THEMIS_EV_SESSION_UP:
 		sim_trace_note(&s->tr, s->now, i, "SESSION_UP %s", peer);
@@ -132,6 +135,11 @@ static void arm_timer(struct sim *s, uint32_t i, uint64_t not_before)
 	n->timer_seq = sim_evq_push(&s->q, d, SIM_EV_TIMER, i, 0);
 	if (!n->timer_seq)
 		s->oom = 1;
+}
+
+void sim_node_arm(struct sim *s, uint32_t i)
+{
+	arm_timer(s, i, s->now);
 }
 
 static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
@@ -178,6 +186,9 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 		}
 		break;
 	}
+	case SIM_IN_OP:
+		sim_dht_start(s, i, in.arg, now);
+		break;
 	}
 
 	uint64_t leave = now;
@@ -252,6 +263,8 @@ void sim_node_input(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 		if (enqueue(s, n, in)) {
 			if (in.kind == SIM_IN_DELIVER)
 				sim_pkt_free(s, in.arg);
+			if (in.kind == SIM_IN_OP)
+				sim_dht_dropped(s, i, in.arg);
 			return;
 		}
 		/* the first waiting input: wake the node when its busy period ends */
@@ -278,9 +291,11 @@ void sim_node_fail(struct sim *s, uint32_t i)
 	sim_node *n = &s->nodes[i];
 	if (!n->up)
 		return;
+	int was_live = sim_ring_live(s, i);
 	n->up = 0;
 	s->st.failures++;
 	sim_trace_note(&s->tr, s->now, i, "FAIL");
+	sim_dht_membership(s, i, was_live);
 	/* queued inputs die with the node; its timer goes stale */
 	while (n->qlen > 0) {
 		sim_input in = n->q[n->qhead];
@@ -288,6 +303,8 @@ void sim_node_fail(struct sim *s, uint32_t i)
 		n->qlen--;
 		if (in.kind == SIM_IN_DELIVER)
 			sim_pkt_free(s, in.arg);
+		if (in.kind == SIM_IN_OP)
+			sim_dht_dropped(s, i, in.arg);
 	}
 	n->timer_seq = 0;
 	n->timer_at = UINT64_MAX;
@@ -302,6 +319,7 @@ void sim_node_recover(struct sim *s, uint32_t i)
 	n->up = 1;
 	s->st.recoveries++;
 	sim_trace_note(&s->tr, s->now, i, "RECOVER");
+	sim_dht_membership(s, i, 0);
 	/* the node's clock jumped: let it run whatever expired while it was silent */
 	sim_node_input(s, i, (sim_input){ .kind = SIM_IN_TIMER }, s->now);
 }

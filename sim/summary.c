@@ -42,6 +42,12 @@ static double pct(const uint64_t *v, size_t n, double p)
 	return (double)v[r - 1];
 }
 
+/* a / b, and 0 when nothing was asked (an empty run has no failures either) */
+static double ratio(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : 0;
+}
+
 /* Names whose values depend on the machine, not on the scenario and seed. */
 static const char *const wall_names[] = { "wall_seconds", "events_per_second", "peak_rss_kb" };
 
@@ -55,6 +61,13 @@ static const char *const fixed_names[] = {
 	"down_drops", "unroutable", "adversary_dropped", "adversary_injected",
 	"adversary_actions", "spoofed_bytes_in", "spoofed_bytes_out", "spoofed_amplification",
 	"failures", "recoveries", "nodes",
+	"lookups", "lookups_unfinished", "lookup_success_rate", "lookup_hops_mean",
+	"lookup_latency_p50_ns", "lookup_latency_p99_ns", "lookup_msgs_mean", "finds_with_records",
+	"wrong_owner_results", "ghost_records_accepted", "records_rejected",
+	"stores", "store_success_rate", "registers", "register_success_rate",
+	"discovers", "discover_success_rate", "joins", "join_success_rate", "leaves",
+	"leave_success_rate", "objects_lost", "records_held", "members",
+	"ring_valid", "ring_ideal", "ring_violations", "ring_checks",
 	"events", "sim_seconds", "wall_seconds", "events_per_second", "peak_rss_kb",
 };
 
@@ -73,17 +86,26 @@ int sim_summary_known(const char *name)
 int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loop_s)
 {
 	uint64_t drops[THEMIS_DROP__COUNT] = { 0 };
-	uint64_t hs_failed = 0, sessions = 0;
+	uint64_t hs_failed = 0, sessions = 0, rejected = 0, held = 0;
 	themis_counters c;
+	themis_ring_info ri;
+	const sim_dht_stats *d = &s->dst;
 	for (uint32_t i = 0; i < s->count; i++) {
 		themis_node_counters(s->nodes[i].tn, &c);
 		for (int r = 0; r < THEMIS_DROP__COUNT; r++)
 			drops[r] += c.drops[r];
 		hs_failed += c.handshakes_failed;
 		sessions += c.handshakes_ok;
+		rejected += c.records_rejected;
+		if (sim_ring_live(s, i)) {
+			themis_node_ring(s->nodes[i].tn, &ri);
+			held += ri.records;
+		}
 	}
 	if (s->st.nrtt > 1)
 		qsort(s->st.rtt, s->st.nrtt, sizeof *s->st.rtt, cmp_u64);
+	if (d->nlat > 1)
+		qsort(d->lat, d->nlat, sizeof *d->lat, cmp_u64);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	const sim_net_stats *n = &s->net.st;
@@ -108,6 +130,17 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loo
 					: 0,
 		(double)s->st.failures, (double)s->st.recoveries,
 		(double)s->count,
+		/* a find still in flight when the run ends did not succeed */
+		(double)d->finds, (double)(d->finds - d->finds_done), ratio(d->finds_ok, d->finds),
+		ratio(d->finds_hops, d->finds_ok), pct(d->lat, d->nlat, 0.50), pct(d->lat, d->nlat, 0.99),
+		ratio(d->finds_msgs, d->finds_done), (double)d->finds_with_records,
+		(double)d->wrong_owner, (double)d->ghosts, (double)rejected,
+		(double)d->stores, ratio(d->stores_ok, d->stores), (double)d->registers,
+		ratio(d->registers_ok, d->registers), (double)d->discovers, ratio(d->discovers_ok, d->discovers),
+		(double)d->joins, ratio(d->joins_ok, d->joins), (double)d->leaves,
+		ratio(d->leaves_ok, d->leaves), (double)d->objects_lost, (double)held,
+		(double)d->members_checked, (double)d->last_valid, (double)d->last_ideal,
+		(double)d->violations, (double)d->checks_counted,
 		(double)s->st.events, sim_s, wall_s,
 		loop_s > 0 ? (double)s->st.events / loop_s : 0, (double)ru.ru_maxrss,
 	};

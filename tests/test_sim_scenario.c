@@ -74,6 +74,59 @@ static void parses_good_file(void **state)
 	sim_scenario_free(&sc);
 }
 
+static const char good_dht[] =
+	"[run]\nm = 8\nsucc_len = 3\nsigned_records = off\nsettle = 5s\n"
+	"[nodes]\ncount = 6\njoin = sequential 250ms\nbootstrap = n2\nstabilize = 300ms\n"
+	"[workload]\nfind_rate = 2\nkeys = names\nnames = 10\narrivals = constant\n"
+	"[events]\nat 1s join n5 via n1\nat 1s join n4\nat 2s store n1 alpha v2\n"
+	"at 3s find n2 0x3f\nat 3s find n2 alpha\nat 4s register n3 web canary\nat 5s discover n0 web\n"
+	"at 6s leave n1\nat 7s check\n";
+
+/* The DHT keys and verbs land where the driver reads them; static rings switch maintenance
+ * off unless the file asks for it. */
+static void parses_dht_file(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	char err[SIM_ERR_MAX] = "";
+	assert_int_equal(sim_scenario_init(&sc), 0);
+	assert_int_equal(sim_scenario_parse(&sc, "dht.ini", good_dht, err, sizeof err), 0);
+	assert_int_equal(sim_scenario_finish(&sc, err, sizeof err), 0);
+	assert_int_equal(sc.succ_len, 3);
+	assert_int_equal(sc.signed_records, 0);
+	assert_int_equal(sc.join, SIM_JOIN_SEQUENTIAL);
+	assert_int_equal(sc.join_interval_ns, 250000000ull);
+	assert_int_equal(sc.bootstrap_node, 2);
+	assert_int_equal(sc.members, 6);
+	assert_int_equal(sc.stabilize_ns, 300000000ull);
+	assert_int_equal(sc.key_names, 1);
+	assert_int_equal(sc.poisson, 0);
+	assert_int_equal(sc.nactions, 9);
+	assert_int_equal(sc.actions[0].verb, SIM_VERB_JOIN);
+	assert_int_equal(sc.actions[0].peer, 1);
+	assert_int_equal(sc.actions[1].peer, SIM_NODE_ANY);
+	assert_string_equal(sc.actions[2].arg, "alpha");
+	assert_string_equal(sc.actions[2].tag, "v2");
+	assert_int_equal(sc.actions[3].has_key, 1);
+	assert_int_equal(sc.actions[3].key[0], 0x3f);
+	assert_int_equal(sc.actions[3].key[1], 0);
+	assert_int_equal(sc.actions[4].has_key, 0);
+	assert_int_equal(sc.actions[5].verb, SIM_VERB_REGISTER);
+	assert_string_equal(sc.actions[5].tag, "canary");
+	assert_int_equal(sc.actions[7].verb, SIM_VERB_LEAVE);
+	assert_int_equal(sc.actions[8].verb, SIM_VERB_CHECK);
+	sim_scenario_free(&sc);
+
+	assert_int_equal(sim_scenario_init(&sc), 0);
+	assert_int_equal(sim_scenario_parse(&sc, "s.ini", "[nodes]\njoin = static\ncheck_pred = 1s\n", err,
+					    sizeof err), 0);
+	assert_int_equal(sim_scenario_finish(&sc, err, sizeof err), 0);
+	assert_int_equal(sc.stabilize_ns, 0);
+	assert_int_equal(sc.fix_fingers_ns, 0);
+	assert_int_equal(sc.check_pred_ns, 1000000000ull);
+	sim_scenario_free(&sc);
+}
+
 static const struct {
 	const char *text, *err;
 } bad[] = {
@@ -110,6 +163,28 @@ static const struct {
 	{ "[run]\ntrace_hash = xyz\n", "bad.ini:2: bad value for trace_hash" },
 	{ "[run]\nm = 7\n", "bad.ini:2: out of range: m = 7" },
 	{ "[run]\nname = a/b\n", "bad.ini:2: bad value for name" },
+	{ "[events]\nat 1s join n1 through n0\n", "bad.ini:2: expected 'join nA [via nB]'" },
+	{ "[events]\nat 1s join n1 via\n", "bad.ini:2: expected 'join nA [via nB]'" },
+	{ "[events]\nat 1s join n1 via x0\n", "bad.ini:2: expected 'join nA [via nB]'" },
+	{ "[events]\nat 1s leave\n", "bad.ini:2: 'leave' takes 1 node argument" },
+	{ "[events]\nat 1s leave n1 n2\n", "bad.ini:2: 'leave' takes 1 node argument" },
+	{ "[events]\nat 1s store n1\n", "bad.ini:2: expected 'store nA NAME [TAG]'" },
+	{ "[events]\nat 1s store n1 a b c\n", "bad.ini:2: expected 'store nA NAME [TAG]'" },
+	{ "[events]\nat 1s store n1 obj 12345678901234567\n", "bad.ini:2: tag '12345678901234567' is too long" },
+	{ "[events]\nat 1s find n1\n", "bad.ini:2: expected 'find nA NAME|0xKEY'" },
+	{ "[events]\nat 1s find n1 0xzz\n", "bad.ini:2: bad key '0xzz'" },
+	{ "[events]\nat 1s find n1 0x\n", "bad.ini:2: bad key '0x'" },
+	{ "[events]\nat 1s find x1 alpha\n", "bad.ini:2: bad node 'x1'" },
+	{ "[events]\nat 1s register n1\n", "bad.ini:2: expected 'register nA SERVICE [TAG]'" },
+	{ "[events]\nat 1s discover n1 web canary extra\n", "bad.ini:2: expected 'discover nA SERVICE [TAG]'" },
+	{ "[events]\nat 1s check n1\n", "bad.ini:2: expected 'check'" },
+	{ "[nodes]\njoin = sometimes\n", "bad.ini:2: bad value for join: expected none" },
+	{ "[nodes]\njoin = sequential\n", "bad.ini:2: bad value for join: 'sequential' needs an interval" },
+	{ "[nodes]\njoin = static 1s\n", "bad.ini:2: bad value for join: 'static' takes no argument" },
+	{ "[workload]\narrivals = bursty\n", "bad.ini:2: bad value 'bursty' for arrivals" },
+	{ "[workload]\nkeys = zipf\n", "bad.ini:2: bad value 'zipf' for keys" },
+	{ "[run]\nsucc_len = 17\n", "bad.ini:2: out of range: succ_len = 17" },
+	{ "[run]\nsigned_records = perhaps\n", "bad.ini:2: bad value 'perhaps' for signed_records" },
 };
 
 static void rejects_bad_files(void **state)
@@ -143,6 +218,13 @@ static const struct {
 	{ "[adversary]\nto = -1\n", "late.ini:2: to must be 'same'" },
 	{ "[adversary]\nkind = hello_flood\n", "late.ini:2: mitm and hello_flood need a victim" },
 	{ "[adversary]\nstart = 5s\nstop = 1s\n", "late.ini:2: start is after stop" },
+	{ "[nodes]\ncount = 4\n[events]\nat 1s join n1 via n7\n", "late.ini:4: node n7 does not exist" },
+	{ "[events]\nat 1s join n1 via n1\n", "late.ini:2: a node cannot join via itself" },
+	{ "[nodes]\ncount = 4\n[events]\nat 1s store n4 x\n", "late.ini:4: node n4 does not exist" },
+	{ "[nodes]\ncount = 4\nbootstrap = n9\n", "late.ini:3: bootstrap must be an existing node" },
+	{ "[nodes]\ncount = 4\nmembers = 2\nbootstrap = n3\njoin = parallel\n",
+	  "late.ini:4: bootstrap must be one of the first `members` nodes" },
+	{ "[run]\ncheck_interval = 10us\n", "late.ini:2: check_interval must be 0 (off) or at least 1ms" },
 };
 
 static void rejects_inconsistent_files(void **state)
@@ -268,6 +350,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_good_file),
+		cmocka_unit_test(parses_dht_file),
 		cmocka_unit_test(rejects_bad_files),
 		cmocka_unit_test(rejects_inconsistent_files),
 		cmocka_unit_test(set_overrides),

@@ -1,0 +1,139 @@
+/* ringcheck.c: the ring checker: judges every live node's successors and predecessor against
+ * the global view only the simulator has (positions of all nodes, who is up and joined). It
+ * reads nodes through themis_node_ring and never changes them.
+ *
+ * valid: following first successors from any live joined node visits every live joined node
+ * exactly once, in position order (one ordered ring, P. Zave's "valid" without appendages
+ * among live nodes), so every first successor is live. ideal: valid, every successor list is
+ * exactly the next r live nodes and every predecessor is the previous live node.
+ */
+#include "simint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int sim_ring_live(const struct sim *s, uint32_t i)
+{
+	return s->nodes[i].up && s->nodes[i].member;
+}
+
+/* First index in by_pos whose position is >= pos (count when none). */
+static uint32_t lower_bound(const struct sim *s, const uint8_t pos[THEMIS_ID_LEN])
+{
+	uint32_t lo = 0, hi = s->count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (memcmp(s->pos[s->by_pos[mid]], pos, THEMIS_ID_LEN) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint32_t sim_ring_owner(const struct sim *s, const uint8_t key[THEMIS_ID_LEN])
+{
+	uint8_t pos[THEMIS_ID_LEN];
+	themis_ring_pos(key, s->sc->m, pos);
+	uint32_t at = lower_bound(s, pos);
+	/* walk clockwise past nodes that are down or outside the ring */
+	for (uint32_t k = 0; k < s->count; k++) {
+		uint32_t i = s->by_pos[(at + k) % s->count];
+		if (sim_ring_live(s, i))
+			return i;
+	}
+	return SIM_NODE_NONE;
+}
+
+static int is_node(const struct sim *s, const themis_peer *p, uint32_t want)
+{
+	return memcmp(p->id, themis_node_id(s->nodes[want].tn), THEMIS_ID_LEN) == 0;
+}
+
+void sim_ring_check(struct sim *s, sim_ring_verdict *out)
+{
+	uint32_t *live = malloc((size_t)(s->count ? s->count : 1) * sizeof *live);
+	uint32_t n = 0;
+	themis_ring_info ri;
+
+	out->valid = out->ideal = 1;
+	out->bad = out->got = out->want = SIM_NODE_NONE;
+	if (!live) {
+		s->oom = 1;
+		out->valid = out->ideal = 0;
+		out->members = 0;
+		return;
+	}
+	for (uint32_t k = 0; k < s->count; k++)
+		if (sim_ring_live(s, s->by_pos[k]))
+			live[n++] = s->by_pos[k];
+	out->members = n;
+	uint32_t want = n - (n > 0) < s->sc->succ_len ? n - (n > 0) : s->sc->succ_len;
+	for (uint32_t a = 0; a < n && out->valid; a++) {
+		themis_node_ring(s->nodes[live[a]].tn, &ri);
+		if (n == 1) {
+			/* alone: no successor, or itself */
+			out->valid = ri.nsucc == 0 || is_node(s, &ri.succ[0], live[a]);
+			out->ideal = out->valid && (!ri.has_pred || is_node(s, &ri.pred, live[a]));
+			break;
+		}
+		if (ri.nsucc == 0 || !is_node(s, &ri.succ[0], live[(a + 1) % n])) {
+			out->valid = 0;
+			out->bad = live[a];
+			out->got = ri.nsucc ? sim_node_of_id(s, ri.succ[0].id) : SIM_NODE_NONE;
+			out->want = live[(a + 1) % n];
+			break;
+		}
+		if (!out->ideal)
+			continue;
+		if (ri.nsucc != want || !ri.has_pred || !is_node(s, &ri.pred, live[(a + n - 1) % n])) {
+			out->ideal = 0;
+			continue;
+		}
+		for (uint32_t j = 1; j < want; j++) {
+			if (!is_node(s, &ri.succ[j], live[(a + 1 + j) % n])) {
+				out->ideal = 0;
+				break;
+			}
+		}
+	}
+	if (!out->valid)
+		out->ideal = 0;
+	free(live);
+}
+
+void sim_ring_check_record(struct sim *s, int rows)
+{
+	sim_ring_verdict v;
+	sim_dht_stats *d = &s->dst;
+
+	sim_ring_check(s, &v);
+	d->checks++;
+	/* a check long enough after the last membership change must see a valid ring */
+	if (s->now >= d->last_change + s->sc->settle_ns) {
+		d->checks_counted++;
+		if (!v.valid) {
+			d->violations++;
+			sim_trace_note(&s->tr, s->now, SIM_NODE_NONE, "RING VIOLATION (%u members, settled)",
+				       v.members);
+		}
+	}
+	int changed = v.valid != d->last_valid || v.ideal != d->last_ideal;
+	if (rows || changed) {
+		if (s->db) {
+			sim_metrics_sample(s->db, s->now, "all", "ring_valid", v.valid);
+			sim_metrics_sample(s->db, s->now, "all", "ring_ideal", v.ideal);
+			sim_metrics_sample(s->db, s->now, "all", "ring_members", v.members);
+		}
+	}
+	if ((changed || rows) && v.valid)
+		sim_trace_note(&s->tr, s->now, SIM_NODE_NONE, "CHECK ring valid%s (%u members)",
+			       v.ideal ? ", ideal" : "", v.members);
+	else if (changed || rows)
+		sim_trace_note(&s->tr, s->now, SIM_NODE_NONE,
+			       "CHECK ring INVALID (%u members): n%u's successor is n%d, should be n%u", v.members,
+			       v.bad, v.got == SIM_NODE_NONE ? -1 : (int)v.got, v.want);
+	d->members_checked = v.members;
+	d->last_valid = v.valid;
+	d->last_ideal = v.ideal;
+}
