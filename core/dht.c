@@ -330,8 +330,13 @@ static void adopt_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 	if (!resp || !n->joined)
 		return;
 	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 || m->nnodes == 0 ||
-	    memcmp(m->nodes[0].id, p->id, THEMIS_ID_LEN) != 0) {
+	if (m && msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) == 0 && m->nnodes == 0) {
+		/* It answers but is in no ring (it left): never adopt it, forget it. */
+		free(m);
+		dht_node_failed(n, p->id, now);
+		return;
+	}
+	if (!m || m->nnodes == 0 || memcmp(m->nodes[0].id, p->id, THEMIS_ID_LEN) != 0) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
 		free(m);
@@ -355,12 +360,25 @@ static void stabilize(themis_node *n, uint64_t now)
 
 static void check_pred_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
+	msg_lists *m;
+	int member;
+
 	(void)op_id;
-	(void)now;
 	n->checking_pred = 0;
-	/* Alive: a waiting candidate was not between it and us, so it does not replace it. On
-	 * failure dht_node_failed has already handed the place to the candidate. */
-	if (resp && n->ring.has_pred && memcmp(p->id, n->ring.pred.id, THEMIS_ID_LEN) == 0)
+	if (!resp)
+		return;   /* dead: dht_node_failed has already handed the place to a candidate */
+	/* Being alive is not enough: a node that left still answers. Only a ring member (one
+	 * that lists itself first) keeps the place. */
+	m = malloc(sizeof *m);
+	member = m && msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) == 0 && m->nnodes > 0 &&
+		 memcmp(m->nodes[0].id, p->id, THEMIS_ID_LEN) == 0;
+	free(m);
+	if (!member) {
+		dht_node_failed(n, p->id, now);
+		return;
+	}
+	/* A member: a waiting candidate was not between it and us, so it does not replace it. */
+	if (n->ring.has_pred && memcmp(p->id, n->ring.pred.id, THEMIS_ID_LEN) == 0)
 		n->has_rect_cand = 0;
 }
 
@@ -368,7 +386,8 @@ static void check_pred(themis_node *n, uint64_t now)
 {
 	if (!n->ring.has_pred || n->checking_pred)
 		return;
-	if (req_send(n, n->ring.pred.id, &n->ring.pred.addr, MSG_PING, NULL, 0, check_pred_cb, 0, now) == 0)
+	if (req_send(n, n->ring.pred.id, &n->ring.pred.addr, MSG_GET_SUCC, NULL, 0, check_pred_cb, 0,
+		     now) == 0)
 		n->checking_pred = 1;
 }
 
