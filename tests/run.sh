@@ -15,6 +15,11 @@ done
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/scenarios.sh ]; then
 	if sh tests/scenarios.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed scenarios"; fi
 fi
+# A short slice of the churn campaign (make churn runs the long one): ring correctness
+# under churn is the DHT's central promise, so every test run checks a few seeds of it.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/churn_campaign.sh ]; then
+	if sh tests/churn_campaign.sh "$BUILD" 8; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed churn"; fi
+fi
 [ -n "$failed" ] && echo "failed:$failed"
 echo "tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
