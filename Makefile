@@ -35,6 +35,17 @@ GEN       := $(BUILD)/gen
 # The demo is built once sim/demo.c exists (another engineer owns it).
 PROGRAMS  := $(if $(wildcard sim/demo.c),$(BUILD)/themis-demo) $(BUILD)/themis-sim
 
+# The UDP driver (net/): every file but the programs goes into libthemis-service.a, which the
+# daemon, the CLI, the embedding examples and the network tests link next to the core.
+NET_PROGS := net/themisd.c net/themis.c
+NET_SRC   := $(filter-out $(NET_PROGS),$(wildcard net/*.c))
+NET_OBJ   := $(NET_SRC:%.c=$(BUILD)/%.o)
+NET_HDR   := $(wildcard net/*.h net/include/*.h)
+NETLIB    := $(BUILD)/libthemis-service.a
+NET_BINS  := $(BUILD)/themisd $(BUILD)/themis $(BUILD)/examples/appauth-check \
+             $(BUILD)/examples/appauth-handler $(BUILD)/net/udpjunk
+PROGRAMS  += $(NET_BINS)
+
 # Debian packages the build, tests and figures need. `deps` installs the missing ones with
 # apt-get when run as root, otherwise prints the exact command and stops (exit 2). When
 # nothing is missing it does not touch the network.
@@ -106,6 +117,26 @@ $(BUILD)/tests/test_nonce_audit: tests/audit_nonce.c tests/tnet.h tests/testutil
 $(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay_main.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $< tests/fuzz/replay_main.c -o $@ $(LIB) $(LDLIBS)
+
+$(BUILD)/net/%.o: net/%.c $(NET_HDR) core/include/themis.h $(GEN)/schema_sql.inc
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Inet -Inet/include -I$(GEN) -c $< -o $@
+
+$(NETLIB): $(NET_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/themisd $(BUILD)/themis: $(BUILD)/%: $(BUILD)/net/%.o $(NETLIB) $(LIB)
+	$(CC) $(CFLAGS) $< -o $@ $(NETLIB) $(LIB) $(LDLIBS)
+
+$(BUILD)/examples/%: net/examples/%.c net/include/themis_embed.h $(NETLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Inet/include $< -o $@ $(NETLIB) $(LIB) $(LDLIBS)
+
+# A raw UDP sender for the network tests: garbage, truncated, oversized and replayed packets.
+$(BUILD)/net/udpjunk: tests/net/udpjunk.c net/addr.h $(NETLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Inet $< -o $@ $(NETLIB) $(LIB) $(LDLIBS)
 
 $(BUILD)/themis-demo: sim/demo.c $(LIB)
 	$(CC) $(CFLAGS) $< -o $@ $(LIB) $(LDLIBS)
