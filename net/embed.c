@@ -89,6 +89,16 @@ void themis_service_step(themis_service *s, int max_wait_ms)
 	host_step(s->h, max_wait_ms);
 }
 
+/* In the ring and past the first stabilization: a node that just joined has no predecessor
+ * yet and may take itself for the owner of keys that are not its own, so operations wait
+ * until it has one (or is alone in the ring). */
+static int ready(themis_service *s)
+{
+	themis_ring_info ri;
+	themis_node_ring(host_node(s->h, 0), &ri);
+	return ri.joined && (ri.has_pred || ri.nsucc == 0);
+}
+
 static int wait_for(themis_service *s, uint64_t end)
 {
 	while (!s->done) {
@@ -105,7 +115,7 @@ static int wait_for(themis_service *s, uint64_t end)
 int themis_service_wait_joined(themis_service *s, int timeout_ms)
 {
 	uint64_t end = host_now() + (uint64_t)timeout_ms * 1000000u;
-	while (!host_joined(s->h, 0)) {
+	while (!ready(s)) {
 		if (host_now() >= end)
 			return -1;
 		host_step(s->h, 50);
@@ -120,7 +130,7 @@ static int run_op(themis_service *s, int discover, const char *service, int time
 	themis_node *n = host_node(s->h, 0);
 	int64_t op;
 
-	while (!host_joined(s->h, 0)) {
+	while (!ready(s)) {
 		if (host_now() >= end)
 			return -1;
 		host_step(s->h, 50);

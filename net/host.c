@@ -42,6 +42,8 @@ typedef struct slot {
 	unsigned idx;
 	int autojoin;
 	int64_t join_op;        /* the join op this manager started, 0 when none runs */
+	uint8_t boot_id[THEMIS_ID_LEN]; /* the bootstrap that join goes through */
+	char boot_spec[128];
 	uint64_t join_at;       /* next attempt */
 	uint64_t backoff;
 	unsigned attempt;
@@ -219,6 +221,12 @@ void host_flush(host *h, unsigned idx)
 	}
 	while (themis_node_poll_event(s->node, &ev)) {
 		log_event(s, &ev);
+		/* The core keeps retrying a join whose bootstrap is silent for a long while; say
+		 * at once that the bootstrap does not answer, so the operator can act. */
+		if (ev.kind == THEMIS_EV_HANDSHAKE_FAILED && s->join_op && s->boot_spec[0] &&
+		    memcmp(ev.peer, s->boot_id, THEMIS_ID_LEN) == 0)
+			log_msg(LOG_ERROR, "node %u: bootstrap %s did not answer (not running, wrong id, or "
+				"unreachable); still retrying", idx, s->boot_spec);
 		if (ev.kind == THEMIS_EV_OP_DONE && ev.op == THEMIS_OP_JOIN && s->join_op &&
 		    (uint64_t)s->join_op == ev.op_id)
 			join_result(h, s, &ev);
@@ -308,6 +316,11 @@ static void join_try(host *h, slot *s, uint64_t now)
 		bp = &boot;
 		log_msg(LOG_INFO, "node 0: joining through %s at %s", host_short(boot.id, (char[17]){ 0 }),
 			addr_format(&boot.addr, a));
+	}
+	s->boot_spec[0] = 0;
+	if (bp && s->idx == 0) {
+		memcpy(s->boot_id, bp->id, THEMIS_ID_LEN);
+		snprintf(s->boot_spec, sizeof s->boot_spec, "%s", h->boot[(s->attempt - 1) % h->nboot]);
 	}
 	op = themis_join(s->node, bp, now);
 	if (op < 0) {
