@@ -178,13 +178,24 @@ bench: deps lib $(BENCHES)
 	@mkdir -p results
 	@for b in $(BENCHES); do echo "== $$b"; $$b results/bench.db || exit 1; done
 
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libthemis.a
-	install -m 644 core/include/themis.h $(DESTDIR)$(PREFIX)/include/themis.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/.*THEMIS_VERSION "\(.*\)"/\1/p' core/include/themis.h)|' \
-	  core/themis.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/themis.pc
+# Everything a host needs: the programs, the libraries an application links (the core and the
+# UDP embedding API), both headers, themis.pc, the man pages and the systemd unit.
+MANDIR  ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+VERSION := $(shell sed -n 's/.*THEMIS_VERSION "\(.*\)"/\1/p' core/include/themis.h)
+install: lib programs $(NETLIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
+	install -m 755 $(BUILD)/themisd $(BUILD)/themis $(BUILD)/themis-sim $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(LIB) $(NETLIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 core/include/themis.h net/include/themis_embed.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|' net/themis.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/themis.pc
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/themis.pc
+	install -m 644 net/man/themis.1 net/man/themis-sim.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 net/man/themisd.8 $(DESTDIR)$(MANDIR)/man8/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' net/themisd.service > $(DESTDIR)$(UNITDIR)/themisd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/themisd.service
 
 clean:
 	rm -rf build

@@ -255,6 +255,10 @@ int main(int argc, char **argv)
 	hc.own_control = control;
 	hc.on_event = on_event;
 	hc.ctx = &d;
+	static const uint8_t any[16];
+	if (!memcmp(hc.listen.addr, any, 16))
+		log_msg(LOG_WARN, "--listen %s: a wildcard address; other nodes learn this node's "
+			"locator from its records, so give the address they should reach", listen_s);
 	if (!hc.security)
 		log_msg(LOG_WARN, "--insecure-baseline: no handshake, no encryption, no authentication; "
 			"for measurements on a closed network only");
