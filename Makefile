@@ -147,8 +147,8 @@ $(BUILD)/bench/%: tests/bench/%.c $(BENCH_LIB) tests/bench/benchlib.h tests/benc
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/bench $< $(BENCH_LIB) -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
 
-# The simulator's benchmark also links the engine objects.
-$(BUILD)/bench/bench_sim: tests/bench/bench_sim.c $(BENCH_LIB) tests/bench/benchlib.h $(SIMLIB) $(LIB)
+# The simulator's benchmarks also link the engine objects.
+$(BUILD)/bench/bench_sim%: tests/bench/bench_sim%.c $(BENCH_LIB) tests/bench/benchlib.h $(SIMLIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/bench -Isim $< $(BENCH_LIB) -o $@ $(SIMLIB) $(LIB) $(LDLIBS) -lssl -lcrypto
 

@@ -248,7 +248,8 @@ static void on_join(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 	} else if ((known = ring_find_pos(&n->ring, c.pos)) && memcmp(known->id, c.id, THEMIS_ID_LEN) != 0) {
 		m->kind = ST_COLLISION;   /* PROTOCOL.md, Names: colliding positions cannot both join */
 	} else if (n->ring.nsucc == 0 || !n->ring.has_pred ||
-		   ring_in_oo(c.pos, n->ring.pred.pos, n->ring.self.pos)) {
+		   ring_in_oo(c.pos, n->ring.pred.pos, n->ring.self.pos) ||
+		   memcmp(c.id, n->ring.pred.id, THEMIS_ID_LEN) == 0) {
 		m->kind = ST_OK;
 		m->nodes[m->nnodes++] = n->ring.self;
 		add_successors(n, m);

@@ -71,6 +71,27 @@ static void add_owner_cand(themis_node *n, lookup *lk, const ring_node *rn)
 
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
 
+/* One hop seen, for `themis lookup --trace` (each hop: who, progress, round-trip time). */
+static void trace_hop(themis_node *n, const op *o, int progress, uint64_t now)
+{
+	themis_event ev;
+
+	if (!n->cfg.trace_lookups)
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = THEMIS_EV_LOOKUP_HOP;
+	ev.op_id = o->id;
+	ev.op = (themis_op_kind)(o->kind <= THEMIS_OP_DISCOVER ? o->kind : THEMIS_OP_FIND);
+	ev.ok = progress;
+	ev.t_start_ns = o->lk.asked_at;
+	ev.t_end_ns = now;
+	ev.hops = o->lk.hops;
+	ev.chosen = -1;
+	peer_of(&o->lk.asked, &ev.owner);
+	memcpy(ev.peer, o->lk.asked.id, THEMIS_ID_LEN);
+	node_emit(n, &ev);
+}
+
 /* Ask the next candidate, or end the lookup when none is left. */
 static void step(themis_node *n, op *o, uint64_t now)
 {
@@ -99,6 +120,7 @@ static void step(themis_node *n, op *o, uint64_t now)
 		len = msg_find_encode(body, sizeof body, &mf);
 		lk->hops++;
 		o->msgs++;
+		lk->asked_at = now;
 		if (len >= 0 && req_send(n, lk->asked.id, &lk->asked.addr, MSG_FIND, body, (size_t)len,
 					 lookup_cb, o->id, now) == 0)
 			return;
@@ -131,7 +153,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 {
 	op *o = op_get(n, op_id);
 	lookup *lk;
-	msg_lists *m;
+	msg_lists ml, *m = &ml;   /* on the stack: this is the hot path of every lookup */
 	int progress = 0;
 
 	(void)p;
@@ -139,16 +161,24 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		return;
 	lk = &o->lk;
 	if (!resp) {
+		trace_hop(n, o, 0, now);
 		mark_bad(lk, lk->asked.id);
 		step(n, o, now);
 		return;
 	}
-	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 || m->nnodes == 0) {
-		if (m)
-			node_drop(n, THEMIS_DROP_MALFORMED);
-		free(m);
+	if (msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 ||
+	    (m->nnodes == 0 && m->kind != FIND_NEXT && m->kind != FIND_GONE)) {
+		node_drop(n, THEMIS_DROP_MALFORMED);
 		mark_bad(lk, lk->asked.id);
+		step(n, o, now);
+		return;
+	}
+	if (m->kind == FIND_GONE) {
+		/* "I am not in a ring" (it left, or never joined): it leaves our tables now, so
+		 * nobody waits on it later; the lookup goes on at once. */
+		trace_hop(n, o, 0, now);
+		mark_bad(lk, lk->asked.id);
+		dht_node_failed(n, lk->asked.id, now);
 		step(n, o, now);
 		return;
 	}
@@ -157,10 +187,10 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	case FIND_OWNER:
 		/* Only the node we asked can claim to own the target. */
 		if (memcmp(m->nodes[0].id, lk->asked.id, THEMIS_ID_LEN) == 0) {
+			trace_hop(n, o, 1, now);
 			o->owner = lk->asked;
 			o->have_owner = 1;
 			take_records(n, o, m);
-			free(m);
 			lookup_done(n, o, 1, now);
 			return;
 		}
@@ -168,9 +198,9 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	case FIND_NODE:
 		if (memcmp(m->nodes[0].pos, lk->pos, RING_POS_LEN) == 0 &&
 		    memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
+			trace_hop(n, o, 1, now);
 			o->owner = m->nodes[0];
 			o->have_owner = 1;
-			free(m);
 			lookup_done(n, o, 1, now);
 			return;
 		}
@@ -194,13 +224,10 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		break;
 	}
-	free(m);
-	if (!progress) {
+	trace_hop(n, o, progress, now);
+	if (!progress)
 		n->cnt.lookups_no_progress++;
-		mark_bad(lk, lk->asked.id);
-	} else {
-		mark_bad(lk, lk->asked.id);   /* asked once: never again in this lookup */
-	}
+	mark_bad(lk, lk->asked.id);   /* asked once: never again in this lookup */
 	step(n, o, now);
 }
 
@@ -272,7 +299,7 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 		    uint64_t now)
 {
 	msg_find mf;
-	msg_lists *m;
+	msg_lists ml, *m = &ml;   /* on the stack, only the counts zeroed: the hot path */
 	uint8_t pos[RING_POS_LEN];
 	uint8_t out[FRAME_BODY_MAX];
 	const ring_node *known;
@@ -283,12 +310,13 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		return;
 	}
-	m = calloc(1, sizeof *m);
-	if (!m)
-		return;
+	m->kind = 0;
+	m->nnodes = 0;
+	m->nrec = 0;
+	m->more = 0;
 	themis_ring_pos(mf.target, n->cfg.m, pos);
 	if (!n->joined) {
-		m->kind = FIND_NEXT;            /* not in a ring: no help to give */
+		m->kind = FIND_GONE;            /* not in a ring: no help to give */
 	} else if (dht_responsible(n, pos)) {
 		int more = 0;
 		m->kind = FIND_OWNER;
@@ -312,7 +340,6 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 							   1, m->nodes, 4);
 	}
 	len = msg_lists_encode(out, sizeof out, m, &written);
-	free(m);
 	if (len >= 0)
 		req_respond(n, p, MSG_FIND | MSG_RESPONSE, req_id, out, (size_t)len, now);
 }

@@ -41,6 +41,7 @@ enum {
 	FIND_SUCC = 2,    /* target is in (me, my successor]: nodes = [successor] (the owner) */
 	FIND_NEXT = 3,    /* closest preceding nodes I know, closest to target first */
 	FIND_NODE = 4,    /* target is the position of a node I know: nodes = [that node] */
+	FIND_GONE = 5,    /* I am not in a ring (left, or never joined): no nodes */
 };
 
 /* Status codes of STORE, LEAVE and JOIN answers. */

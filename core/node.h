@@ -108,6 +108,7 @@ typedef struct lookup {
 	uint8_t bad[LK_BAD][THEMIS_ID_LEN]; /* asked already, made no progress or timed out */
 	uint32_t nbad;
 	ring_node asked;                    /* the node the outstanding request went to */
+	uint64_t asked_at;
 	uint32_t hops;
 } lookup;
 

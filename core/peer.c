@@ -405,6 +405,21 @@ static void hello_remember(themis_node *n, const uint8_t h[16])
 		n->hc_len++;
 }
 
+static void evict_oldest_halfopen(themis_node *n)
+{
+	slot *oldest = NULL;
+
+	for (uint32_t i = 0; i < n->nslots_alloc; i++) {
+		slot *s = n->slots[i];
+		if (s && s->state == SLOT_HALFOPEN && (!oldest || s->deadline < oldest->deadline))
+			oldest = s;
+	}
+	if (oldest) {
+		node_drop(n, THEMIS_DROP_TABLE_FULL);
+		slot_release(n, oldest);
+	}
+}
+
 void peer_recv_hello(themis_node *n, const themis_addr *from, const uint8_t *pkt, size_t len,
 		     uint64_t now)
 {
@@ -436,6 +451,12 @@ void peer_recv_hello(themis_node *n, const themis_addr *from, const uint8_t *pkt
 		node_drop(n, HS_DROP(rc));
 		return;
 	}
+	/* A full half-open table gives up its oldest entry (like a SYN cache): memory stays
+	 * bounded under a flood of spoofed HELLOs, yet an honest initiator, whose CONFIRM comes
+	 * back within a round trip, still completes unless the flood replaces the whole table
+	 * faster than that. */
+	if (n->nhalfopen >= n->cfg.max_halfopen)
+		evict_oldest_halfopen(n);
 	if (n->nhalfopen >= n->cfg.max_halfopen || !(s = slot_alloc(n, SLOT_HALFOPEN))) {
 		node_drop(n, THEMIS_DROP_TABLE_FULL);
 		return;

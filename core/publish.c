@@ -56,8 +56,12 @@ static void store_finish(themis_node *n, op *o, int ok, uint64_t now)
 {
 	registration *r = reg_find(n, o->obj);
 
-	if (r && r->op == o->id)
+	if (r && r->op == o->id) {
 		r->op = 0;
+		/* A failed store is tried again well before the record could expire. */
+		if (!ok)
+			r->refresh_at = now + n->cfg.ttl_ns / 8;
+	}
 	op_finish(n, o, ok, now);
 }
 

@@ -143,6 +143,9 @@ void ring_free(ring_state *rs)
 		return;
 	free(rs->fingers);
 	rs->fingers = NULL;
+	free(rs->succ);
+	rs->succ = NULL;
+	rs->nsucc = 0;
 	rs->nfingers = 0;
 	rs->fingers_alloc = 0;
 }
@@ -171,7 +174,10 @@ void ring_set_successors(ring_state *rs, const ring_node *first, const ring_node
 			continue;
 		next[nn++] = *c;
 	}
-	memcpy(rs->succ, next, nn * sizeof(next[0]));
+	if (nn && !rs->succ && !(rs->succ = calloc(rs->r, sizeof(*rs->succ))))
+		nn = 0;   /* no memory: no successors, as if none were known */
+	if (nn)
+		memcpy(rs->succ, next, nn * sizeof(next[0]));
 	rs->nsucc = nn;
 }
 

@@ -49,7 +49,8 @@ typedef struct ring_state {
 	uint32_t r;              /* successor list length wanted (1 = the paper's single successor) */
 	uint32_t max_fingers;
 	ring_node self;
-	ring_node succ[RING_MAX_SUCC];
+	ring_node *succ;         /* r entries, allocated on the first non-empty list (an idle
+				    node stays small: a million of them fit in a simulator) */
 	uint32_t nsucc;
 	ring_node pred;
 	int has_pred;

@@ -107,6 +107,9 @@ static void handle_event(struct sim *s, uint32_t i, const themis_event *ev)
 		sim_trace_note(&s->tr, s->now, i, "HANDSHAKE_FAILED %s", peer);
 		hs_finish(s, i, sim_node_of_id(s, ev->peer), 0);
 		break;
+	case THEMIS_EV_LOOKUP_HOP:
+		sim_trace_note(&s->tr, s->now, i, "HOP %s %s", peer, ev->ok ? "progress" : "no-progress");
+		break;
 	}
 }
 

@@ -112,6 +112,7 @@ typedef struct themis_config {
 	uint32_t max_registrations; /* objects this node stores itself and keeps refreshing */
 	int signed_records;         /* 1: records signed by their storer (PROTOCOL.md); 0: the
 				       paper's unsigned mode (for attack runs) */
+	int trace_lookups;          /* 1: a LOOKUP_HOP event for every hop (`themis lookup --trace`) */
 } themis_config;
 
 /* Fills every field with its default; the caller then sets network, seed, rand and self. */
@@ -157,6 +158,9 @@ typedef enum themis_event_kind {
 	THEMIS_EV_OP_DONE = 1,     /* an operation finished (ok or not) */
 	THEMIS_EV_SESSION_UP,      /* a session with peer became usable */
 	THEMIS_EV_HANDSHAKE_FAILED,/* initiator gave up reaching peer */
+	THEMIS_EV_LOOKUP_HOP,      /* one hop of a lookup answered or timed out (only with
+				      cfg.trace_lookups): owner = the node asked, ok = it made
+				      progress, t_start/t_end = request sent / answer seen */
 } themis_event_kind;
 
 typedef enum themis_op_kind {
