@@ -20,7 +20,7 @@
 #include "log.h"
 #include "sb.h"
 
-enum { LINE_MAX_CTL = 1024 };
+enum { LINE_MAX_CTL = 1024, TRACE_MAX = 64 };
 
 typedef struct client {
 	int fd;
@@ -32,6 +32,8 @@ typedef struct client {
 	char cmd[16];
 	char target[ID_HEXLEN + 1];
 	char arg[LINE_MAX_CTL];
+	themis_event hop[TRACE_MAX];   /* lookup --trace: the LOOKUP_HOP events of our op */
+	unsigned nhop;
 	struct client *next;
 	ctl *c;
 } client;
@@ -470,9 +472,6 @@ static void op_body(client *cl, sb *b, const themis_event *ev)
 {
 	double ms = (double)(ev->t_end_ns - ev->t_start_ns) / 1e6;
 	int lookup = !strcmp(cl->cmd, "lookup");
-	static const char trace_note[] =
-		"per-hop ids, addresses, progress and rtt are not exposed by the core's public API; "
-		"shown are the lookup's totals (see docs/cli.md, lookup --trace)";
 
 	if (cl->json) {
 		sb_printf(b, "{\"op\":\"%s\",\"ok\":%s,\"node\":%u,\"target\":\"%s\",\"arg\":", cl->cmd,
@@ -496,17 +495,34 @@ static void op_body(client *cl, sb *b, const themis_event *ev)
 			json_peer(b, &ev->rec[ev->chosen].node);
 		else
 			sb_printf(b, "null");
-		if (lookup)
-			sb_printf(b, ",\"per_hop\":null,\"per_hop_note\":\"%s\"", trace_note);
+		if (lookup) {
+			sb_printf(b, ",\"trace\":[");
+			for (unsigned i = 0; i < cl->nhop; i++) {
+				const themis_event *h = &cl->hop[i];
+				sb_printf(b, "%s{\"hop\":%u,\"node\":", i ? "," : "", h->hops);
+				json_peer(b, &h->owner);
+				sb_printf(b, ",\"progress\":%s,\"rtt_ms\":%.3f}", h->ok ? "true" : "false",
+					  (double)(h->t_end_ns - h->t_start_ns) / 1e6);
+			}
+			sb_printf(b, "]");
+		}
 		sb_printf(b, "}\n");
 		return;
 	}
 	sb_printf(b, "op %s %s\ntarget %s\n", cl->cmd, ev->ok ? "ok" : "failed", cl->target);
 	if (lookup) {
-		sb_printf(b, "trace from node %u: %u hop(s), %u request(s), %.3f ms to owner ", cl->node,
-			  ev->hops, ev->msgs, ms);
+		sb_printf(b, "trace from node %u\n%-4s %-64s %-22s %-8s %s\n", cl->node, "hop", "id",
+			  "address", "progress", "rtt_ms");
+		for (unsigned i = 0; i < cl->nhop; i++) {
+			const themis_event *h = &cl->hop[i];
+			char hex[ID_HEXLEN + 1], a[ADDR_STRLEN];
+			sb_printf(b, "%-4u %-64s %-22s %-8s %.3f\n", h->hops,
+				  themis_hex(h->owner.id, THEMIS_ID_LEN, hex), addr_format(&h->owner.addr, a),
+				  h->ok ? "yes" : "no", (double)(h->t_end_ns - h->t_start_ns) / 1e6);
+		}
+		sb_printf(b, "total %u hop(s), %u request(s), %.3f ms; owner ", ev->hops, ev->msgs, ms);
 		text_peer(b, &ev->owner);
-		sb_printf(b, "\nnote: %s\n", trace_note);
+		sb_printf(b, "\n");
 		return;
 	}
 	if (ev->owner.addr.family) {
@@ -532,6 +548,13 @@ void ctl_on_event(ctl *c, unsigned idx, const themis_event *ev)
 {
 	char msg[128];
 
+	if (c && ev->kind == THEMIS_EV_LOOKUP_HOP) {
+		for (client *cl = c->clients; cl; cl = cl->next)
+			if (cl->op > 0 && cl->node == idx && (uint64_t)cl->op == ev->op_id &&
+			    cl->nhop < TRACE_MAX)
+				cl->hop[cl->nhop++] = *ev;
+		return;
+	}
 	if (!c || ev->kind != THEMIS_EV_OP_DONE)
 		return;
 	for (client *cl = c->clients; cl; cl = cl->next) {

@@ -167,6 +167,10 @@ static void log_event(const slot *s, const themis_event *ev)
 	case THEMIS_EV_HANDSHAKE_FAILED:
 		log_msg(LOG_INFO, "node %u: handshake with %s failed (no answer)", s->idx, peer);
 		return;
+	case THEMIS_EV_LOOKUP_HOP:
+		log_msg(LOG_DEBUG, "node %u: op %llu hop %u: %s %s", s->idx, (unsigned long long)ev->op_id,
+			ev->hops, peer, ev->ok ? "made progress" : "no progress");
+		return;
 	case THEMIS_EV_OP_DONE:
 		ms = (double)(ev->t_end_ns - ev->t_start_ns) / 1e6;
 		host_short(ev->owner.id, owner);
@@ -456,6 +460,7 @@ int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
 		c.rand = os_random;
 		c.self = s->addr;
 		c.security = cfg->security;
+		c.trace_lookups = cfg->trace_lookups;
 		if (cfg->stabilize_ns) {
 			c.stabilize_ns = cfg->stabilize_ns;
 			c.fix_fingers_ns = cfg->stabilize_ns / 2 ? cfg->stabilize_ns / 2 : 1;

@@ -31,6 +31,7 @@ typedef struct host_cfg {
 	const char *boot[HOST_MAX_BOOT]; /* "ID@ADDR:PORT" or a local "ADDR:PORT" */
 	unsigned nboot;
 	int autojoin;                /* 1: join at start (new ring when nboot == 0) and retry */
+	int trace_lookups;           /* 1: the core emits LOOKUP_HOP events (lookup --trace) */
 	const char *own_control;     /* our control socket (never asked to resolve an id) */
 	host_event_fn on_event;
 	void *ctx;

@@ -63,6 +63,8 @@ static void on_event(void *ctx, unsigned idx, const themis_event *ev)
 	daemon_state *d = ctx;
 	char hex[ID_HEXLEN + 1];
 
+	if (ev->kind == THEMIS_EV_LOOKUP_HOP)
+		ctl_on_event(d->ctl, idx, ev);
 	if (ev->kind != THEMIS_EV_OP_DONE)
 		return;
 	themis_hex(themis_node_id(host_node(d->h, idx)), THEMIS_ID_LEN, hex);
@@ -166,6 +168,7 @@ int main(int argc, char **argv)
 	hc.nodes = 1;
 	hc.security = 1;
 	hc.autojoin = 1;
+	hc.trace_lookups = 1;
 	log_set_prog("themisd");
 	if (lvl)
 		log_set_level(!strcmp(lvl, "debug") ? LOG_DEBUG : !strcmp(lvl, "warn") ? LOG_WARN :

@@ -33,8 +33,12 @@ out=$(th "$S" --json --node $asker find config) || fail "find config after leave
 [ "$(jget "$out" '$.owner.id')" != "$owner" ] || fail "the node that left still owns config"
 ok "owner (node $oi) left gracefully; config still found at the new owner"
 
-th "$S" lookup --trace "$id5" >"$WORK/trace.txt" || fail "lookup --trace"
-grep -q "^trace from node 0" "$WORK/trace.txt" || fail "lookup --trace output"
+out=$(th "$S" --json --node 2 lookup --trace "$id5") || fail "lookup --trace: $out"
+[ "$(jget "$out" '$.owner.id')" = "$id5" ] || fail "lookup --trace: owner is not node 5"
+nh=$(printf "select json_array_length('%s', '\$.trace');\n" "$out" | sqlite3)
+[ "$nh" -ge 1 ] && [ "$nh" = "$(jget "$out" '$.hops')" ] || fail "lookup --trace: $nh hop lines for $(jget "$out" '$.hops') hops"
+[ -n "$(jget "$out" "\$.trace[$((nh - 1))].node.addr")" ] || fail "lookup --trace: hop without address"
+ok "lookup --trace from node 2: $nh hop(s), each with id, address, progress, rtt"
 
 kill -TERM "$PID_d"
 t=0
