@@ -35,6 +35,17 @@ GEN       := $(BUILD)/gen
 # The demo is built once sim/demo.c exists (another engineer owns it).
 PROGRAMS  := $(if $(wildcard sim/demo.c),$(BUILD)/themis-demo) $(BUILD)/themis-sim
 
+# The UDP driver (net/): every file but the programs goes into libthemis-service.a, which the
+# daemon, the CLI, the embedding examples and the network tests link next to the core.
+NET_PROGS := net/themisd.c net/themis.c
+NET_SRC   := $(filter-out $(NET_PROGS),$(wildcard net/*.c))
+NET_OBJ   := $(NET_SRC:%.c=$(BUILD)/%.o)
+NET_HDR   := $(wildcard net/*.h net/include/*.h)
+NETLIB    := $(BUILD)/libthemis-service.a
+NET_BINS  := $(BUILD)/themisd $(BUILD)/themis $(BUILD)/examples/appauth-check \
+             $(BUILD)/examples/appauth-handler $(BUILD)/net/udpjunk
+PROGRAMS  += $(NET_BINS)
+
 # Debian packages the build, tests and figures need. `deps` installs the missing ones with
 # apt-get when run as root, otherwise prints the exact command and stops (exit 2). When
 # nothing is missing it does not touch the network.
@@ -107,6 +118,26 @@ $(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay_main.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $< tests/fuzz/replay_main.c -o $@ $(LIB) $(LDLIBS)
 
+$(BUILD)/net/%.o: net/%.c $(NET_HDR) core/include/themis.h $(GEN)/schema_sql.inc
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Inet -Inet/include -I$(GEN) -c $< -o $@
+
+$(NETLIB): $(NET_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/themisd $(BUILD)/themis: $(BUILD)/%: $(BUILD)/net/%.o $(NETLIB) $(LIB)
+	$(CC) $(CFLAGS) $< -o $@ $(NETLIB) $(LIB) $(LDLIBS)
+
+$(BUILD)/examples/%: net/examples/%.c net/include/themis_embed.h $(NETLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Inet/include $< -o $@ $(NETLIB) $(LIB) $(LDLIBS)
+
+# A raw UDP sender for the network tests: garbage, truncated, oversized and replayed packets.
+$(BUILD)/net/udpjunk: tests/net/udpjunk.c net/addr.h $(NETLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Inet $< -o $@ $(NETLIB) $(LIB) $(LDLIBS)
+
 $(BUILD)/themis-demo: sim/demo.c $(LIB)
 	$(CC) $(CFLAGS) $< -o $@ $(LIB) $(LDLIBS)
 
@@ -153,13 +184,24 @@ bench: deps lib $(BENCHES)
 	@mkdir -p results
 	@for b in $(BENCHES); do echo "== $$b"; $$b results/bench.db || exit 1; done
 
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libthemis.a
-	install -m 644 core/include/themis.h $(DESTDIR)$(PREFIX)/include/themis.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/.*THEMIS_VERSION "\(.*\)"/\1/p' core/include/themis.h)|' \
-	  core/themis.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/themis.pc
+# Everything a host needs: the programs, the libraries an application links (the core and the
+# UDP embedding API), both headers, themis.pc, the man pages and the systemd unit.
+MANDIR  ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+VERSION := $(shell sed -n 's/.*THEMIS_VERSION "\(.*\)"/\1/p' core/include/themis.h)
+install: lib programs $(NETLIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
+	install -m 755 $(BUILD)/themisd $(BUILD)/themis $(BUILD)/themis-sim $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(LIB) $(NETLIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 core/include/themis.h net/include/themis_embed.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|' net/themis.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/themis.pc
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/themis.pc
+	install -m 644 net/man/themis.1 net/man/themis-sim.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 net/man/themisd.8 $(DESTDIR)$(MANDIR)/man8/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' net/themisd.service > $(DESTDIR)$(UNITDIR)/themisd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/themisd.service
 
 clean:
 	rm -rf build

@@ -20,6 +20,15 @@ fi
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/churn_campaign.sh ]; then
 	if sh tests/churn_campaign.sh "$BUILD" 8; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed churn"; fi
 fi
+# Network tests (tests/net/*.sh): real daemons on loopback (and network namespaces when
+# root), each bounded by timeout so a hung daemon fails the test instead of the run.
+if [ -x "$BUILD/themisd" ]; then
+	for s in tests/net/*.sh; do
+		name=$(basename "$s" .sh)
+		[ "$name" = lib ] && continue
+		if timeout 120 sh "$s" "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed net/$name"; fi
+	done
+fi
 [ -n "$failed" ] && echo "failed:$failed"
 echo "tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

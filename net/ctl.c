@@ -1,0 +1,640 @@
+/* ctl.c: the control server. Request: one line "<json|text> <node|-> <command> [arg]";
+ * reply: "OK" or "ERR message", a newline, the body, then the daemon closes. Commands that
+ * run a DHT operation park the client until the operation's OP_DONE event. The socket lives
+ * in a 0700 directory and is itself 0600: only the daemon's user may drive it.
+ */
+#include "ctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "ctlc.h"
+#include "log.h"
+#include "sb.h"
+
+enum { LINE_MAX_CTL = 1024, TRACE_MAX = 64 };
+
+typedef struct client {
+	int fd;
+	char line[LINE_MAX_CTL];
+	size_t len;
+	int json;
+	unsigned node;
+	int64_t op;             /* > 0 while waiting for OP_DONE */
+	char cmd[16];
+	char target[ID_HEXLEN + 1];
+	char arg[LINE_MAX_CTL];
+	themis_event hop[TRACE_MAX];   /* lookup --trace: the LOOKUP_HOP events of our op */
+	unsigned nhop;
+	struct client *next;
+	ctl *c;
+} client;
+
+struct ctl {
+	host *h;
+	int fd;
+	char *path;
+	char network[256];
+	int security;
+	uint64_t started;
+	client *clients;
+};
+
+static void client_close(client *cl)
+{
+	ctl *c = cl->c;
+	client **pp;
+
+	host_unwatch(c->h, cl->fd);
+	close(cl->fd);
+	for (pp = &c->clients; *pp; pp = &(*pp)->next) {
+		if (*pp == cl) {
+			*pp = cl->next;
+			break;
+		}
+	}
+	free(cl);
+}
+
+/* Replies and closes. A client that stopped reading loses its reply, never the daemon. */
+static void reply(client *cl, int ok, const char *msg, sb *body)
+{
+	sb out = { 0 };
+	size_t off = 0;
+
+	if (body && body->failed) {
+		ok = 0;
+		msg = "daemon out of memory";
+		body = NULL;
+	}
+	sb_printf(&out, ok ? "OK\n" : "ERR %s\n", msg);
+	if (body && body->len)
+		sb_printf(&out, "%s", body->p);
+	if (!out.failed) {
+		int fl = fcntl(cl->fd, F_GETFL);
+		fcntl(cl->fd, F_SETFL, fl & ~O_NONBLOCK);
+		struct timeval tv = { .tv_sec = 2 };
+		setsockopt(cl->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+		while (off < out.len) {
+			ssize_t n = send(cl->fd, out.p + off, out.len - off, MSG_NOSIGNAL);
+			if (n <= 0)
+				break;
+			off += (size_t)n;
+		}
+	}
+	sb_free(&out);
+	client_close(cl);
+}
+
+static void json_peer(sb *b, const themis_peer *p)
+{
+	char hex[ID_HEXLEN + 1], a[ADDR_STRLEN];
+	sb_printf(b, "{\"id\":\"%s\",\"addr\":\"%s\"}", themis_hex(p->id, THEMIS_ID_LEN, hex),
+		  addr_format(&p->addr, a));
+}
+
+static void text_peer(sb *b, const themis_peer *p)
+{
+	char hex[ID_HEXLEN + 1], a[ADDR_STRLEN];
+	sb_printf(b, "%s %s", themis_hex(p->id, THEMIS_ID_LEN, hex), addr_format(&p->addr, a));
+}
+
+static void self_peer(ctl *c, unsigned i, themis_peer *p)
+{
+	memcpy(p->id, themis_node_id(host_node(c->h, i)), THEMIS_ID_LEN);
+	p->addr = *host_addr(c->h, i);
+}
+
+/* The counters as "name value" pairs, in one order for text, JSON and totals alike. */
+static void counter_list(const themis_counters *k, const char **names, uint64_t *vals, size_t *n)
+{
+	size_t i = 0;
+#define C(f) do { names[i] = #f; vals[i++] = k->f; } while (0)
+	C(pkts_in); C(pkts_out); C(bytes_in); C(bytes_out); C(handshakes_ok); C(handshakes_failed);
+	C(rekeys); C(records_rejected); C(stores_refused); C(lookups_no_progress); C(out_dropped);
+	C(events_dropped);
+#undef C
+	*n = i;
+}
+
+static void sum_counters(themis_counters *t, const themis_counters *k)
+{
+	const uint64_t *src = (const uint64_t *)k;
+	uint64_t *dst = (uint64_t *)t;
+	/* themis_counters is all uint64_t fields */
+	for (size_t i = 0; i < sizeof *k / sizeof(uint64_t); i++)
+		dst[i] += src[i];
+}
+
+static void put_counters(sb *b, int json, const char *prefix, const themis_counters *k)
+{
+	const char *names[32];
+	uint64_t vals[32];
+	size_t n;
+
+	counter_list(k, names, vals, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (json)
+			sb_printf(b, "%s\"%s\":%llu", i ? "," : "", names[i], (unsigned long long)vals[i]);
+		else
+			sb_printf(b, "%s%s %llu\n", prefix, names[i], (unsigned long long)vals[i]);
+	}
+	if (json)
+		sb_printf(b, ",\"drops\":{");
+	for (int d = 0; d < THEMIS_DROP__COUNT; d++) {
+		if (json)
+			sb_printf(b, "%s\"%s\":%llu", d ? "," : "", themis_drop_name((themis_drop)d),
+				  (unsigned long long)k->drops[d]);
+		else
+			sb_printf(b, "%sdrop_%s %llu\n", prefix, themis_drop_name((themis_drop)d),
+				  (unsigned long long)k->drops[d]);
+	}
+	if (json)
+		sb_printf(b, "}");
+}
+
+static void cmd_id(ctl *c, client *cl, sb *b, unsigned lo, unsigned hi)
+{
+	if (cl->json)
+		sb_printf(b, "{\"nodes\":[");
+	for (unsigned i = lo; i < hi; i++) {
+		themis_peer p;
+		self_peer(c, i, &p);
+		if (cl->json) {
+			sb_printf(b, "%s{\"index\":%u,\"node\":", i > lo ? "," : "", i);
+			json_peer(b, &p);
+			sb_printf(b, "}");
+		} else {
+			text_peer(b, &p);
+			sb_printf(b, "\n");
+		}
+	}
+	if (cl->json)
+		sb_printf(b, "]}\n");
+}
+
+static void cmd_status(ctl *c, client *cl, sb *b, unsigned lo, unsigned hi)
+{
+	themis_counters tot, k;
+	themis_ring_info ri;
+	unsigned joined = 0;
+	double up = (double)(host_now() - c->started) / 1e9;
+
+	memset(&tot, 0, sizeof tot);
+	for (unsigned i = lo; i < hi; i++)
+		joined += (unsigned)host_joined(c->h, i);
+	if (cl->json) {
+		sb_printf(b, "{\"network\":");
+		sb_json_str(b, c->network);
+		sb_printf(b, ",\"version\":\"%s\",\"security\":\"%s\",\"uptime_s\":%.1f,\"nodes_hosted\":%u,"
+			  "\"joined\":%u,\"nodes\":[", THEMIS_VERSION, c->security ? "on" : "off", up,
+			  hi - lo, joined);
+	} else {
+		sb_printf(b, "network %s\nversion %s\nsecurity %s\nuptime_s %.1f\nnodes %u\njoined %u\n",
+			  c->network, THEMIS_VERSION, c->security ? "on" : "off", up, hi - lo, joined);
+	}
+	for (unsigned i = lo; i < hi; i++) {
+		themis_node *n = host_node(c->h, i);
+		themis_peer self;
+		char pfx[32];
+
+		self_peer(c, i, &self);
+		themis_node_ring(n, &ri);
+		themis_node_counters(n, &k);
+		sum_counters(&tot, &k);
+		if (cl->json) {
+			sb_printf(b, "%s{\"index\":%u,\"node\":", i > lo ? "," : "", i);
+			json_peer(b, &self);
+			sb_printf(b, ",\"joined\":%s,\"successors\":%u,\"has_pred\":%s,\"fingers\":%u,"
+				  "\"records\":%zu,\"objects\":%zu,\"registrations\":%u,\"counters\":{",
+				  ri.joined ? "true" : "false", ri.nsucc, ri.has_pred ? "true" : "false",
+				  ri.nfingers, ri.records, ri.objects, ri.registrations);
+			put_counters(b, 1, "", &k);
+			sb_printf(b, "}}");
+		} else {
+			sb_printf(b, "node %u ", i);
+			text_peer(b, &self);
+			sb_printf(b, " %s successors=%u pred=%s fingers=%u records=%zu objects=%zu "
+				  "registrations=%u\n", ri.joined ? "joined" : "not-joined", ri.nsucc,
+				  ri.has_pred ? "yes" : "no", ri.nfingers, ri.records, ri.objects,
+				  ri.registrations);
+			snprintf(pfx, sizeof pfx, "node %u ", i);
+			if (hi - lo == 1)
+				put_counters(b, 0, pfx, &k);
+		}
+	}
+	if (cl->json) {
+		sb_printf(b, "],\"totals\":{");
+		put_counters(b, 1, "", &tot);
+		sb_printf(b, "}}\n");
+	} else {
+		put_counters(b, 0, "total ", &tot);
+	}
+}
+
+static void cmd_peers(ctl *c, client *cl, sb *b, unsigned lo, unsigned hi, int fingers)
+{
+	if (cl->json)
+		sb_printf(b, "{\"nodes\":[");
+	for (unsigned i = lo; i < hi; i++) {
+		themis_node *n = host_node(c->h, i);
+		themis_ring_info ri;
+		themis_peer f[256];
+		size_t nf = 0;
+
+		themis_node_ring(n, &ri);
+		if (fingers)
+			nf = themis_node_fingers(n, f, sizeof f / sizeof f[0]);
+		if (cl->json) {
+			sb_printf(b, "%s{\"index\":%u", i > lo ? "," : "", i);
+			if (fingers) {
+				sb_printf(b, ",\"fingers\":[");
+				for (size_t j = 0; j < nf; j++) {
+					sb_printf(b, j ? "," : "");
+					json_peer(b, &f[j]);
+				}
+			} else {
+				sb_printf(b, ",\"predecessor\":");
+				if (ri.has_pred)
+					json_peer(b, &ri.pred);
+				else
+					sb_printf(b, "null");
+				sb_printf(b, ",\"successors\":[");
+				for (uint32_t j = 0; j < ri.nsucc; j++) {
+					sb_printf(b, j ? "," : "");
+					json_peer(b, &ri.succ[j]);
+				}
+			}
+			sb_printf(b, "]}");
+			continue;
+		}
+		if (fingers) {
+			for (size_t j = 0; j < nf; j++) {
+				sb_printf(b, "node %u finger %zu ", i, j);
+				text_peer(b, &f[j]);
+				sb_printf(b, "\n");
+			}
+			continue;
+		}
+		if (ri.has_pred) {
+			sb_printf(b, "node %u predecessor ", i);
+			text_peer(b, &ri.pred);
+			sb_printf(b, "\n");
+		}
+		for (uint32_t j = 0; j < ri.nsucc; j++) {
+			sb_printf(b, "node %u successor %u ", i, j);
+			text_peer(b, &ri.succ[j]);
+			sb_printf(b, "\n");
+		}
+	}
+	if (cl->json)
+		sb_printf(b, "]}\n");
+}
+
+/* Starts the DHT operation of a command; the reply follows in ctl_on_event. */
+static int start_op(ctl *c, client *cl, char *err, size_t errlen)
+{
+	themis_node *n = host_node(c->h, cl->node);
+	uint64_t now = host_now();
+	uint8_t target[THEMIS_ID_LEN];
+	int64_t op;
+
+	memset(target, 0, sizeof target);
+	if (!strcmp(cl->cmd, "join")) {
+		themis_peer boot;
+		if (host_resolve_peer(cl->arg, &boot, c->path, err, errlen) != 0)
+			return -1;
+		host_set_autojoin(c->h, cl->node, 0);   /* this command decides the bootstrap now */
+		memcpy(target, boot.id, THEMIS_ID_LEN);
+		op = themis_join(n, &boot, now);
+	} else if (!strcmp(cl->cmd, "leave")) {
+		host_set_autojoin(c->h, cl->node, 0);   /* stay out until told to join again */
+		memcpy(target, themis_node_id(n), THEMIS_ID_LEN);
+		op = themis_leave(n, now);
+	} else if (!strcmp(cl->cmd, "store") || !strcmp(cl->cmd, "find")) {
+		themis_obj_id(cl->arg, 0, target);
+		op = cl->cmd[0] == 's' ? themis_store(n, target, NULL, now) : themis_find(n, target, now);
+	} else if (!strcmp(cl->cmd, "lookup")) {
+		if (strlen(cl->arg) != ID_HEXLEN || hex_decode(cl->arg, target, THEMIS_ID_LEN) != 0) {
+			snprintf(err, errlen, "lookup: ID must be 64 hex digits");
+			return -1;
+		}
+		op = themis_find(n, target, now);
+	} else if (!strcmp(cl->cmd, "register")) {
+		themis_obj_id(cl->arg, 0, target);
+		op = themis_register(n, cl->arg, NULL, now);
+	} else {
+		themis_obj_id(cl->arg, 0, target);
+		op = themis_discover(n, cl->arg, NULL, now);
+	}
+	if (op < 0) {
+		snprintf(err, errlen, "%s: the node refused (%s)", cl->cmd,
+			 op == THEMIS_ESTATE ? "wrong state: not joined, or already joined" :
+			 op == THEMIS_EFULL ? "too many operations in progress" : "invalid argument");
+		return -1;
+	}
+	themis_hex(target, THEMIS_ID_LEN, cl->target);
+	cl->op = op;
+	host_flush(c->h, cl->node);
+	return 0;
+}
+
+static void handle_line(ctl *c, client *cl)
+{
+	char fmt[8], node[16], cmd[16], err[512];
+	sb b = { 0 };
+	unsigned lo = 0, hi = host_count(c->h);
+	int has_arg;
+
+	cl->arg[0] = 0;
+	if (sscanf(cl->line, "%7s %15s %15s", fmt, node, cmd) != 3) {
+		reply(cl, 0, "bad request: want \"<json|text> <node|-> <command> [arg]\"", NULL);
+		return;
+	}
+	const char *rest = cl->line;
+	for (int word = 0; word < 3; word++) {   /* skip format, node and command */
+		while (*rest == ' ')
+			rest++;
+		while (*rest && *rest != ' ')
+			rest++;
+	}
+	while (*rest == ' ')
+		rest++;
+	snprintf(cl->arg, sizeof cl->arg, "%s", rest);
+	has_arg = cl->arg[0] != 0;
+	cl->json = !strcmp(fmt, "json");
+	snprintf(cl->cmd, sizeof cl->cmd, "%s", cmd);
+	if (strcmp(node, "-") != 0) {
+		char *end;
+		unsigned long v = strtoul(node, &end, 10);
+		if (*end || v >= host_count(c->h)) {
+			snprintf(err, sizeof err, "--node %s: this daemon hosts nodes 0..%u", node,
+				 host_count(c->h) - 1);
+			reply(cl, 0, err, NULL);
+			return;
+		}
+		lo = (unsigned)v;
+		hi = lo + 1;
+	}
+	cl->node = lo;
+	log_msg(LOG_INFO, "control: %s (node %u)", cmd, lo);
+	if (!strcmp(cmd, "id") || !strcmp(cmd, "status") || !strcmp(cmd, "peers") || !strcmp(cmd, "routes")) {
+		if (!strcmp(cmd, "id"))
+			cmd_id(c, cl, &b, lo, hi);
+		else if (!strcmp(cmd, "status"))
+			cmd_status(c, cl, &b, lo, hi);
+		else
+			cmd_peers(c, cl, &b, lo, hi, cmd[0] == 'r');
+		reply(cl, 1, NULL, &b);
+		sb_free(&b);
+		return;
+	}
+	if (!strcmp(cmd, "leave") ? has_arg :
+	    !(strcmp(cmd, "join") && strcmp(cmd, "store") && strcmp(cmd, "find") &&
+	      strcmp(cmd, "lookup") && strcmp(cmd, "register") && strcmp(cmd, "discover")) ? !has_arg : 1) {
+		snprintf(err, sizeof err, "unknown command or wrong arguments: %.200s", cl->line);
+		reply(cl, 0, err, NULL);
+		return;
+	}
+	if (start_op(c, cl, err, sizeof err) != 0)
+		reply(cl, 0, err, NULL);
+}
+
+static void on_client(void *ctx, int fd, uint32_t events)
+{
+	client *cl = ctx;
+	ssize_t n;
+
+	(void)events;
+	n = read(fd, cl->line + cl->len, sizeof cl->line - 1 - cl->len);
+	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		client_close(cl);   /* gone; an operation it started still runs to its end */
+		return;
+	}
+	if (cl->op)
+		return;   /* one request per connection: ignore anything after it */
+	cl->len += (size_t)n;
+	cl->line[cl->len] = 0;
+	char *nl = strchr(cl->line, '\n');
+	if (!nl) {
+		if (cl->len >= sizeof cl->line - 1)
+			reply(cl, 0, "request line too long", NULL);
+		return;
+	}
+	*nl = 0;
+	handle_line(cl->c, cl);
+}
+
+static void on_accept(void *ctx, int fd, uint32_t events)
+{
+	ctl *c = ctx;
+	(void)events;
+	for (;;) {
+		int cfd = accept(fd, NULL, NULL);
+		client *cl;
+		if (cfd < 0)
+			return;
+		/* accept4 is a GNU extension; two fcntl calls do the same under POSIX */
+		fcntl(cfd, F_SETFL, O_NONBLOCK);
+		fcntl(cfd, F_SETFD, FD_CLOEXEC);
+		cl = calloc(1, sizeof *cl);
+		if (!cl || host_watch(c->h, cfd, on_client, cl) != 0) {
+			free(cl);
+			close(cfd);
+			continue;
+		}
+		cl->fd = cfd;
+		cl->c = c;
+		cl->next = c->clients;
+		c->clients = cl;
+	}
+}
+
+const char *ctl_target(const ctl *c, unsigned idx, uint64_t op_id)
+{
+	for (const client *cl = c ? c->clients : NULL; cl; cl = cl->next)
+		if (cl->op > 0 && cl->node == idx && (uint64_t)cl->op == op_id)
+			return cl->target;
+	return NULL;
+}
+
+static void op_body(client *cl, sb *b, const themis_event *ev)
+{
+	double ms = (double)(ev->t_end_ns - ev->t_start_ns) / 1e6;
+	int lookup = !strcmp(cl->cmd, "lookup");
+
+	if (cl->json) {
+		sb_printf(b, "{\"op\":\"%s\",\"ok\":%s,\"node\":%u,\"target\":\"%s\",\"arg\":", cl->cmd,
+			  ev->ok ? "true" : "false", cl->node, cl->target);
+		sb_json_str(b, cl->arg);
+		sb_printf(b, ",\"hops\":%u,\"msgs\":%u,\"rtt_ms\":%.3f,\"owner\":", ev->hops, ev->msgs, ms);
+		if (ev->owner.addr.family)
+			json_peer(b, &ev->owner);
+		else
+			sb_printf(b, "null");   /* leave and register end at no single owner */
+		sb_printf(b, ",\"records\":[");
+		for (unsigned i = 0; i < ev->nrec; i++) {
+			sb_printf(b, "%s{\"node\":", i ? "," : "");
+			json_peer(b, &ev->rec[i].node);
+			sb_printf(b, ",\"tag\":");
+			sb_json_str(b, ev->rec[i].tag);
+			sb_printf(b, "}");
+		}
+		sb_printf(b, "],\"more\":%s,\"chosen\":", ev->more ? "true" : "false");
+		if (ev->op == THEMIS_OP_DISCOVER && ev->chosen >= 0 && ev->chosen < ev->nrec)
+			json_peer(b, &ev->rec[ev->chosen].node);
+		else
+			sb_printf(b, "null");
+		if (lookup) {
+			sb_printf(b, ",\"trace\":[");
+			for (unsigned i = 0; i < cl->nhop; i++) {
+				const themis_event *h = &cl->hop[i];
+				sb_printf(b, "%s{\"hop\":%u,\"node\":", i ? "," : "", h->hops);
+				json_peer(b, &h->owner);
+				sb_printf(b, ",\"progress\":%s,\"rtt_ms\":%.3f}", h->ok ? "true" : "false",
+					  (double)(h->t_end_ns - h->t_start_ns) / 1e6);
+			}
+			sb_printf(b, "]");
+		}
+		sb_printf(b, "}\n");
+		return;
+	}
+	sb_printf(b, "op %s %s\ntarget %s\n", cl->cmd, ev->ok ? "ok" : "failed", cl->target);
+	if (lookup) {
+		sb_printf(b, "trace from node %u\n%-4s %-64s %-22s %-8s %s\n", cl->node, "hop", "id",
+			  "address", "progress", "rtt_ms");
+		for (unsigned i = 0; i < cl->nhop; i++) {
+			const themis_event *h = &cl->hop[i];
+			char hex[ID_HEXLEN + 1], a[ADDR_STRLEN];
+			sb_printf(b, "%-4u %-64s %-22s %-8s %.3f\n", h->hops,
+				  themis_hex(h->owner.id, THEMIS_ID_LEN, hex), addr_format(&h->owner.addr, a),
+				  h->ok ? "yes" : "no", (double)(h->t_end_ns - h->t_start_ns) / 1e6);
+		}
+		sb_printf(b, "total %u hop(s), %u request(s), %.3f ms; owner ", ev->hops, ev->msgs, ms);
+		text_peer(b, &ev->owner);
+		sb_printf(b, "\n");
+		return;
+	}
+	if (ev->owner.addr.family) {
+		sb_printf(b, "owner ");
+		text_peer(b, &ev->owner);
+		sb_printf(b, "\n");
+	}
+	sb_printf(b, "hops %u\nmsgs %u\nrtt_ms %.3f\nrecords %u%s\n", ev->hops, ev->msgs, ms, ev->nrec,
+		  ev->more ? " (more held)" : "");
+	for (unsigned i = 0; i < ev->nrec; i++) {
+		sb_printf(b, "record ");
+		text_peer(b, &ev->rec[i].node);
+		sb_printf(b, "%s%s\n", ev->rec[i].tag[0] ? " tag=" : "", ev->rec[i].tag);
+	}
+	if (ev->op == THEMIS_OP_DISCOVER && ev->chosen >= 0 && ev->chosen < ev->nrec) {
+		sb_printf(b, "chosen ");
+		text_peer(b, &ev->rec[ev->chosen].node);
+		sb_printf(b, "\n");
+	}
+}
+
+void ctl_on_event(ctl *c, unsigned idx, const themis_event *ev)
+{
+	char msg[128];
+
+	if (c && ev->kind == THEMIS_EV_LOOKUP_HOP) {
+		for (client *cl = c->clients; cl; cl = cl->next)
+			if (cl->op > 0 && cl->node == idx && (uint64_t)cl->op == ev->op_id &&
+			    cl->nhop < TRACE_MAX)
+				cl->hop[cl->nhop++] = *ev;
+		return;
+	}
+	if (!c || ev->kind != THEMIS_EV_OP_DONE)
+		return;
+	for (client *cl = c->clients; cl; cl = cl->next) {
+		if (cl->op <= 0 || cl->node != idx || (uint64_t)cl->op != ev->op_id)
+			continue;
+		sb b = { 0 };
+		op_body(cl, &b, ev);
+		snprintf(msg, sizeof msg, "%s %.80s failed", cl->cmd, cl->arg);
+		reply(cl, ev->ok, msg, &b);
+		sb_free(&b);
+		return;
+	}
+}
+
+ctl *ctl_new(host *h, const char *path, const char *network, int security, char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	ctl *c;
+	char *probe = NULL;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		snprintf(err, errlen, "--control %s: path too long for a unix socket", path);
+		return NULL;
+	}
+	strcpy(sun.sun_path, path);
+	/* A stale socket file from a killed daemon is replaced; a live daemon's is not. */
+	if (ctlc_call(path, "text - id", &probe, 500) == 0) {
+		free(probe);
+		snprintf(err, errlen, "--control %s: another daemon is already answering there; "
+			 "stop it or give another --control", path);
+		return NULL;
+	}
+	c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->h = h;
+	c->security = security;
+	c->started = host_now();
+	snprintf(c->network, sizeof c->network, "%s", network);
+	c->path = strdup(path);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (!c->path || c->fd < 0) {
+		snprintf(err, errlen, "control socket: %s", strerror(errno));
+		goto fail;
+	}
+	unlink(path);
+	mode_t old = umask(077);   /* the socket file is born 0600: no window with a wider mode */
+	int rc = bind(c->fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(old);
+	if (rc != 0 || listen(c->fd, 64) != 0) {
+		snprintf(err, errlen, "--control %s: cannot listen: %s", path, strerror(errno));
+		goto fail;
+	}
+	chmod(path, 0600);
+	if (host_watch(h, c->fd, on_accept, c) != 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	return c;
+fail:
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->path);
+	free(c);
+	return NULL;
+}
+
+void ctl_del(ctl *c)
+{
+	if (!c)
+		return;
+	while (c->clients)
+		reply(c->clients, 0, "daemon shutting down", NULL);
+	host_unwatch(c->h, c->fd);
+	close(c->fd);
+	unlink(c->path);
+	free(c->path);
+	free(c);
+}

@@ -1,0 +1,512 @@
+/* host.c: one epoll loop driving hosted nodes. It owns the UDP sockets, the clock
+ * (CLOCK_MONOTONIC nanoseconds), the OS random source handed to the core, and the join
+ * manager. It never interprets protocol bytes: datagrams go to themis_node_recv as they are.
+ */
+#include "host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include "addr.h"
+#include "ctlc.h"
+#include "key.h"
+#include "log.h"
+
+enum { RX_BURST = 64, MAX_EVENTS = 64 };
+
+#define SEC 1000000000ull
+#define BACKOFF_MIN (500000000ull)
+#define BACKOFF_MAX (30 * SEC)
+
+typedef struct watch {
+	int fd;
+	int dead;               /* unwatched during a dispatch: freed at the end of host_step */
+	host_fd_fn fn;
+	void *ctx;
+	struct watch *next;
+} watch;
+
+typedef struct slot {
+	themis_node *node;
+	themis_addr addr;
+	int fd, family;
+	host *h;
+	unsigned idx;
+	int autojoin;
+	int64_t join_op;        /* the join op this manager started, 0 when none runs */
+	uint8_t boot_id[THEMIS_ID_LEN]; /* the bootstrap that join goes through */
+	char boot_spec[128];
+	uint64_t join_at;       /* next attempt */
+	uint64_t backoff;
+	unsigned attempt;
+	watch *w;
+} slot;
+
+struct host {
+	int ep;
+	unsigned n;
+	slot *s;
+	watch *watches;
+	char *boot[HOST_MAX_BOOT];
+	unsigned nboot;
+	char *own_control;
+	host_event_fn on_event;
+	void *ctx;
+};
+
+uint64_t host_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * SEC + (uint64_t)ts.tv_nsec;
+}
+
+char *host_short(const uint8_t *id, char *buf)
+{
+	return themis_hex(id, 8, buf);
+}
+
+unsigned host_count(const host *h)
+{
+	return h->n;
+}
+
+themis_node *host_node(host *h, unsigned idx)
+{
+	return h->s[idx].node;
+}
+
+const themis_addr *host_addr(const host *h, unsigned idx)
+{
+	return &h->s[idx].addr;
+}
+
+int host_fd(const host *h)
+{
+	return h->ep;
+}
+
+int host_joined(const host *h, unsigned idx)
+{
+	themis_ring_info ri;
+	themis_node_ring(h->s[idx].node, &ri);
+	return ri.joined;
+}
+
+void host_set_autojoin(host *h, unsigned idx, int on)
+{
+	slot *s = &h->s[idx];
+	s->autojoin = on;
+	s->join_at = host_now();
+	s->backoff = BACKOFF_MIN;
+}
+
+int host_watch(host *h, int fd, host_fd_fn fn, void *ctx)
+{
+	watch *w = calloc(1, sizeof *w);
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (!w)
+		return -1;
+	w->fd = fd;
+	w->fn = fn;
+	w->ctx = ctx;
+	ev.data.ptr = w;
+	if (epoll_ctl(h->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+		free(w);
+		return -1;
+	}
+	w->next = h->watches;
+	h->watches = w;
+	return 0;
+}
+
+void host_unwatch(host *h, int fd)
+{
+	for (watch *w = h->watches; w; w = w->next) {
+		if (w->fd == fd && !w->dead) {
+			epoll_ctl(h->ep, EPOLL_CTL_DEL, fd, NULL);
+			w->dead = 1;
+			return;
+		}
+	}
+}
+
+static void reap_watches(host *h)
+{
+	watch **pp = &h->watches;
+	while (*pp) {
+		watch *w = *pp;
+		if (w->dead) {
+			*pp = w->next;
+			free(w);
+		} else {
+			pp = &w->next;
+		}
+	}
+}
+
+static void log_event(const slot *s, const themis_event *ev)
+{
+	char peer[17], owner[17], oaddr[ADDR_STRLEN];
+	double ms;
+
+	host_short(ev->peer, peer);
+	switch (ev->kind) {
+	case THEMIS_EV_SESSION_UP:
+		log_msg(LOG_DEBUG, "node %u: session up with %s", s->idx, peer);
+		return;
+	case THEMIS_EV_HANDSHAKE_FAILED:
+		log_msg(LOG_INFO, "node %u: handshake with %s failed (no answer)", s->idx, peer);
+		return;
+	case THEMIS_EV_LOOKUP_HOP:
+		log_msg(LOG_DEBUG, "node %u: op %llu hop %u: %s %s", s->idx, (unsigned long long)ev->op_id,
+			ev->hops, peer, ev->ok ? "made progress" : "no progress");
+		return;
+	case THEMIS_EV_OP_DONE:
+		ms = (double)(ev->t_end_ns - ev->t_start_ns) / 1e6;
+		host_short(ev->owner.id, owner);
+		addr_format(&ev->owner.addr, oaddr);
+		if (!ev->owner.addr.family)   /* ops that do not end at an owner (leave, register) */
+			snprintf(oaddr, sizeof oaddr, "-");
+		log_msg(ev->ok ? LOG_INFO : LOG_WARN,
+			"node %u: %s op %llu %s in %.1f ms, hops %u, msgs %u, owner %s at %s, records %u",
+			s->idx, themis_op_name(ev->op), (unsigned long long)ev->op_id,
+			ev->ok ? "ok" : "failed", ms, ev->hops, ev->msgs,
+			ev->owner.addr.family ? owner : "-", oaddr, ev->nrec);
+		return;
+	}
+	log_msg(LOG_DEBUG, "node %u: event %d", s->idx, (int)ev->kind);
+}
+
+static void join_result(host *h, slot *s, const themis_event *ev)
+{
+	s->join_op = 0;
+	if (ev->ok) {
+		log_msg(LOG_INFO, "node %u: joined the ring (successor %s)", s->idx,
+			host_short(ev->owner.id, (char[17]){ 0 }));
+		s->backoff = BACKOFF_MIN;
+		return;
+	}
+	if (s->idx == 0 && h->nboot > 0)
+		log_msg(LOG_ERROR, "node 0: bootstrap %s did not answer (not running, wrong id, or "
+			"unreachable); retrying in %.1f s", h->boot[(s->attempt - 1) % h->nboot],
+			(double)s->backoff / 1e9);
+	else
+		log_msg(LOG_WARN, "node %u: join failed; retrying in %.1f s", s->idx,
+			(double)s->backoff / 1e9);
+	s->join_at = host_now() + s->backoff;
+	s->backoff = s->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : s->backoff * 2;
+}
+
+void host_flush(host *h, unsigned idx)
+{
+	slot *s = &h->s[idx];
+	uint8_t buf[THEMIS_MAX_PACKET];
+	struct sockaddr_storage ss;
+	themis_addr to;
+	themis_event ev;
+	int n;
+
+	while ((n = themis_node_poll_send(s->node, &to, buf, sizeof buf)) > 0) {
+		socklen_t sl = addr_to_sockaddr(&to, s->family, &ss);
+		if (to.family == 6 && s->family != AF_INET6)
+			continue;   /* an IPv6 locator seen by an IPv4-only node: unreachable */
+		if (sendto(s->fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&ss, sl) < 0)
+			log_msg(LOG_DEBUG, "node %u: sendto: %s", idx, strerror(errno));
+	}
+	while (themis_node_poll_event(s->node, &ev)) {
+		log_event(s, &ev);
+		/* The core keeps retrying a join whose bootstrap is silent for a long while; say
+		 * at once that the bootstrap does not answer, so the operator can act. */
+		if (ev.kind == THEMIS_EV_HANDSHAKE_FAILED && s->join_op && s->boot_spec[0] &&
+		    memcmp(ev.peer, s->boot_id, THEMIS_ID_LEN) == 0)
+			log_msg(LOG_ERROR, "node %u: bootstrap %s did not answer (not running, wrong id, or "
+				"unreachable); still retrying", idx, s->boot_spec);
+		if (ev.kind == THEMIS_EV_OP_DONE && ev.op == THEMIS_OP_JOIN && s->join_op &&
+		    (uint64_t)s->join_op == ev.op_id)
+			join_result(h, s, &ev);
+		if (h->on_event)
+			h->on_event(h->ctx, idx, &ev);
+	}
+}
+
+static void on_udp(void *ctx, int fd, uint32_t events)
+{
+	slot *s = ctx;
+	uint8_t buf[2048];
+	struct sockaddr_storage ss;
+	themis_addr from;
+
+	(void)events;
+	for (int i = 0; i < RX_BURST; i++) {
+		socklen_t sl = sizeof ss;
+		ssize_t n = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&ss, &sl);
+		if (n < 0)
+			break;
+		if (addr_from_sockaddr((struct sockaddr *)&ss, &from) != 0)
+			continue;
+		/* An oversized datagram was cut at sizeof buf: give the core its real length
+		 * class (too big) without reading past buf, so it counts as malformed. */
+		size_t len = (size_t)n > sizeof buf ? sizeof buf : (size_t)n;
+		themis_node_recv(s->node, &from, buf, len, host_now());
+	}
+	host_flush(s->h, s->idx);
+}
+
+int host_resolve_peer(const char *spec, themis_peer *out, const char *own_control, char *err,
+		      size_t errlen)
+{
+	char a[ADDR_STRLEN];
+	int has_id;
+
+	if (peer_parse(spec, out, &has_id) != 0) {
+		snprintf(err, errlen, "bootstrap %s: not ID@ADDR:PORT or ADDR:PORT (IPv6 as [ADDR]:PORT)", spec);
+		return -2;
+	}
+	if (has_id)
+		return 0;
+	addr_format(&out->addr, a);
+	if (!addr_is_local(&out->addr)) {
+		snprintf(err, errlen, "bootstrap %s: its node id is unknown and it is not on this host; "
+			 "give it as ID@%s (`themis id` on that host prints ID)", spec, a);
+		return -2;
+	}
+	if (ctlc_resolve_local(&out->addr, out->id, own_control) != 0) {
+		snprintf(err, errlen, "bootstrap %s: no local daemon's control socket names a node at %s "
+			 "(not running yet, or its control socket is outside the runtime directory: "
+			 "then give ID@%s)", spec, a, a);
+		return -1;
+	}
+	return 0;
+}
+
+static void join_try(host *h, slot *s, uint64_t now)
+{
+	themis_peer boot;
+	const themis_peer *bp = NULL;
+	char err[512], a[ADDR_STRLEN];
+	int64_t op;
+
+	s->join_at = UINT64_MAX;
+	if (s->idx > 0) {
+		/* Virtual nodes join one after the other through node 0: each lookup then meets
+		 * a ring that has already settled the previous newcomer. */
+		if (!host_joined(h, s->idx - 1) || !host_joined(h, 0)) {
+			s->join_at = now + BACKOFF_MIN / 5;
+			return;
+		}
+		memcpy(boot.id, themis_node_id(h->s[0].node), THEMIS_ID_LEN);
+		boot.addr = h->s[0].addr;
+		bp = &boot;
+	} else if (h->nboot > 0) {
+		const char *spec = h->boot[s->attempt % h->nboot];
+		int rc = host_resolve_peer(spec, &boot, h->own_control, err, sizeof err);
+		s->attempt++;
+		if (rc != 0) {
+			log_msg(LOG_ERROR, "node 0: %s; retrying in %.1f s", err, (double)s->backoff / 1e9);
+			s->join_at = now + s->backoff;
+			s->backoff = s->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : s->backoff * 2;
+			return;
+		}
+		bp = &boot;
+		log_msg(LOG_INFO, "node 0: joining through %s at %s", host_short(boot.id, (char[17]){ 0 }),
+			addr_format(&boot.addr, a));
+	}
+	s->boot_spec[0] = 0;
+	if (bp && s->idx == 0) {
+		memcpy(s->boot_id, bp->id, THEMIS_ID_LEN);
+		snprintf(s->boot_spec, sizeof s->boot_spec, "%s", h->boot[(s->attempt - 1) % h->nboot]);
+	}
+	op = themis_join(s->node, bp, now);
+	if (op < 0) {
+		log_msg(LOG_WARN, "node %u: cannot start join (error %lld); retrying", s->idx, (long long)op);
+		s->join_at = now + s->backoff;
+		return;
+	}
+	s->join_op = op;
+	host_flush(h, s->idx);
+}
+
+static void join_tick(host *h, uint64_t now)
+{
+	for (unsigned i = 0; i < h->n; i++) {
+		slot *s = &h->s[i];
+		if (!s->autojoin || s->join_op || s->join_at > now)
+			continue;
+		if (host_joined(h, i)) {
+			s->join_at = UINT64_MAX;
+			continue;
+		}
+		join_try(h, s, now);
+	}
+}
+
+void host_step(host *h, int max_wait_ms)
+{
+	struct epoll_event evs[MAX_EVENTS];
+	uint64_t now = host_now(), next = UINT64_MAX;
+	int timeout, n;
+
+	for (unsigned i = 0; i < h->n; i++) {
+		uint64_t d = themis_node_next_deadline(h->s[i].node);
+		if (d < next)
+			next = d;
+		if (h->s[i].autojoin && !h->s[i].join_op && h->s[i].join_at < next)
+			next = h->s[i].join_at;
+	}
+	if (next <= now)
+		timeout = 0;
+	else if (next - now >= (uint64_t)max_wait_ms * 1000000u)
+		timeout = max_wait_ms;
+	else
+		timeout = (int)((next - now + 999999) / 1000000);   /* round up: never wake early */
+	n = epoll_wait(h->ep, evs, MAX_EVENTS, timeout);
+	for (int i = 0; i < n; i++) {
+		watch *w = evs[i].data.ptr;
+		if (!w->dead)
+			w->fn(w->ctx, w->fd, evs[i].events);
+	}
+	reap_watches(h);
+	now = host_now();
+	for (unsigned i = 0; i < h->n; i++) {
+		if (themis_node_next_deadline(h->s[i].node) <= now) {
+			themis_node_on_timeout(h->s[i].node, now);
+			host_flush(h, i);
+		}
+	}
+	join_tick(h, now);
+}
+
+static int open_udp(const themis_addr *a, int *family, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	char txt[ADDR_STRLEN];
+	int fam = a->family == 6 ? AF_INET6 : AF_INET, one = 1;
+	int fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (fam == AF_INET6) {
+		/* [::] serves IPv4 too (v4-mapped); a concrete IPv6 address only IPv6 */
+		static const uint8_t any[16];
+		int v6only = memcmp(a->addr, any, 16) != 0;
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	socklen_t sl = addr_to_sockaddr(a, fam, &ss);
+	if (bind(fd, (struct sockaddr *)&ss, sl) != 0) {
+		snprintf(err, errlen, "--listen %s: cannot bind: %s", addr_format(a, txt), strerror(errno));
+		close(fd);
+		return -1;
+	}
+	*family = fam;
+	return fd;
+}
+
+int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
+{
+	host *h;
+	uint8_t seed[THEMIS_SEED_LEN];
+
+	*out = NULL;
+	if (cfg->nodes < 1 || cfg->nodes > HOST_MAX_NODES || cfg->nboot > HOST_MAX_BOOT ||
+	    (unsigned)cfg->listen.port + cfg->nodes - 1 > 65535) {
+		snprintf(err, errlen, "--nodes %u does not fit from port %u", cfg->nodes, cfg->listen.port);
+		return -1;
+	}
+	h = calloc(1, sizeof *h);
+	if (!h || !(h->s = calloc(cfg->nodes, sizeof *h->s))) {
+		free(h);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	h->ep = epoll_create1(EPOLL_CLOEXEC);
+	h->on_event = cfg->on_event;
+	h->ctx = cfg->ctx;
+	if (h->ep < 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	for (unsigned i = 0; i < cfg->nboot; i++)
+		h->boot[h->nboot++] = strdup(cfg->boot[i]);
+	if (cfg->own_control)
+		h->own_control = strdup(cfg->own_control);
+	for (unsigned i = 0; i < cfg->nodes; i++) {
+		slot *s = &h->s[i];
+		themis_config c;
+		int rc;
+
+		h->n = i + 1;
+		s->h = h;
+		s->idx = i;
+		s->addr = cfg->listen;
+		s->addr.port = (uint16_t)(cfg->listen.port + i);
+		s->fd = open_udp(&s->addr, &s->family, err, errlen);
+		if (s->fd < 0)
+			goto fail;
+		themis_config_default(&c);
+		c.network = cfg->network;
+		c.rand = os_random;
+		c.self = s->addr;
+		c.security = cfg->security;
+		c.trace_lookups = cfg->trace_lookups;
+		if (cfg->stabilize_ns) {
+			c.stabilize_ns = cfg->stabilize_ns;
+			c.fix_fingers_ns = cfg->stabilize_ns / 2 ? cfg->stabilize_ns / 2 : 1;
+			c.check_pred_ns = cfg->stabilize_ns * 2;
+		}
+		key_derive(cfg->seed, i, seed);
+		memcpy(c.seed, seed, sizeof seed);
+		rc = themis_node_new(&s->node, &c);
+		key_wipe(seed, sizeof seed);
+		key_wipe(c.seed, sizeof c.seed);
+		if (rc != 0) {
+			snprintf(err, errlen, "node %u: the core refused its configuration (%d)", i, rc);
+			goto fail;
+		}
+		if (host_watch(h, s->fd, on_udp, s) != 0) {
+			snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
+			goto fail;
+		}
+		s->autojoin = cfg->autojoin;
+		s->backoff = BACKOFF_MIN;
+		s->join_at = 0;
+	}
+	*out = h;
+	return 0;
+fail:
+	host_del(h);
+	return -1;
+}
+
+void host_del(host *h)
+{
+	if (!h)
+		return;
+	for (unsigned i = 0; i < h->n; i++) {
+		themis_node_del(h->s[i].node);
+		if (h->s[i].fd >= 0)
+			close(h->s[i].fd);
+	}
+	for (watch *w = h->watches; w; w = w->next)
+		w->dead = 1;
+	reap_watches(h);
+	for (unsigned i = 0; i < h->nboot; i++)
+		free(h->boot[i]);
+	free(h->own_control);
+	if (h->ep >= 0)
+		close(h->ep);
+	free(h->s);
+	free(h);
+}

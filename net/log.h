@@ -1,0 +1,15 @@
+/* log.h: one line per message on stderr, with a level; shared by the daemon, the CLI and the
+ * embedding library. Callers must never pass secrets (seeds, session keys) to it.
+ */
+#ifndef NET_LOG_H
+#define NET_LOG_H
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+/* Messages above this level are dropped (default LOG_INFO). */
+void log_set_level(enum log_level lvl);
+/* Program name printed in front of every line ("themisd"). */
+void log_set_prog(const char *prog);
+void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

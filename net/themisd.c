@@ -1,0 +1,311 @@
+/* themisd.c: the THEMIS daemon (CONTRACT.md, themisd): command line, identity, the control
+ * socket, signals and the graceful leave on shutdown. The loop itself is host.c; this file
+ * only wires the pieces together and owns the process's lifetime.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "ctl.h"
+#include "dmetrics.h"
+#include "host.h"
+#include "key.h"
+#include "log.h"
+#include "rundir.h"
+#include "sdnotify.h"
+
+#define LEAVE_BOUND_NS 2000000000ull
+
+static const char usage[] =
+	"usage: themisd --network NAME --listen ADDR:PORT [--bootstrap ADDR:PORT]... [--key FILE]\n"
+	"               [--state DIR] [--control SOCKET] [--nodes N] [--metrics FILE.db]\n"
+	"               [--insecure-baseline] [--stabilize MS] [--help] [--version]\n"
+	"\n"
+	"  --network NAME       network name (all nodes of one mesh use the same)\n"
+	"  --listen ADDR:PORT   UDP locator of node 0 (IPv6 as [ADDR]:PORT)\n"
+	"  --bootstrap PEER     ID@ADDR:PORT, or ADDR:PORT of a daemon on this host (its id is\n"
+	"                       asked on its control socket); repeatable; none: start a new ring\n"
+	"  --key FILE           Ed25519 seed file (themis keygen FILE); mode 0600 required\n"
+	"  --state DIR          state directory; DIR/node.key is created on first start when no\n"
+	"                       --key is given (default /var/lib/themisd as root, else\n"
+	"                       $XDG_STATE_HOME/themisd)\n"
+	"  --control SOCKET     control socket (default RUNDIR/themisd-PORT.sock)\n"
+	"  --nodes N            host N virtual nodes on ports PORT..PORT+N-1\n"
+	"  --metrics FILE.db    write ops and summary rows (analysis/schema.sql, mode 'udp')\n"
+	"  --insecure-baseline  PLAIN packets, no handshake, no encryption: measurement only\n"
+	"  --stabilize MS       period of ring maintenance (default 1000; tests use less)\n"
+	"\n"
+	"Environment: THEMIS_LOG=error|warn|info|debug, THEMIS_RUNTIME_DIR (RUNDIR).\n";
+
+typedef struct daemon_state {
+	host *h;
+	ctl *ctl;
+	dmetrics *dm;
+	int stopping;
+	unsigned leaves_pending;
+} daemon_state;
+
+static void fail_usage(const char *msg)
+{
+	fprintf(stderr, "themisd: %s (see themisd --help)\n", msg);
+	exit(2);
+}
+
+static void on_event(void *ctx, unsigned idx, const themis_event *ev)
+{
+	daemon_state *d = ctx;
+	char hex[ID_HEXLEN + 1];
+
+	if (ev->kind == THEMIS_EV_LOOKUP_HOP)
+		ctl_on_event(d->ctl, idx, ev);
+	if (ev->kind != THEMIS_EV_OP_DONE)
+		return;
+	themis_hex(themis_node_id(host_node(d->h, idx)), THEMIS_ID_LEN, hex);
+	dm_op(d->dm, hex, ev, ctl_target(d->ctl, idx, ev->op_id));
+	if (d->stopping && ev->op == THEMIS_OP_LEAVE && d->leaves_pending > 0)
+		d->leaves_pending--;
+	ctl_on_event(d->ctl, idx, ev);
+}
+
+static void on_signal(void *ctx, int fd, uint32_t events)
+{
+	daemon_state *d = ctx;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(fd, &si, sizeof si) == (ssize_t)sizeof si) {
+		log_msg(LOG_INFO, "signal %s: leaving the ring", strsignal((int)si.ssi_signo));
+		d->stopping = 1;
+	}
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[4096];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static void default_state(char *buf, size_t cap)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	if (geteuid() == 0)
+		snprintf(buf, cap, "/var/lib/themisd");
+	else if (xdg && *xdg)
+		snprintf(buf, cap, "%s/themisd", xdg);
+	else
+		snprintf(buf, cap, "%s/.local/state/themisd", home ? home : ".");
+}
+
+/* Graceful leave of every joined node (CONTRACT.md: within a bound), then exit. */
+static void shut_down(daemon_state *d)
+{
+	uint64_t start = host_now();
+
+	sd_notify_state("STOPPING=1");
+	for (unsigned i = 0; i < host_count(d->h); i++) {
+		host_set_autojoin(d->h, i, 0);
+		if (host_joined(d->h, i) && themis_leave(host_node(d->h, i), host_now()) > 0) {
+			d->leaves_pending++;
+			host_flush(d->h, i);
+		}
+	}
+	while (d->leaves_pending > 0 && host_now() - start < LEAVE_BOUND_NS)
+		host_step(d->h, 50);
+	if (d->leaves_pending)
+		log_msg(LOG_WARN, "%u node(s) did not finish leaving within %.1f s", d->leaves_pending,
+			(double)LEAVE_BOUND_NS / 1e9);
+	else
+		log_msg(LOG_INFO, "every node left the ring in %.0f ms", (double)(host_now() - start) / 1e6);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "network", required_argument, NULL, 'n' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "bootstrap", required_argument, NULL, 'b' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "state", required_argument, NULL, 's' },
+		{ "control", required_argument, NULL, 'c' },
+		{ "nodes", required_argument, NULL, 'N' },
+		{ "metrics", required_argument, NULL, 'm' },
+		{ "insecure-baseline", no_argument, NULL, 'I' },
+		{ "stabilize", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *network = NULL, *listen_s = NULL, *key = NULL, *state = NULL, *control = NULL;
+	const char *metrics = NULL, *lvl = getenv("THEMIS_LOG");
+	char err[1024], state_buf[4096], control_buf[4096], rundir[1024], a[ADDR_STRLEN];
+	daemon_state d = { 0 };
+	host_cfg hc;
+	sigset_t sigs;
+	int c, sfd, rc = 1;
+
+	memset(&hc, 0, sizeof hc);
+	hc.nodes = 1;
+	hc.security = 1;
+	hc.autojoin = 1;
+	hc.trace_lookups = 1;
+	log_set_prog("themisd");
+	if (lvl)
+		log_set_level(!strcmp(lvl, "debug") ? LOG_DEBUG : !strcmp(lvl, "warn") ? LOG_WARN :
+			      !strcmp(lvl, "error") ? LOG_ERROR : LOG_INFO);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+		unsigned long v;
+		switch (c) {
+		case 'n': network = optarg; break;
+		case 'l': listen_s = optarg; break;
+		case 'k': key = optarg; break;
+		case 's': state = optarg; break;
+		case 'c': control = optarg; break;
+		case 'm': metrics = optarg; break;
+		case 'I': hc.security = 0; break;
+		case 'b':
+			if (hc.nboot >= HOST_MAX_BOOT)
+				fail_usage("too many --bootstrap");
+			hc.boot[hc.nboot++] = optarg;
+			break;
+		case 'N':
+			v = strtoul(optarg, &end, 10);
+			if (*end || v < 1 || v > HOST_MAX_NODES)
+				fail_usage("--nodes N: N must be 1..4096");
+			hc.nodes = (unsigned)v;
+			break;
+		case 'S':
+			v = strtoul(optarg, &end, 10);
+			if (*end || v < 10 || v > 600000)
+				fail_usage("--stabilize MS: MS must be 10..600000");
+			hc.stabilize_ns = (uint64_t)v * 1000000u;
+			break;
+		case 'h': fputs(usage, stdout); return 0;
+		case 'V': printf("themisd %s\n", THEMIS_VERSION); return 0;
+		default: fail_usage("unknown option");
+		}
+	}
+	if (optind < argc)
+		fail_usage("unexpected argument");
+	if (!network || !*network)
+		fail_usage("--network NAME is required");
+	if (!listen_s)
+		fail_usage("--listen ADDR:PORT is required");
+	if (addr_parse(listen_s, &hc.listen) != 0)
+		fail_usage("--listen: want ADDR:PORT, e.g. 127.0.0.1:7000 or [::1]:7000");
+	/* An ADDR:PORT of another host can never be resolved: say so now, not in a retry loop. */
+	for (unsigned i = 0; i < hc.nboot; i++) {
+		themis_peer p;
+		int has_id;
+		if (peer_parse(hc.boot[i], &p, &has_id) != 0)
+			fail_usage("--bootstrap: want ID@ADDR:PORT or ADDR:PORT");
+		if (!has_id && !addr_is_local(&p.addr)) {
+			fprintf(stderr, "themisd: --bootstrap %s: the node id of a remote bootstrap is needed; "
+				"give it as ID@%s (run `themis id` on that host)\n", hc.boot[i], hc.boot[i]);
+			return 2;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+
+	if (!key && !state) {
+		default_state(state_buf, sizeof state_buf);
+		state = state_buf;
+	}
+	if (state && mkdir_p(state) != 0) {
+		fprintf(stderr, "themisd: --state %s: cannot create: %s\n", state, strerror(errno));
+		return 1;
+	}
+	if ((key ? key_load(key, hc.seed, err, sizeof err) :
+	     key_load_or_create(state, hc.seed, err, sizeof err)) != 0) {
+		fprintf(stderr, "themisd: %s\n", err);
+		return 1;
+	}
+	if (!control) {
+		if (rundir_get(rundir, sizeof rundir, 1, err, sizeof err) != 0) {
+			fprintf(stderr, "themisd: %s\n", err);
+			goto out;
+		}
+		snprintf(control_buf, sizeof control_buf, "%s/themisd-%u.sock", rundir, hc.listen.port);
+		control = control_buf;
+	}
+	hc.network = network;
+	hc.own_control = control;
+	hc.on_event = on_event;
+	hc.ctx = &d;
+	static const uint8_t any[16];
+	if (!memcmp(hc.listen.addr, any, 16))
+		log_msg(LOG_WARN, "--listen %s: a wildcard address; other nodes learn this node's "
+			"locator from its records, so give the address they should reach", listen_s);
+	if (!hc.security)
+		log_msg(LOG_WARN, "--insecure-baseline: no handshake, no encryption, no authentication; "
+			"for measurements on a closed network only");
+	if (host_new(&d.h, &hc, err, sizeof err) != 0) {
+		fprintf(stderr, "themisd: %s\n", err);
+		goto out;
+	}
+	key_wipe(hc.seed, sizeof hc.seed);
+	d.ctl = ctl_new(d.h, control, network, hc.security, err, sizeof err);
+	if (!d.ctl) {
+		fprintf(stderr, "themisd: %s\n", err);
+		goto out;
+	}
+	if (metrics) {
+		char params[512];
+		snprintf(params, sizeof params, "network=%s\nlisten=%s\nnodes=%u\nbootstraps=%u\n", network,
+			 listen_s, hc.nodes, hc.nboot);
+		d.dm = dm_open(metrics, network, hc.security, params, err, sizeof err);
+		if (!d.dm) {
+			fprintf(stderr, "themisd: %s\n", err);
+			goto out;
+		}
+	}
+	if (sfd < 0 || host_watch(d.h, sfd, on_signal, &d) != 0) {
+		fprintf(stderr, "themisd: signalfd: %s\n", strerror(errno));
+		goto out;
+	}
+	for (unsigned i = 0; i < hc.nodes; i++) {
+		char hex[17];
+		log_msg(LOG_INFO, "node %u: id %s... listening on %s", i,
+			host_short(themis_node_id(host_node(d.h, i)), hex), addr_format(host_addr(d.h, i), a));
+	}
+	log_msg(LOG_INFO, "network %s, %u node(s), control socket %s", network, hc.nodes, control);
+	sd_notify_state("READY=1");
+	while (!d.stopping)
+		host_step(d.h, 1000);
+	shut_down(&d);
+	rc = 0;
+out:
+	key_wipe(hc.seed, sizeof hc.seed);
+	dm_close(d.dm, d.h);
+	ctl_del(d.ctl);
+	host_del(d.h);
+	if (sfd >= 0)
+		close(sfd);
+	return rc;
+}
