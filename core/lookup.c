@@ -246,8 +246,10 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 		step(n, o, now);
 		return;
 	}
-	/* Our own tables first: we may be the owner, or know it is our successor. */
-	if (dht_responsible(n, lk->pos)) {
+	/* Our own tables first: we may be the owner, or know it is our successor. Only a real
+	 * predecessor settles it here: the stand-in a node uses before anyone notified it is
+	 * good for answering others, not for ending our own lookups without asking. */
+	if (n->joined && (n->ring.nsucc == 0 || n->ring.has_pred) && dht_responsible(n, lk->pos)) {
 		o->owner = n->ring.self;
 		o->have_owner = 1;
 		lookup_done(n, o, 1, now);
