@@ -1,0 +1,193 @@
+/* bench_net_local.c: finds and stores that resolve at the node receiving them (paper, 9.2,
+ * first experiment), over real loopback UDP: a client node and a server node in a two-node
+ * ring, the server in a thread of its own, every object owned by the server, many operations
+ * in flight. Secure (sessions + signed records) against the security-off baseline of the
+ * same run. Usage: bench_net_local DB_PATH
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchlib.h"
+#include "udpnodes.h"
+
+enum {
+	ROUNDS = 5,          /* repetitions per figure; the median is recorded */
+	NOBJ = 1024,         /* objects owned by the server */
+	OPS = 40000,         /* operations per repetition */
+	INFLIGHT = 256,      /* operations outstanding at the client */
+};
+
+typedef enum { DO_STORE, DO_FIND, DO_FIND_EMPTY } workload;
+
+typedef struct run {
+	un_set srv, cli;
+	uint8_t obj[NOBJ][THEMIS_ID_LEN];     /* hold one record each after the stores */
+	uint8_t empty[NOBJ][THEMIS_ID_LEN];   /* never stored: a find only resolves the owner */
+	workload w;
+	unsigned issued, done, failed, total;
+	uint64_t recs;                        /* records returned by finds */
+} run;
+
+static int start_one(run *r)
+{
+	themis_node *c = r->cli.v[0].n;
+	unsigned i = r->issued % NOBJ;
+	int64_t id;
+
+	if (r->w == DO_STORE)
+		id = themis_store(c, r->obj[i], NULL, un_now());
+	else
+		id = themis_find(c, r->w == DO_FIND ? r->obj[i] : r->empty[i], un_now());
+	if (id <= 0)
+		return -1;
+	r->issued++;
+	return 0;
+}
+
+static void on_event(void *ctx, unsigned idx, const themis_event *ev)
+{
+	run *r = ctx;
+
+	(void)idx;
+	if (ev->kind != THEMIS_EV_OP_DONE || (ev->op != THEMIS_OP_FIND && ev->op != THEMIS_OP_STORE))
+		return;
+	r->done++;
+	r->failed += !ev->ok;
+	r->recs += ev->nrec;
+	if (r->issued < r->total && start_one(r) != 0) {
+		fprintf(stderr, "bench_net_local: cannot start an operation\n");
+		exit(1);
+	}
+}
+
+/* Objects whose position lies in (client, server]: the server owns them. */
+static void pick_objects(run *r, uint8_t (*out)[THEMIS_ID_LEN])
+{
+	uint8_t cp[THEMIS_ID_LEN], sp[THEMIS_ID_LEN], op[THEMIS_ID_LEN];
+	unsigned k = 0;
+
+	themis_ring_pos(themis_node_id(r->cli.v[0].n), 256, cp);
+	themis_ring_pos(themis_node_id(r->srv.v[0].n), 256, sp);
+	while (k < NOBJ) {
+		randombytes_buf(out[k], THEMIS_ID_LEN);
+		themis_ring_pos(out[k], 256, op);
+		int after_c = memcmp(op, cp, sizeof op) > 0, upto_s = memcmp(op, sp, sizeof op) <= 0;
+		int owned = memcmp(cp, sp, sizeof cp) < 0 ? (after_c && upto_s) : (after_c || upto_s);
+		if (owned)
+			k++;
+	}
+}
+
+/* One repetition: total operations of workload w, INFLIGHT at a time. Returns ops/s. */
+static double rep(run *r, workload w, unsigned total)
+{
+	double t0;
+
+	r->w = w;
+	r->issued = r->done = r->failed = 0;
+	r->recs = 0;
+	r->total = total;
+	t0 = bench_now_s();
+	for (unsigned i = 0; i < INFLIGHT && r->issued < total; i++)
+		if (start_one(r) != 0) {
+			fprintf(stderr, "bench_net_local: cannot start an operation\n");
+			exit(1);
+		}
+	un_flush(&r->cli, 0);
+	while (r->done < total)
+		un_step(&r->cli, 1000000);
+	double dt = bench_now_s() - t0;
+	if (r->failed) {
+		fprintf(stderr, "bench_net_local: %u of %u operations failed\n", r->failed, total);
+		exit(1);
+	}
+	if (w == DO_FIND && r->recs != total) {
+		fprintf(stderr, "bench_net_local: finds returned %llu records, expected %u\n",
+			(unsigned long long)r->recs, total);
+		exit(1);
+	}
+	return total / dt;
+}
+
+typedef struct rates {
+	double store, find, find_empty;
+} rates;
+
+static void measure(int security, unsigned seed_base, rates *out)
+{
+	static run r;
+	themis_config c;
+	un_thread th;
+	double v[3][ROUNDS];
+
+	memset(&r, 0, sizeof r);
+	un_config(&c, security);
+	c.max_ops = 4 * INFLIGHT;
+	c.max_pending = 4 * INFLIGHT;
+	c.outbox_cap = 4 * INFLIGHT;
+	c.event_cap = 4 * INFLIGHT;
+	c.max_registrations = NOBJ;
+	c.max_records = 2 * NOBJ;
+	c.max_records_per_storer = 2 * NOBJ;
+	c.ttl_ns = UINT64_C(3600) * 1000000000u;   /* no refresh during the run */
+	c.stabilize_ns = 20000000;                 /* 20 ms: the pair forms fast */
+	if (un_open(&r.srv, 1, &c, seed_base, NULL, NULL) != 0 ||
+	    un_open(&r.cli, 1, &c, seed_base + 1, on_event, &r) != 0 ||
+	    un_pair_join(&r.srv, &r.cli, 10) != 0) {
+		fprintf(stderr, "bench_net_local: cannot form the two-node ring\n");
+		exit(1);
+	}
+	pick_objects(&r, r.obj);
+	pick_objects(&r, r.empty);
+	if (un_thread_start(&th, &r.srv) != 0) {
+		fprintf(stderr, "bench_net_local: cannot start the server thread\n");
+		exit(1);
+	}
+	(void)rep(&r, DO_STORE, NOBJ);   /* warm-up; every object now holds one record */
+	for (int k = 0; k < ROUNDS; k++) {
+		v[0][k] = rep(&r, DO_STORE, OPS);
+		v[1][k] = rep(&r, DO_FIND, OPS);
+		v[2][k] = rep(&r, DO_FIND_EMPTY, OPS);
+	}
+	un_thread_stop(&th);
+	if (r.cli.send_fail || r.srv.send_fail)
+		fprintf(stderr, "bench_net_local: %llu datagrams refused by the kernel\n",
+			(unsigned long long)(r.cli.send_fail + r.srv.send_fail));
+	out->store = bench_median(v[0], ROUNDS);
+	out->find = bench_median(v[1], ROUNDS);
+	out->find_empty = bench_median(v[2], ROUNDS);
+	un_close(&r.cli);
+	un_close(&r.srv);
+}
+
+static int record_pair(const char *db, const char *name, double secure, double plain)
+{
+	char base[64], abs_name[64];
+	int rc = 0;
+
+	snprintf(base, sizeof base, "%s_insecure", name);
+	snprintf(abs_name, sizeof abs_name, "%s_abs", name);
+	rc |= bench_record(db, name, secure, "ops/s", base, plain, "ratio >= 0.75",
+			   secure / plain >= 0.75);
+	rc |= bench_record(db, abs_name, secure, "ops/s", "none", 0, "value >= 150000",
+			   secure >= 150000);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *db = argc > 1 ? argv[1] : "results/bench.db";
+	rates sec, plain;
+	int rc = 0;
+
+	if (sodium_init() < 0)
+		return 1;
+	measure(0, 500, &plain);
+	measure(1, 600, &sec);
+	rc |= record_pair(db, "local_find_per_s", sec.find, plain.find);
+	rc |= record_pair(db, "local_find_resolve_per_s", sec.find_empty, plain.find_empty);
+	rc |= record_pair(db, "local_store_per_s", sec.store, plain.store);
+	return rc ? 1 : 0;
+}
