@@ -190,7 +190,10 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 			trace_hop(n, o, 1, now);
 			o->owner = lk->asked;
 			o->have_owner = 1;
-			take_records(n, o, m);
+			/* Only a find or a discover hands the records on; checking a signature
+			 * nobody reads (a store's, a join's, a finger's lookup) is pure cost. */
+			if (o->kind == THEMIS_OP_FIND || o->kind == THEMIS_OP_DISCOVER)
+				take_records(n, o, m);
 			lookup_done(n, o, 1, now);
 			return;
 		}
