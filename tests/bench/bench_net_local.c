@@ -100,13 +100,6 @@ static double rep(run *r, workload w, unsigned total)
 	while (r->done < total)
 		un_step(&r->cli, 1000000);
 	double dt = bench_now_s() - t0;
-	if (getenv("DBG")) {
-		themis_counters a;
-		themis_node_counters(r->cli.v[0].n, &a);
-		fprintf(stderr, "w=%d rate=%.0f cli sign=%llu verify=%llu aead=%llu pkts_out=%llu\n", w, total / dt,
-			(unsigned long long)a.cpu_sign, (unsigned long long)a.cpu_verify,
-			(unsigned long long)a.cpu_aead, (unsigned long long)a.pkts_out);
-	}
 	if (r->failed) {
 		fprintf(stderr, "bench_net_local: %u of %u operations failed\n", r->failed, total);
 		exit(1);
