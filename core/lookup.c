@@ -306,7 +306,6 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 	msg_lists ml, *m = &ml;   /* on the stack, only the counts zeroed: the hot path */
 	uint8_t pos[RING_POS_LEN];
 	uint8_t out[FRAME_BODY_MAX];
-	const ring_node *known;
 	size_t written;
 	int len;
 
@@ -322,6 +321,11 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 	if (!n->joined) {
 		m->kind = FIND_GONE;            /* not in a ring: no help to give */
 	} else if (dht_responsible(n, pos)) {
+		/* A node id is found the same way as an object: its owner is that node itself
+		 * while it lives. Answering "I know a node at that position" from a routing
+		 * table (the paper's shortcut, FIND_NODE) sent lookups after nodes that had left
+		 * or died, so this implementation never sends it (and requesters still accept it
+		 * only as a candidate to confirm). */
 		int more = 0;
 		m->kind = FIND_OWNER;
 		m->nodes[m->nnodes++] = n->ring.self;
@@ -331,10 +335,6 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 			m->nrec = (uint8_t)store_get(n->store, mf.target, now, mf.offset, m->rec,
 						     MSG_MAX_RECORDS, &more);
 		m->more = (uint8_t)more;
-	} else if ((known = ring_find_pos(&n->ring, pos)) &&
-		   memcmp(known->id, p->id, THEMIS_ID_LEN) != 0) {
-		m->kind = FIND_NODE;            /* paper: a node id found in the routing table */
-		m->nodes[m->nnodes++] = *known;
 	} else if (n->ring.nsucc && ring_in_oc(pos, n->ring.self.pos, n->ring.succ[0].pos)) {
 		m->kind = FIND_SUCC;
 		m->nodes[m->nnodes++] = n->ring.succ[0];
