@@ -156,6 +156,11 @@ void themis_node_counters(const themis_node *n, themis_counters *out)
 	*out = n->cnt;
 }
 
+const themis_counters *themis_node_counters_ref(const themis_node *n)
+{
+	return &n->cnt;
+}
+
 void node_rand(themis_node *n, void *buf, size_t len)
 {
 	n->cfg.rand(n->cfg.rand_ctx, buf, len);
