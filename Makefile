@@ -190,9 +190,12 @@ FUZZ_SECONDS ?= 30
 fuzz: deps
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-bench: deps lib $(BENCHES)
+# The C benchmarks, then the simulator's static-ring workload at 10k, 100k and 1M nodes
+# (tests/bench/chord.sh; the 1M run only with 8 GB free).
+bench: deps lib $(BENCHES) $(BUILD)/themis-sim
 	@mkdir -p results
 	@for b in $(BENCHES); do echo "== $$b"; $$b results/bench.db || exit 1; done
+	@echo "== tests/bench/chord.sh"; sh tests/bench/chord.sh $(BUILD) results/bench.db
 
 # Everything a host needs: the programs, the libraries an application links (the core and the
 # UDP embedding API), both headers, themis.pc, the man pages and the systemd unit.

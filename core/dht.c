@@ -825,6 +825,8 @@ int themis_node_set_ring(themis_node *n, const themis_peer *succ, size_t nsucc, 
 	n->ring.has_pred = pred != NULL;
 	if (pred)
 		ring_node_make(&n->ring.pred, pred->id, &pred->addr, n->cfg.m);
+	/* the whole table at once: allocate it exactly (a million nodes feel the slack) */
+	ring_fingers_reserve(&n->ring, nfingers < UINT32_MAX ? (uint32_t)nfingers : UINT32_MAX);
 	for (size_t i = 0; i < nfingers; i++) {
 		ring_node_make(&rn, fingers[i].id, &fingers[i].addr, n->cfg.m);
 		ring_finger_add(&n->ring, &rn);

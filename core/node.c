@@ -156,6 +156,11 @@ void themis_node_counters(const themis_node *n, themis_counters *out)
 	*out = n->cnt;
 }
 
+const themis_counters *themis_node_counters_ref(const themis_node *n)
+{
+	return &n->cnt;
+}
+
 void node_rand(themis_node *n, void *buf, size_t len)
 {
 	n->cfg.rand(n->cfg.rand_ctx, buf, len);
@@ -197,9 +202,9 @@ int node_grow(void **arr, uint32_t *alloc, uint32_t need, uint32_t cap, size_t e
 }
 
 /* Rings (outbox, events) grow only while empty slots are contiguous: when the ring is full
- * and can grow, it is unrolled into a fresh array first. */
+ * and can grow, it is unrolled into a fresh array first. An empty ring gets first slots. */
 static int ring_make_room(void **arr, uint32_t *head, uint32_t len, uint32_t *alloc,
-			  uint32_t cap, size_t elem)
+			  uint32_t cap, size_t elem, uint32_t first)
 {
 	uint8_t *p;
 	uint32_t nalloc;
@@ -208,7 +213,7 @@ static int ring_make_room(void **arr, uint32_t *head, uint32_t len, uint32_t *al
 		return 0;
 	if (*alloc >= cap)
 		return -1;
-	nalloc = *alloc ? *alloc * 2 : 4;
+	nalloc = *alloc ? *alloc * 2 : first;
 	if (nalloc > cap)
 		nalloc = cap;
 	p = calloc(nalloc, elem);
@@ -229,7 +234,7 @@ void node_output(themis_node *n, const themis_addr *to, const uint8_t *pkt, size
 	uint8_t *copy;
 
 	if (ring_make_room((void **)&n->out, &n->out_head, n->out_len, &n->out_alloc,
-			   n->cfg.outbox_cap, sizeof *n->out) != 0) {
+			   n->cfg.outbox_cap, sizeof *n->out, 4) != 0) {
 		n->cnt.out_dropped++;   /* the driver is not draining: like a full socket buffer */
 		return;
 	}
@@ -249,7 +254,7 @@ void node_output(themis_node *n, const themis_addr *to, const uint8_t *pkt, size
 void node_emit(themis_node *n, const themis_event *ev)
 {
 	if (ring_make_room((void **)&n->ev, &n->ev_head, n->ev_len, &n->ev_alloc,
-			   n->cfg.event_cap, sizeof *n->ev) != 0) {
+			   n->cfg.event_cap, sizeof *n->ev, 1) != 0) {
 		n->cnt.events_dropped++;
 		return;
 	}
@@ -285,6 +290,14 @@ int themis_node_poll_event(themis_node *n, themis_event *ev)
 	*ev = n->ev[n->ev_head];
 	n->ev_head = (n->ev_head + 1) % n->ev_alloc;
 	n->ev_len--;
+	/* An event is large (its records) and most nodes see one now and then: give the ring
+	 * back once drained, so a million simulated nodes do not each keep a few kilobytes. */
+	if (n->ev_len == 0) {
+		free(n->ev);
+		n->ev = NULL;
+		n->ev_head = 0;
+		n->ev_alloc = 0;
+	}
 	return 1;
 }
 

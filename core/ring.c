@@ -68,6 +68,37 @@ static inline int zero(w256 a)
 	return (a.w[0] | a.w[1] | a.w[2] | a.w[3]) == 0;
 }
 
+/* 2^i as a 256-bit number (0 <= i < 256). */
+static inline w256 pow2(unsigned i)
+{
+	w256 v = { { 0, 0, 0, 0 } };
+	v.w[3 - i / 64] = (uint64_t)1 << (i % 64);
+	return v;
+}
+
+/* A finger's key: the first 64 bits of its position. */
+static inline uint64_t key_of(const uint8_t pos[RING_POS_LEN])
+{
+	return load_be64(pos);
+}
+
+/* 1 when the position is its key alone (every bit past the first 64 is zero). */
+static inline int fits_key(const uint8_t pos[RING_POS_LEN])
+{
+	return (load_be64(pos + 8) | load_be64(pos + 16) | load_be64(pos + 24)) == 0;
+}
+
+/* Finger i's position as a number. From the packed key when that is exact, so that a scan
+ * of the fingers reads the key array and not the entries themselves. */
+static inline w256 finger_pos(const ring_state *rs, uint32_t i)
+{
+	if (rs->keys_exact) {
+		w256 v = { { rs->finger_key[i], 0, 0, 0 } };
+		return v;
+	}
+	return load(rs->fingers[i].pos);
+}
+
 int ring_cmp(const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN])
 {
 	uint64_t x = load_be64(a), y = load_be64(b);
@@ -143,16 +174,25 @@ void ring_node_make(ring_node *rn, const uint8_t id[THEMIS_ID_LEN], const themis
 		rn->addr = *addr;
 }
 
+/* Index of the highest set bit of a non-zero 64-bit word, by halving. */
+static int top_bit64(uint64_t x)
+{
+	int b = 0;
+	for (int step = 32; step > 0; step /= 2) {
+		if (x >> step) {
+			x >>= step;
+			b += step;
+		}
+	}
+	return b;
+}
+
 /* Index (0 = least significant) of the highest set bit of a 256-bit number; -1 for zero. */
 static int top_bit(w256 d)
 {
 	for (int i = 0; i < 4; i++) {
-		if (d.w[i] == 0)
-			continue;
-		int b = 63;
-		while (!(d.w[i] >> b & 1))
-			b--;
-		return 64 * (3 - i) + b;
+		if (d.w[i] != 0)
+			return 64 * (3 - i) + top_bit64(d.w[i]);
 	}
 	return -1;
 }
@@ -173,6 +213,7 @@ int ring_init(ring_state *rs, const ring_node *self, unsigned m, uint32_t r, uin
 	rs->m = m;
 	rs->r = r;
 	rs->max_fingers = max_fingers;
+	rs->keys_exact = m <= 64;
 	/* Every comparison is against self.pos, so derive it here from the id and this m rather
 	 * than trust a position the caller may have computed for another ring size. */
 	ring_node_make(&rs->self, self->id, &self->addr, m);
@@ -185,6 +226,8 @@ void ring_free(ring_state *rs)
 		return;
 	free(rs->fingers);
 	rs->fingers = NULL;
+	free(rs->finger_key);
+	rs->finger_key = NULL;
 	free(rs->succ);
 	rs->succ = NULL;
 	rs->nsucc = 0;
@@ -249,13 +292,30 @@ int ring_remove(ring_state *rs, const uint8_t id[THEMIS_ID_LEN])
 		flags |= 8;
 		memmove(&rs->fingers[i], &rs->fingers[i + 1],
 			(rs->nfingers - i - 1) * sizeof(rs->fingers[0]));
+		memmove(&rs->finger_key[i], &rs->finger_key[i + 1],
+			(rs->nfingers - i - 1) * sizeof(rs->finger_key[0]));
 		rs->nfingers--;
 	}
 	return flags;
 }
 
-/* Room for one more finger: doubles the array, never past max_fingers. 0 or -1. */
-static int fingers_reserve(ring_state *rs)
+/* Both finger arrays to want entries (want >= nfingers). 0 or -1. */
+static int fingers_resize(ring_state *rs, uint32_t want)
+{
+	ring_node *p = realloc(rs->fingers, (size_t)want * sizeof(*p));
+	if (p == NULL)
+		return -1;
+	rs->fingers = p;
+	uint64_t *k = realloc(rs->finger_key, (size_t)want * sizeof(*k));
+	if (k == NULL)
+		return -1;   /* fingers_alloc unchanged: a larger entry array alone does no harm */
+	rs->finger_key = k;
+	rs->fingers_alloc = want;
+	return 0;
+}
+
+/* Room for one more finger: doubles the arrays, never past max_fingers. 0 or -1. */
+static int fingers_grow(ring_state *rs)
 {
 	if (rs->nfingers < rs->fingers_alloc)
 		return 0;
@@ -264,12 +324,25 @@ static int fingers_reserve(ring_state *rs)
 	uint32_t want = rs->fingers_alloc == 0 ? FINGERS_FIRST_ALLOC : 2 * rs->fingers_alloc;
 	if (want > rs->max_fingers || want < rs->fingers_alloc)
 		want = rs->max_fingers;
-	ring_node *p = realloc(rs->fingers, (size_t)want * sizeof(*p));
-	if (p == NULL)
-		return -1;
-	rs->fingers = p;
-	rs->fingers_alloc = want;
-	return 0;
+	return fingers_resize(rs, want);
+}
+
+int ring_fingers_reserve(ring_state *rs, uint32_t n)
+{
+	if (n > rs->max_fingers)
+		n = rs->max_fingers;
+	if (n <= rs->fingers_alloc)
+		return 0;
+	return fingers_resize(rs, n);
+}
+
+/* Finger slot at becomes rn, key included. */
+static void finger_put(ring_state *rs, uint32_t at, const ring_node *rn)
+{
+	rs->fingers[at] = *rn;
+	rs->finger_key[at] = key_of(rn->pos);
+	if (!fits_key(rn->pos))
+		rs->keys_exact = 0;   /* a position from a wider ring: use the entries from now on */
 }
 
 void ring_finger_add(ring_state *rs, const ring_node *rn)
@@ -282,15 +355,21 @@ void ring_finger_add(ring_state *rs, const ring_node *rn)
 		return;
 
 	/* The array is sorted by distance and holds one entry per bucket, so it is sorted by
-	 * bucket too: find the first entry whose bucket is not below the new one. An id we
-	 * already hold has the same position, hence this same bucket. */
-	uint32_t at = 0;
-	for (; at < rs->nfingers; at++) {
-		w256 fd = sub(load(rs->fingers[at].pos), self);
-		int at_bucket = top_bit(fd);
-		if (at_bucket < bucket)
-			continue;
-		if (at_bucket == bucket) {
+	 * bucket too: binary search for the first entry whose bucket is not below the new one,
+	 * i.e. whose distance is at least 2^bucket. An id we already hold has the same
+	 * position, hence this same bucket. */
+	w256 start = pow2((unsigned)bucket);
+	uint32_t at = 0, hi = rs->nfingers;
+	while (at < hi) {
+		uint32_t mid = at + (hi - at) / 2;
+		if (cmp(sub(finger_pos(rs, mid), self), start) < 0)
+			at = mid + 1;
+		else
+			hi = mid;
+	}
+	if (at < rs->nfingers) {
+		w256 fd = sub(finger_pos(rs, at), self);
+		if (top_bit(fd) == bucket) {
 			if (same_id(&rs->fingers[at], rn->id)) {
 				/* Same node: only the locator can be news (the node moved). */
 				rs->fingers[at].addr = rn->addr;
@@ -299,10 +378,9 @@ void ring_finger_add(ring_state *rs, const ring_node *rn)
 			/* Keep whichever is nearer the bucket's start, i.e. Chord's
 			 * successor(self + 2^i); a tie keeps the one we already have. */
 			if (cmp(d, fd) < 0)
-				rs->fingers[at] = *rn;
+				finger_put(rs, at, rn);
 			return;
 		}
-		break;
 	}
 
 	if (rs->nfingers >= rs->max_fingers) {
@@ -311,13 +389,16 @@ void ring_finger_add(ring_state *rs, const ring_node *rn)
 		if (at == 0)
 			return;
 		memmove(&rs->fingers[0], &rs->fingers[1], (at - 1) * sizeof(rs->fingers[0]));
-		rs->fingers[at - 1] = *rn;
+		memmove(&rs->finger_key[0], &rs->finger_key[1], (at - 1) * sizeof(rs->finger_key[0]));
+		finger_put(rs, at - 1, rn);
 		return;
 	}
-	if (fingers_reserve(rs) != 0)
+	if (fingers_grow(rs) != 0)
 		return;
 	memmove(&rs->fingers[at + 1], &rs->fingers[at], (rs->nfingers - at) * sizeof(rs->fingers[0]));
-	rs->fingers[at] = *rn;
+	memmove(&rs->finger_key[at + 1], &rs->finger_key[at],
+		(rs->nfingers - at) * sizeof(rs->finger_key[0]));
+	finger_put(rs, at, rn);
 	rs->nfingers++;
 }
 
@@ -339,12 +420,12 @@ typedef struct best {
 	size_t n, k;
 } best;
 
-/* Offer c: kept when strictly inside (self, target), not skipped, not already there; ties
+/* Offer c, at position cpos: kept when strictly inside (self, target), not skipped, not already there; ties
  * go by id so the answer does not depend on where a node was found. */
 static void offer(best *b, const ring_state *rs, const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
-		  const ring_node *c)
+		  const ring_node *c, w256 cpos)
 {
-	w256 dc = sub(load(c->pos), b->self), key;
+	w256 dc = sub(cpos, b->self), key;
 
 	/* In (self, target) iff 0 < dist(self, c) < dist(self, target); then its distance to
 	 * the target is the difference. */
@@ -390,13 +471,13 @@ size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_PO
 	if (zero(b.dt))
 		b.dt.w[0] = b.dt.w[1] = b.dt.w[2] = b.dt.w[3] = UINT64_MAX;
 	for (uint32_t i = 0; i < rs->nsucc; i++)
-		offer(&b, rs, skip, nskip, &rs->succ[i]);
+		offer(&b, rs, skip, nskip, &rs->succ[i], load(rs->succ[i].pos));
 	for (uint32_t i = 0; i < rs->nfingers; i++)
-		offer(&b, rs, skip, nskip, &rs->fingers[i]);
+		offer(&b, rs, skip, nskip, &rs->fingers[i], finger_pos(rs, i));
 	/* The predecessor precedes almost every target; it is the last resort when nothing
 	 * else is strictly before the target. */
 	if (rs->has_pred)
-		offer(&b, rs, skip, nskip, &rs->pred);
+		offer(&b, rs, skip, nskip, &rs->pred, load(rs->pred.pos));
 	for (size_t i = 0; i < b.n; i++)
 		out[i] = *b.node[i];
 	return b.n;
@@ -412,8 +493,10 @@ const ring_node *ring_find_pos(const ring_state *rs, const uint8_t pos[RING_POS_
 	}
 	if (rs->has_pred && ring_cmp(rs->pred.pos, pos) == 0)
 		return &rs->pred;
+	/* equal positions have equal keys: compare whole positions only when the keys agree */
+	uint64_t key = key_of(pos);
 	for (uint32_t i = 0; i < rs->nfingers; i++) {
-		if (ring_cmp(rs->fingers[i].pos, pos) == 0)
+		if (rs->finger_key[i] == key && ring_cmp(rs->fingers[i].pos, pos) == 0)
 			return &rs->fingers[i];
 	}
 	return NULL;

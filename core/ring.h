@@ -55,11 +55,21 @@ typedef struct ring_state {
 	ring_node pred;
 	int has_pred;
 	ring_node *fingers;      /* distinct entries, sorted by clockwise distance from self */
+	uint64_t *finger_key;    /* the first 64 bits of each finger's position, packed: routing
+				    scans every finger, and on a large simulated ring reading
+				    these few cache lines instead of every 84-byte entry is most
+				    of the cost of answering a FIND */
 	uint32_t nfingers, fingers_alloc;
+	int keys_exact;          /* m <= 64 and every finger's position fits its key, so the
+				    key alone is the position (the low words are zero) */
 } ring_state;
 
 /* r in 1..RING_MAX_SUCC, max_fingers >= 1. Fingers are allocated on demand. Returns 0 or -1. */
 int ring_init(ring_state *rs, const ring_node *self, unsigned m, uint32_t r, uint32_t max_fingers);
+/* Room for n fingers in all (at most max_fingers), allocated exactly: a caller that knows
+ * the table it is about to fill (a static ring) avoids the slack of growth by doubling.
+ * Returns 0 or -1 (no memory; the table stays as it was). */
+int ring_fingers_reserve(ring_state *rs, uint32_t n);
 void ring_free(ring_state *rs);
 
 /* Replace the successor list by first followed by list (either may be NULL/0): self and

@@ -220,6 +220,10 @@ const uint8_t *themis_node_id(const themis_node *node);   /* 32 bytes */
 const uint8_t *themis_node_pk(const themis_node *node);   /* 32 bytes */
 const uint8_t *themis_node_net(const themis_node *node);  /* 32 bytes */
 void themis_node_counters(const themis_node *node, themis_counters *out);
+/* The node's own counters, read in place: valid until themis_node_del and updated as the node
+ * works. For a driver that looks at a few of them around every input (a copy of the whole
+ * struct each time costs more than the input itself on a large simulated ring). */
+const themis_counters *themis_node_counters_ref(const themis_node *node);
 
 /* A datagram arrived from `from`. Never fails: bad input is dropped and counted. */
 void themis_node_recv(themis_node *node, const themis_addr *from, const uint8_t *pkt,
