@@ -71,6 +71,20 @@ static void add_owner_cand(themis_node *n, lookup *lk, const ring_node *rn)
 
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
 
+/* The owner of pos when our successor list covers it: succ[j] with pos in (succ[j-1], succ[j]]
+ * (succ[-1] = self). Naming it directly saves the hops through the successors before it. */
+static const ring_node *owner_in_successors(const themis_node *n, const uint8_t pos[RING_POS_LEN])
+{
+	const uint8_t *prev = n->ring.self.pos;
+
+	for (uint32_t j = 0; j < n->ring.nsucc; j++) {
+		if (ring_in_oc(pos, prev, n->ring.succ[j].pos))
+			return &n->ring.succ[j];
+		prev = n->ring.succ[j].pos;
+	}
+	return NULL;
+}
+
 /* One hop seen, for `themis lookup --trace` (each hop: who, progress, round-trip time). */
 static void trace_hop(themis_node *n, const op *o, int progress, uint64_t now)
 {
@@ -258,8 +272,9 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 		lookup_done(n, o, 1, now);
 		return;
 	}
-	if (n->ring.nsucc && ring_in_oc(lk->pos, n->ring.self.pos, n->ring.succ[0].pos))
-		add_owner_cand(n, lk, &n->ring.succ[0]);
+	const ring_node *owner = owner_in_successors(n, lk->pos);
+	if (owner)
+		add_owner_cand(n, lk, owner);
 	k = ring_closest_preceding(&n->ring, lk->pos, NULL, 0, near, 4);
 	for (size_t i = 0; i < k; i++)
 		add_cand(n, lk, &near[i]);
@@ -304,6 +319,7 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 {
 	msg_find mf;
 	msg_lists ml, *m = &ml;   /* on the stack, only the counts zeroed: the hot path */
+	const ring_node *owner;
 	uint8_t pos[RING_POS_LEN];
 	uint8_t out[FRAME_BODY_MAX];
 	size_t written;
@@ -335,9 +351,9 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 			m->nrec = (uint8_t)store_get(n->store, mf.target, now, mf.offset, m->rec,
 						     MSG_MAX_RECORDS, &more);
 		m->more = (uint8_t)more;
-	} else if (n->ring.nsucc && ring_in_oc(pos, n->ring.self.pos, n->ring.succ[0].pos)) {
+	} else if ((owner = owner_in_successors(n, pos)) && memcmp(owner->id, p->id, THEMIS_ID_LEN) != 0) {
 		m->kind = FIND_SUCC;
-		m->nodes[m->nnodes++] = n->ring.succ[0];
+		m->nodes[m->nnodes++] = *owner;
 	} else {
 		m->kind = FIND_NEXT;
 		m->nnodes = (uint8_t)ring_closest_preceding(&n->ring, pos, (const uint8_t (*)[THEMIS_ID_LEN])p->id,
