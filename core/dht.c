@@ -410,12 +410,27 @@ static void rectify(themis_node *n, const ring_node *c, uint64_t now)
 	check_pred(n, now);
 }
 
+/* Answer caller c (request type) with m, adding the records c is now responsible for:
+ * everything not in (c, self] (paper, 6.1 Update), handed over only to our predecessor. */
+static void respond_with_handoff(themis_node *n, peer *p, uint8_t type, uint64_t req_id, msg_lists *m,
+				 const ring_node *c, uint64_t now)
+{
+	uint8_t out[FRAME_BODY_MAX];
+	size_t written;
+	int len;
+
+	if (n->joined && n->ring.has_pred && memcmp(n->ring.pred.id, c->id, THEMIS_ID_LEN) == 0)
+		len = encode_with_handoff(n, m, n->ring.self.pos, c->pos, out, sizeof out, now);
+	else
+		len = msg_lists_encode(out, sizeof out, m, &written);
+	if (len >= 0)
+		req_respond(n, p, type | MSG_RESPONSE, req_id, out, (size_t)len, now);
+}
+
 static void on_update(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 {
 	msg_lists *m = calloc(1, sizeof *m);
-	uint8_t out[FRAME_BODY_MAX];
 	ring_node c;
-	int len;
 
 	if (!m)
 		return;
@@ -428,38 +443,20 @@ static void on_update(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 		}
 		add_successors(n, m);
 	}
-	/* Records the caller is now responsible for: everything not in (c, self]
-	 * (paper, 6.1 Update), handed over only to our predecessor. */
-	if (n->joined && n->ring.has_pred && memcmp(n->ring.pred.id, c.id, THEMIS_ID_LEN) == 0)
-		len = encode_with_handoff(n, m, n->ring.self.pos, c.pos, out, sizeof out, now);
-	else {
-		size_t written;
-		len = msg_lists_encode(out, sizeof out, m, &written);
-	}
+	respond_with_handoff(n, p, MSG_UPDATE, req_id, m, &c, now);
 	free(m);
-	if (len >= 0)
-		req_respond(n, p, MSG_UPDATE | MSG_RESPONSE, req_id, out, (size_t)len, now);
 }
 
 static void on_transfer(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 {
 	msg_lists *m = calloc(1, sizeof *m);
-	uint8_t out[FRAME_BODY_MAX];
 	ring_node c;
-	int len;
 
 	if (!m)
 		return;
 	peer_node(n, p, &c);
-	if (n->joined && n->ring.has_pred && memcmp(n->ring.pred.id, c.id, THEMIS_ID_LEN) == 0)
-		len = encode_with_handoff(n, m, n->ring.self.pos, c.pos, out, sizeof out, now);
-	else {
-		size_t written;
-		len = msg_lists_encode(out, sizeof out, m, &written);
-	}
+	respond_with_handoff(n, p, MSG_TRANSFER, req_id, m, &c, now);
 	free(m);
-	if (len >= 0)
-		req_respond(n, p, MSG_TRANSFER | MSG_RESPONSE, req_id, out, (size_t)len, now);
 }
 
 static void transfer_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)

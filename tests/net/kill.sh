@@ -26,6 +26,33 @@ out=$(th "$C" --json --node 4 discover pay) || fail "discover before the kill: $
 kill -KILL "$PID_b"
 ok "pay registered on a/2 and discovered from c/4; daemon b killed with SIGKILL"
 
+# ring_healed: over the twelve live nodes (daemons a and c), following first successors visits
+# every one exactly once and comes back, and every predecessor is a live node: one ring again,
+# with no pointer left to a node of the killed daemon.
+ring_healed() {
+	{ th "$A" id | awk '{ print "self a" NR - 1, $1 }'
+	  th "$C" id | awk '{ print "self c" NR - 1, $1 }'
+	  th "$A" peers | awk '{ print "a" $2, $3, $4, $5 }'
+	  th "$C" peers | awk '{ print "c" $2, $3, $4, $5 }'
+	} | awk '
+	$1 == "self" { id[$2] = $3; live[$3] = 1; n++; next }
+	$2 == "successor" && $3 == 0 { succ[$1] = $4 }
+	$2 == "predecessor" { pred[$1] = $3 }
+	END {
+		for (k in id) {
+			if (!(succ[k] in live) || !(pred[k] in live)) exit 1
+			key[id[k]] = k
+			start = id[k]
+		}
+		cur = start
+		for (i = 0; i < n; i++) {
+			if (seen[cur]++) exit 1
+			cur = succ[key[cur]]
+		}
+		exit (cur == start ? 0 : 1)
+	}'
+}
+
 # the ring repairs itself around six dead nodes; discover must succeed through the
 # replicas that survive (k + 1 object ids on different owners)
 found=0
@@ -37,3 +64,5 @@ done
 [ "$found" -ge 5 ] || fail "discover after the kill succeeded from $found of 6 nodes of c"
 out=$(th "$A" --json --node 5 discover pay) || fail "discover from a/5 after the kill"
 ok "discover still succeeds after SIGKILL ($found/6 from c, and from a)"
+wait_until 30 ring_healed || fail "the ring of the twelve live nodes did not heal"
+ok "the ring healed: one cycle over the twelve live nodes, no pointer to the dead daemon"

@@ -1,10 +1,12 @@
-/* udpjunk.c: a hostile UDP sender for the network tests. It sends a daemon random bytes,
- * truncated and oversized packets, a HELLO for another network, and a valid HELLO twice (the
- * copy is a replay); the daemon must drop each and count it.
+/* udpjunk.c: a hostile UDP sender for the network tests. Each round sends a daemon random
+ * bytes, truncated and oversized packets, a HELLO for another network, and a valid HELLO
+ * from a fresh throwaway identity twice (the copy is a replay); the daemon must drop each and
+ * count it.
  *
- *   udpjunk ADDR:PORT NETWORK TARGET_ID_HEX
+ *   udpjunk ADDR:PORT NETWORK TARGET_ID_HEX [ROUNDS]
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -20,7 +22,7 @@ static void shoot(const uint8_t *b, size_t n)
 {
 	if (sendto(fd, b, n, 0, (struct sockaddr *)&dst, dstlen) < 0)
 		perror("udpjunk: sendto");
-	usleep(2000);   /* stay under the loopback socket buffer */
+	usleep(300);   /* stay under the loopback socket buffer */
 }
 
 /* One HELLO from a throwaway node of `network` to target, taken from the core's outbox. */
@@ -50,13 +52,16 @@ int main(int argc, char **argv)
 	themis_peer target;
 	int len;
 
-	if (argc != 4 || addr_parse(argv[1], &target.addr) != 0 || strlen(argv[3]) != 64 ||
-	    hex_decode(argv[3], target.id, THEMIS_ID_LEN) != 0) {
-		fprintf(stderr, "usage: udpjunk ADDR:PORT NETWORK TARGET_ID_HEX\n");
+	int rounds = argc == 5 ? atoi(argv[4]) : 1;
+
+	if (argc < 4 || argc > 5 || rounds < 1 || addr_parse(argv[1], &target.addr) != 0 ||
+	    strlen(argv[3]) != 64 || hex_decode(argv[3], target.id, THEMIS_ID_LEN) != 0) {
+		fprintf(stderr, "usage: udpjunk ADDR:PORT NETWORK TARGET_ID_HEX [ROUNDS]\n");
 		return 2;
 	}
 	dstlen = addr_to_sockaddr(&target.addr, target.addr.family == 6 ? AF_INET6 : AF_INET, &dst);
 	fd = socket(target.addr.family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
+	for (int round = 0; round < rounds; round++) {
 	for (int i = 0; i < 20; i++) {   /* random garbage of random sizes */
 		os_random(NULL, buf, sizeof buf);
 		shoot(buf, 1 + buf[0] % 1200);
@@ -78,7 +83,9 @@ int main(int argc, char **argv)
 	}
 	shoot(buf, (size_t)len);
 	shoot(buf, (size_t)len);   /* the same HELLO again: a replay */
+	}
 	close(fd);
-	printf("udpjunk: sent 20 random, 7 truncated, 1 oversized, 1 wrong-network, 1 HELLO + 1 replay\n");
+	printf("udpjunk: sent %d rounds of 20 random, 7 truncated, 1 oversized, 1 wrong-network, "
+	       "1 HELLO + 1 replay\n", rounds);
 	return 0;
 }
