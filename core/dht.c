@@ -592,13 +592,12 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	op *o = op_get(n, op_id);
-	uint8_t status = 0xff;
+	int status;
 
 	(void)p;
 	if (!o)
 		return;
-	if (resp && msg_status_decode(&status, resp->body, resp->bodylen) != 0)
-		node_drop(n, THEMIS_DROP_MALFORMED);
+	status = req_status(n, resp);
 	if (o->phase == 0) {
 		if (status == ST_OK) {
 			o->nbatch = 0;

@@ -68,13 +68,12 @@ static void store_finish(themis_node *n, op *o, int ok, uint64_t now)
 static void store_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	op *o = op_get(n, op_id);
-	uint8_t status = 0xff;
+	int status;
 
 	(void)p;
 	if (!o)
 		return;
-	if (resp && msg_status_decode(&status, resp->body, resp->bodylen) != 0)
-		node_drop(n, THEMIS_DROP_MALFORMED);
+	status = req_status(n, resp);
 	if (status == ST_OK || status == ST_STALE) {
 		store_finish(n, o, 1, now);
 		return;

@@ -108,6 +108,19 @@ void req_respond(themis_node *n, peer *p, uint8_t type, uint64_t req_id, const u
 	cr_wipe(frame, FRAME_HDR_LEN + blen);
 }
 
+int req_status(themis_node *n, const wire_frame *resp)
+{
+	uint8_t status;
+
+	if (!resp)
+		return -1;
+	if (msg_status_decode(&status, resp->body, resp->bodylen) != 0) {
+		node_drop(n, THEMIS_DROP_MALFORMED);
+		return -1;
+	}
+	return status;
+}
+
 void req_on_response(themis_node *n, peer *p, const wire_frame *f, uint64_t now)
 {
 	for (uint32_t i = 0; i < n->npend; i++) {
