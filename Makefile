@@ -52,7 +52,7 @@ PROGRAMS  += $(NET_BINS)
 DEB_PKGS := build-essential pkg-config libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev \
             gnuplot-nox libssl-dev clang libclang-rt-14-dev
 
-.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors churn
+.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn churn
 
 all: lib programs
 
@@ -169,6 +169,12 @@ run: deps all
 	@mkdir -p results
 	@echo; echo "== the simulator: scenarios/showcase.ini (results in results/showcase.db)"
 	@$(BUILD)/themis-sim scenarios/showcase.ini --db results/showcase.db
+	@sh analysis/figures.sh results/showcase.db results/showcase
+
+# Figures and a short report from a results database: make figures DB=results/x.db [OUT=dir]
+figures:
+	@[ -n "$(DB)" ] || { echo "usage: make figures DB=results/NAME.db [OUT=DIR]"; exit 2; }
+	@sh analysis/figures.sh $(DB) $(OUT)
 
 # The randomized churn campaign: scenarios/churn/campaign.ini over CHURN_SEEDS seeds; every
 # seed must end with no ring violation after settling, an ideal ring and no lost object.

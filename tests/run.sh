@@ -15,6 +15,10 @@ done
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/scenarios.sh ]; then
 	if sh tests/scenarios.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed scenarios"; fi
 fi
+# The figures pipeline on a small database of two runs (analysis/figures.sh).
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/figures.sh ]; then
+	if sh tests/figures.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed figures"; fi
+fi
 # A short slice of the churn campaign (make churn runs the long one): ring correctness
 # under churn is the DHT's central promise, so every test run checks a few seeds of it.
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/churn_campaign.sh ]; then
