@@ -52,7 +52,7 @@ PROGRAMS  += $(NET_BINS)
 DEB_PKGS := build-essential pkg-config libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev \
             gnuplot-nox libssl-dev clang libclang-rt-14-dev
 
-.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn churn
+.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn paper churn
 
 all: lib programs
 
@@ -170,6 +170,10 @@ run: deps all
 	@echo; echo "== the simulator: scenarios/showcase.ini (results in results/showcase.db)"
 	@$(BUILD)/themis-sim scenarios/showcase.ini --db results/showcase.db
 	@sh analysis/figures.sh results/showcase.db results/showcase
+
+# The paper's experiments that a simulator can reproduce, figures in results/paper/.
+paper: deps programs
+	@sh analysis/paper.sh $(BUILD)
 
 # Figures and a short report from a results database: make figures DB=results/x.db [OUT=dir]
 figures:

@@ -1,0 +1,8 @@
+# paper_find_latency.gp: find latency against the number of nodes (the paper's Figure 4, top).
+set title "Find latency at 50,000 offered finds/s (simulated, CPU model on)"
+set xlabel "nodes"
+set ylabel "latency (ms)"
+set logscale x
+set grid
+set key top left
+plot for [i=1:words(files)] word(files, i) using 1:2 with linespoints lw 2 pt 7 title word(titles, i)
