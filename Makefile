@@ -41,7 +41,7 @@ PROGRAMS  := $(if $(wildcard sim/demo.c),$(BUILD)/themis-demo) $(BUILD)/themis-s
 DEB_PKGS := build-essential pkg-config libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev \
             gnuplot-nox libssl-dev clang libclang-rt-14-dev
 
-.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors
+.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures
 
 all: lib programs
 
@@ -128,6 +128,14 @@ run: deps all
 	@mkdir -p results
 	@echo; echo "== the simulator: scenarios/teaching/ping.ini (results in results/showcase.db)"
 	@$(BUILD)/themis-sim scenarios/teaching/ping.ini --db results/showcase.db
+	@echo; echo "== figures for results/showcase.db (every run it holds)"
+	@sh analysis/figures.sh results/showcase.db results/showcase
+
+# Figures and report.md for one results database (analysis/, docs/analysis.md); OUT defaults
+# to results/figures/<database name without .db>.
+figures: deps
+	@[ -n "$(DB)" ] || { echo "usage: make figures DB=results/NAME.db [OUT=DIR]"; exit 2; }
+	@sh analysis/figures.sh "$(DB)" "$(if $(OUT),$(OUT),results/figures/$(basename $(notdir $(DB))))"
 
 test: deps lib tests programs
 	@sh tests/run.sh $(BUILD)
