@@ -4,7 +4,7 @@
 -- caption: Number of hops each find (lookup) took, counted per run; Chord-style routing should keep most lookups near log2(N)/2 hops.
 -- needs: find operations with a hop count (ops kind = 'find', hops not null)
 -- shape: matrix
-WITH f AS (
+WITH RECURSIVE f AS (
 	SELECT o.run_id, o.hops,
 	       replace(r.scenario, ' ', '_') || '#' || r.run_id ||
 	         CASE WHEN r.security = 'off' THEN '/off' ELSE '' END AS label
