@@ -52,7 +52,7 @@ PROGRAMS  += $(NET_BINS)
 DEB_PKGS := build-essential pkg-config libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev \
             gnuplot-nox libssl-dev clang libclang-rt-14-dev
 
-.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn paper churn
+.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn paper
 
 all: lib programs
 
@@ -175,10 +175,11 @@ run: deps all
 paper: deps programs
 	@sh analysis/paper.sh $(BUILD)
 
-# Figures and a short report from a results database: make figures DB=results/x.db [OUT=dir]
-figures:
+# Figures and report.md for one results database (analysis/, docs/analysis.md); OUT defaults
+# to results/figures/<database name without .db>.
+figures: deps
 	@[ -n "$(DB)" ] || { echo "usage: make figures DB=results/NAME.db [OUT=DIR]"; exit 2; }
-	@sh analysis/figures.sh $(DB) $(OUT)
+	@sh analysis/figures.sh "$(DB)" "$(if $(OUT),$(OUT),results/figures/$(basename $(notdir $(DB))))"
 
 # The randomized churn campaign: scenarios/churn/campaign.ini over CHURN_SEEDS seeds; every
 # seed must end with no ring violation after settling, an ideal ring and no lost object.

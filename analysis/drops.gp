@@ -1,12 +1,14 @@
-# drops.gp: one bar per run and drop reason (the label on the x axis names both).
-set title "Dropped datagrams by run and reason"
+# drops.gp: grouped bars of drops by reason per run (log scale: a flood's thousands of drops and
+# a tamper's dozens share one axis); figures.sh sets terminal, datafile and ncols (reasons).
+set title "Datagrams dropped by the honest nodes, by reason"
 set ylabel "datagrams dropped (log scale)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
 set logscale y
 set yrange [0.8:*]
-set style fill solid 0.7
-set boxwidth 0.7
-set grid y
-set xtics rotate by -35 font ',9'
+set grid noxtics ytics
+set xtics rotate by -30 left
+set key outside right top title "reason"
 set bmargin 7
-unset key
-plot for [i=1:words(files)] word(files, i) using 0:2:xtic(1) with boxes lc rgb '#4477aa'
+plot for [c=2:ncols+1] datafile using c:xtic(1) title columnheader(c)

@@ -1,17 +1,68 @@
 #!/bin/sh
-# figures.sh: two simulator runs into one database, then analysis/figures.sh: every figure
-# with data is drawn as a non-empty PNG and SVG, and the report names both runs.
+# Tests analysis/figures.sh: a database from two scenario runs, the same with a few synthetic
+# DHT rows (so every figure's gnuplot script runs whatever the simulator records today), and an
+# empty database (every figure skipped, still exit 0). Exit 1 on the first failed check.
+set -eu
 BUILD=${1:-build}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/themis-figures.XXXXXX") || exit 1
+sim="$BUILD/themis-sim"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/themis-figures.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL figures: $*"; exit 1; }
-"$BUILD/themis-sim" scenarios/teaching/store-handoff.ini --db "$tmp/r.db" --quiet >/dev/null 2>&1 || fail "store-handoff run"
-"$BUILD/themis-sim" scenarios/attacks/tamper.ini --db "$tmp/r.db" --quiet >/dev/null 2>&1 || fail "tamper run"
-sh analysis/figures.sh "$tmp/r.db" "$tmp/out" >/dev/null || fail "figures.sh exited non-zero"
-for f in latency_cdf hops drops; do
-	[ -s "$tmp/out/$f.png" ] && [ -s "$tmp/out/$f.svg" ] || fail "$f.png/.svg missing or empty"
-	grep -q "($f.png)" "$tmp/out/report.md" || fail "report.md does not show $f"
+
+fail() { echo "figures: FAILED: $*"; exit 1; }
+
+# figures DB OUT: runs the driver; a query or gnuplot error is a bug in a figure, never a
+# "no data" skip, so it fails the test.
+figures() {
+	sh analysis/figures.sh "$1" "$2" > "$tmp/log" 2>&1 || { cat "$tmp/log"; fail "figures.sh $1 exited non-zero"; }
+	if grep -E 'query failed|gnuplot failed' "$tmp/log"; then fail "a figure script is broken ($1)"; fi
+	[ -s "$2/report.md" ] || fail "no $2/report.md"
+}
+# made OUT: every figure the driver says it made has a non-empty PNG and SVG.
+check_made() {
+	for png in $(sed -n 's/^figure [a-z_]*: \(.*\.png\)$/\1/p' "$tmp/log"); do
+		[ -s "$png" ] || fail "$png missing or empty"
+		[ -s "${png%.png}.svg" ] || fail "${png%.png}.svg missing or empty"
+	done
+}
+
+# 1. Two scenario runs (each appends its runs row). Their [expect] sections hold, so exit 0.
+db="$tmp/two.db"
+"$sim" scenarios/teaching/ping.ini --quiet --db "$db" > /dev/null || fail "ping.ini run"
+"$sim" scenarios/attacks/tamper.ini --quiet --db "$db" > /dev/null || fail "tamper.ini run"
+figures "$db" "$tmp/two"
+check_made
+for s in $(sqlite3 "$db" "SELECT scenario FROM runs"); do
+	grep -q "| $s |" "$tmp/two/report.md" || fail "report.md does not mention run $s"
 done
-grep -q "| store-handoff |" "$tmp/out/report.md" || fail "report.md lacks the store-handoff run"
-grep -q "| attack-tamper |" "$tmp/out/report.md" || fail "report.md lacks the tamper run"
-echo "ok   figures: latency CDF, hops, drops drawn (PNG + SVG) and both runs in report.md"
+# Both runs have successful pings and the tamper run has drops and attacks rows: these three
+# figures exist whatever else the simulator records.
+for f in latency_cdf drops attacks; do
+	[ -s "$tmp/two/$f.png" ] || fail "$f.png not made from ping + tamper runs"
+done
+
+# 2. The same with synthetic DHT rows and a security-off copy of the ping run, so the hops
+# histogram and the security overhead figure are drawn too.
+cp "$db" "$tmp/dht.db"
+sqlite3 "$tmp/dht.db" "
+	INSERT INTO runs (scenario, seed, mode, security, trace_hash, wall_s)
+	  SELECT scenario, seed, mode, 'off', 'synthetic', wall_s FROM runs WHERE scenario = 'ping';
+	INSERT INTO summary SELECT max(run_id), 'ping_rtt_p50_ns', 2e7 FROM runs;
+	INSERT INTO summary SELECT run_id, 'lookup_latency_p50_ns', 3e7 FROM runs;
+	WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < 40)
+	INSERT INTO ops SELECT r.run_id, 1000 + x, 'n0', CASE WHEN x % 4 THEN 'find' ELSE 'store' END,
+	  'k', x * 1000000, x * 1000000 + (10 + x) * 1000000, 1, x % 5, 3, 300, ''
+	  FROM i, (SELECT run_id FROM runs) r;
+	INSERT INTO metrics SELECT run_id, t_ns, 'all', 'ring_size', value FROM metrics WHERE name = 'nodes_up';"
+figures "$tmp/dht.db" "$tmp/dht"
+check_made
+for f in latency_cdf hops_hist drops attacks security_overhead; do
+	[ -s "$tmp/dht/$f.png" ] || fail "$f.png not made from the database with DHT rows"
+done
+
+# 3. An empty database: every figure is skipped with its reason, the report still lists them.
+sqlite3 "$tmp/empty.db" < analysis/schema.sql
+figures "$tmp/empty.db" "$tmp/empty"
+grep -q 'skipped' "$tmp/empty/report.md" || fail "empty database: no skipped figure in report.md"
+[ -z "$(ls "$tmp/empty"/*.png 2>/dev/null)" ] || fail "empty database produced a PNG"
+
+echo "figures: ok (two runs, synthetic DHT rows, empty database)"
