@@ -51,22 +51,6 @@ static void on_event(void *ctx, unsigned idx, const themis_event *ev)
 	r->lat[r->nlat++] = (double)(un_now() - r->slot_due[s]) / 1e3;
 }
 
-static void pick_objects(run *r, uint8_t (*out)[THEMIS_ID_LEN])
-{
-	uint8_t cp[THEMIS_ID_LEN], sp[THEMIS_ID_LEN], op[THEMIS_ID_LEN];
-	unsigned k = 0;
-
-	themis_ring_pos(themis_node_id(r->cli.v[0].n), 256, cp);
-	themis_ring_pos(themis_node_id(r->srv.v[0].n), 256, sp);
-	while (k < NOBJ) {
-		randombytes_buf(out[k], THEMIS_ID_LEN);
-		themis_ring_pos(out[k], 256, op);
-		int after_c = memcmp(op, cp, sizeof op) > 0, upto_s = memcmp(op, sp, sizeof op) <= 0;
-		if (memcmp(cp, sp, sizeof cp) < 0 ? (after_c && upto_s) : (after_c || upto_s))
-			k++;
-	}
-}
-
 /* Offer RATE finds per second for secs seconds, then wait for the last. p50 and p99 in us. */
 static void rep(run *r, int with_records, double secs, double *p50, double *p99)
 {
@@ -135,8 +119,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_net_latency: cannot form the two-node ring\n");
 		return 1;
 	}
-	pick_objects(&r, r.obj);
-	pick_objects(&r, r.empty);
+	un_owned_objects(r.cli.v[0].n, r.srv.v[0].n, r.obj, NOBJ);
+	un_owned_objects(r.cli.v[0].n, r.srv.v[0].n, r.empty, NOBJ);
 	if (un_thread_start(&th, &r.srv) != 0)
 		return 1;
 	/* Every object of r.obj gets one record (the client's own), as in the paper's run. */

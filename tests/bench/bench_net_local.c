@@ -63,24 +63,6 @@ static void on_event(void *ctx, unsigned idx, const themis_event *ev)
 	}
 }
 
-/* Objects whose position lies in (client, server]: the server owns them. */
-static void pick_objects(run *r, uint8_t (*out)[THEMIS_ID_LEN])
-{
-	uint8_t cp[THEMIS_ID_LEN], sp[THEMIS_ID_LEN], op[THEMIS_ID_LEN];
-	unsigned k = 0;
-
-	themis_ring_pos(themis_node_id(r->cli.v[0].n), 256, cp);
-	themis_ring_pos(themis_node_id(r->srv.v[0].n), 256, sp);
-	while (k < NOBJ) {
-		randombytes_buf(out[k], THEMIS_ID_LEN);
-		themis_ring_pos(out[k], 256, op);
-		int after_c = memcmp(op, cp, sizeof op) > 0, upto_s = memcmp(op, sp, sizeof op) <= 0;
-		int owned = memcmp(cp, sp, sizeof cp) < 0 ? (after_c && upto_s) : (after_c || upto_s);
-		if (owned)
-			k++;
-	}
-}
-
 /* One repetition: total operations of workload w, INFLIGHT at a time. Returns ops/s. */
 static double rep(run *r, workload w, unsigned total)
 {
@@ -134,8 +116,8 @@ static void pair_open(run *r, un_thread *th, int security, unsigned seed_base)
 		fprintf(stderr, "bench_net_local: cannot form the two-node ring\n");
 		exit(1);
 	}
-	pick_objects(r, r->obj);
-	pick_objects(r, r->empty);
+	un_owned_objects(r->cli.v[0].n, r->srv.v[0].n, r->obj, NOBJ);
+	un_owned_objects(r->cli.v[0].n, r->srv.v[0].n, r->empty, NOBJ);
 	if (un_thread_start(th, &r->srv) != 0) {
 		fprintf(stderr, "bench_net_local: cannot start the server thread\n");
 		exit(1);

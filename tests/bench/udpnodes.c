@@ -379,3 +379,20 @@ int un_pair_join(un_set *srv, un_set *cli, double timeout_s)
 	}
 	return 0;
 }
+
+void un_owned_objects(const themis_node *client, const themis_node *server, uint8_t (*out)[THEMIS_ID_LEN],
+		      unsigned n)
+{
+	uint8_t cp[THEMIS_ID_LEN], sp[THEMIS_ID_LEN], op[THEMIS_ID_LEN];
+	unsigned k = 0;
+
+	themis_ring_pos(themis_node_id(client), 256, cp);
+	themis_ring_pos(themis_node_id(server), 256, sp);
+	while (k < n) {
+		randombytes_buf(out[k], THEMIS_ID_LEN);
+		themis_ring_pos(out[k], 256, op);
+		int after_c = memcmp(op, cp, sizeof op) > 0, upto_s = memcmp(op, sp, sizeof op) <= 0;
+		if (memcmp(cp, sp, sizeof cp) < 0 ? (after_c && upto_s) : (after_c || upto_s))
+			k++;
+	}
+}

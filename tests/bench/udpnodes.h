@@ -81,4 +81,9 @@ void un_thread_stop(un_thread *t);
  * timeout_s. */
 int un_pair_join(un_set *srv, un_set *cli, double timeout_s);
 
+/* n random object ids whose position lies in (client, server]: in a two-node ring the
+ * server owns them, so a find or store from the client resolves at the server. */
+void un_owned_objects(const themis_node *client, const themis_node *server, uint8_t (*out)[THEMIS_ID_LEN],
+		      unsigned n);
+
 #endif
