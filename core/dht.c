@@ -24,6 +24,8 @@ void dht_free(themis_node *n)
 	ring_free(&n->ring);
 	store_del(n->store);
 	n->store = NULL;
+	vcache_free(n->verified);
+	n->verified = NULL;
 	free(n->regs);
 	n->regs = NULL;
 }

@@ -151,7 +151,7 @@ static void take_records(themis_node *n, op *o, const msg_lists *m)
 	for (uint32_t i = 0; i < m->nrec && o->nrec < THEMIS_EV_RECORDS; i++) {
 		const store_record *r = &m->rec[i];
 		if (memcmp(r->obj, o->lk.target, THEMIS_ID_LEN) != 0 ||
-		    (n->cfg.signed_records && store_record_verify(r, n->self.net, &n->cnt) != 0)) {
+		    !pub_record_genuine(n, r)) {
 			n->cnt.records_rejected++;
 			continue;
 		}
@@ -273,6 +273,15 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 		return;
 	}
 	const ring_node *owner = owner_in_successors(n, lk->pos);
+	if (owner && (o->kind == THEMIS_OP_STORE || o->kind == OPK_REFRESH) && !o->retried) {
+		/* A store needs only the owner's name, and the STORE itself is the question "are
+		 * you responsible?": asking a FIND first would only repeat it. A wrong guess is
+		 * answered ST_NOT_RESPONSIBLE and the store looks up once more, asking this time. */
+		o->owner = *owner;
+		o->have_owner = 1;
+		lookup_done(n, o, 1, now);
+		return;
+	}
 	if (owner)
 		add_owner_cand(n, lk, owner);
 	k = ring_closest_preceding(&n->ring, lk->pos, NULL, 0, near, 4);

@@ -47,6 +47,7 @@ void themis_config_default(themis_config *c)
 	c->max_records_per_obj = 64;
 	c->max_records_per_storer = 64;
 	c->max_registrations = 64;
+	c->verified_cache = 4096;
 	c->signed_records = 1;
 }
 

@@ -146,6 +146,8 @@ typedef struct op {
 typedef struct registration {
 	uint8_t obj[THEMIS_ID_LEN];
 	char tag[THEMIS_TAG_MAX + 1];
+	store_record rec;            /* our signed record, re-sent unchanged by every refresh */
+	uint8_t have_rec;            /* rec is signed and matches tag */
 	uint64_t refresh_at;
 	uint64_t op;                 /* refresh in progress (op id), 0 when none */
 } registration;
@@ -195,6 +197,7 @@ struct themis_node {
 	int joined;
 	ring_state ring;
 	store_table *store;      /* created on first use */
+	vcache *verified;        /* records that verified here (cfg.verified_cache), on first use */
 	registration *regs;
 	uint32_t nregs, regs_alloc;
 	uint64_t t_stabilize, t_fix_fingers, t_check_pred;
@@ -302,6 +305,9 @@ void dht_join_retry(themis_node *n, op *o, uint64_t now);
 /* publish.c: store, register, discover (sections 6.1 and 7) */
 void pub_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* STORE, DISCOVER, refresh */
 void pub_on_store(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen, uint64_t now);
+/* 1 when rec is genuine: always in unsigned mode, else when its signature verifies (through
+ * the node's cache of records verified before). */
+int pub_record_genuine(themis_node *n, const store_record *rec);
 /* Records handed over by a neighbour (update or leave): verified, then kept. */
 void pub_accept_records(themis_node *n, const store_record *rec, size_t nrec, uint64_t now);
 uint64_t pub_next_deadline(const themis_node *n);

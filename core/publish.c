@@ -30,12 +30,22 @@ static registration *reg_find(themis_node *n, const uint8_t obj[THEMIS_ID_LEN])
 	return NULL;
 }
 
-/* Our own record for obj, with a fresh expiry stamp (newer than any we signed before, so it
- * replaces the old one at the owner and an old copy can never roll it back). */
+/* Our own record for obj. A new association (or a new tag) gets a fresh expiry stamp, newer
+ * than any we signed before, so it replaces the old one at the owner and an old copy can never
+ * roll it back. A refresh re-sends the record it refreshes, signature and all: the owner
+ * recognises the bytes it already verified and only extends their life, so keeping an
+ * association alive costs no signing here and no verification there. */
 static void make_record(themis_node *n, const op *o, store_record *rec, uint64_t now)
 {
+	registration *r = reg_find(n, o->obj);
 	uint64_t stamp = now + n->cfg.ttl_ns;
 
+	if (r && r->have_rec && strcmp(r->tag, o->tag) == 0) {
+		*rec = r->rec;
+		rec->addr = n->cfg.self;
+		rec->expires_at = now + n->cfg.ttl_ns;
+		return;
+	}
 	if (stamp <= n->rec_stamp)
 		stamp = n->rec_stamp + 1;
 	n->rec_stamp = stamp;
@@ -47,9 +57,15 @@ static void make_record(themis_node *n, const op *o, store_record *rec, uint64_t
 	rec->addr = n->cfg.self;
 	rec->tag_len = (uint8_t)strlen(o->tag);
 	memcpy(rec->tag, o->tag, rec->tag_len);
-	if (n->cfg.signed_records)
+	if (n->cfg.signed_records) {
 		store_record_sign(rec, n->self.sk, &n->cnt);
+		n->cnt.records_signed++;
+	}
 	rec->expires_at = now + n->cfg.ttl_ns;
+	if (r && strcmp(r->tag, o->tag) == 0) {
+		r->rec = *rec;
+		r->have_rec = 1;
+	}
 }
 
 static void store_finish(themis_node *n, op *o, int ok, uint64_t now)
@@ -96,8 +112,9 @@ static void store_to_owner(themis_node *n, op *o, uint64_t now)
 	make_record(n, o, &ms.rec, now);
 	if (memcmp(o->owner.id, n->self.id, THEMIS_ID_LEN) == 0) {
 		/* We are the successor of the object ourselves. */
-		store_result r = table(n) ? store_put(n->store, &ms.rec) : STORE_FULL;
-		store_finish(n, o, r != STORE_FULL, now);
+		int ok = table(n) && (store_refresh(n->store, &ms.rec) ||
+				      store_put(n->store, &ms.rec) != STORE_FULL);
+		store_finish(n, o, ok, now);
 		return;
 	}
 	ms.ttl_ns = n->cfg.ttl_ns;
@@ -124,6 +141,8 @@ int64_t pub_register_obj(themis_node *n, const uint8_t obj[THEMIS_ID_LEN], const
 		memset(r, 0, sizeof *r);
 		memcpy(r->obj, obj, THEMIS_ID_LEN);
 	}
+	if (strcmp(r->tag, tag ? tag : "") != 0)
+		r->have_rec = 0;   /* a new tag is a new association: signed afresh */
 	snprintf(r->tag, sizeof r->tag, "%s", tag ? tag : "");
 	r->refresh_at = now + n->cfg.ttl_ns / 2;
 	o = op_new(n, THEMIS_OP_STORE, parent, now);
@@ -317,26 +336,31 @@ void pub_on_store(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body,
 	msg_store ms;
 	uint8_t pos[RING_POS_LEN], out[1];
 	uint8_t status;
-	int len;
+	int len, own;
 
 	if (msg_store_decode(&ms, body, blen) != 0) {
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		return;
 	}
 	themis_ring_pos(ms.rec.obj, n->cfg.m, pos);
+	own = memcmp(ms.rec.id, p->id, THEMIS_ID_LEN) == 0;
+	if (own)
+		ms.rec.addr = p->addr;   /* where the storer really speaks from */
+	ms.rec.expires_at = now + (ms.ttl_ns < n->cfg.ttl_ns ? ms.ttl_ns : n->cfg.ttl_ns);
 	if (!dht_responsible(n, pos)) {
 		status = ST_NOT_RESPONSIBLE;
-	} else if (n->cfg.signed_records && store_record_verify(&ms.rec, n->self.net, &n->cnt) != 0) {
+	} else if (!own) {
+		/* Only the storer stores its association. Records of others travel only in
+		 * handoffs between neighbours; a STORE of someone else's signed record could
+		 * otherwise bring back an association its storer gave up, after it expired. */
+		status = ST_BAD_RECORD;
+	} else if (n->store && store_refresh(n->store, &ms.rec)) {
+		status = ST_OK;             /* the storer's refresh of bytes verified when stored */
+	} else if (!pub_record_genuine(n, &ms.rec)) {
 		status = ST_BAD_SIG;        /* a ghost record: nobody made this association */
-	} else if (!n->cfg.signed_records && memcmp(ms.rec.id, p->id, THEMIS_ID_LEN) != 0) {
-		status = ST_BAD_RECORD;     /* unsigned mode: only the sender's own association */
 	} else if (!table(n)) {
 		status = ST_FULL;
 	} else {
-		uint64_t ttl = ms.ttl_ns < n->cfg.ttl_ns ? ms.ttl_ns : n->cfg.ttl_ns;
-		if (memcmp(ms.rec.id, p->id, THEMIS_ID_LEN) == 0)
-			ms.rec.addr = p->addr;   /* where the storer really speaks from */
-		ms.rec.expires_at = now + ttl;
 		switch (store_put(n->store, &ms.rec)) {
 		case STORE_OK:
 		case STORE_REPLACED:
@@ -357,11 +381,23 @@ void pub_on_store(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body,
 		req_respond(n, p, MSG_STORE | MSG_RESPONSE, req_id, out, (size_t)len, now);
 }
 
+int pub_record_genuine(themis_node *n, const store_record *rec)
+{
+	if (!n->cfg.signed_records)
+		return 1;
+	if (!n->verified && n->cfg.verified_cache)
+		n->verified = vcache_new(n->cfg.verified_cache);   /* NULL: verify every time */
+	uint64_t before = n->cnt.cpu_verify;
+	int ok = store_record_check(rec, n->self.net, n->verified, &n->cnt) == 0;
+	n->cnt.records_verified += n->cnt.cpu_verify - before;
+	return ok;
+}
+
 void pub_accept_records(themis_node *n, const store_record *rec, size_t nrec, uint64_t now)
 {
 	for (size_t i = 0; i < nrec; i++) {
 		store_record r = rec[i];
-		if (n->cfg.signed_records && store_record_verify(&r, n->self.net, &n->cnt) != 0) {
+		if (!pub_record_genuine(n, &r)) {
 			n->cnt.records_rejected++;
 			continue;
 		}

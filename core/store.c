@@ -235,6 +235,41 @@ int store_record_verify(const store_record *rec, const uint8_t net[THEMIS_ID_LEN
 	return cr_verifyv(rec->sig, parts, np, rec->pk) == 0 ? 0 : -1;
 }
 
+/* The digest vcache keys on: every byte the verification depended on. The id is included
+ * although the key determines it, so a hit needs no id check either. */
+static void rec_digest(uint8_t d[VCACHE_DIGEST_LEN], const store_record *rec)
+{
+	cr_buf parts[8];   /* rec_parts uses up to 6 */
+	size_t np;
+	uint8_t be[8], tl = 0;
+
+	rec_parts(parts, &np, rec, be, &tl);
+	parts[np++] = (cr_buf){ rec->pk, THEMIS_PK_LEN };
+	parts[np++] = (cr_buf){ rec->sig, sizeof rec->sig };
+	/* Hashed as one concatenation, which is unambiguous: everything but the tag has a fixed
+	 * length and the tag part is present only with tag_len >= 1, so the total length says
+	 * whether there is a tag and how long it is. */
+	cr_hashv(d, NULL, parts, np);
+}
+
+int store_record_check(const store_record *rec, const uint8_t net[THEMIS_ID_LEN], vcache *vc,
+		       themis_counters *cnt)
+{
+	uint8_t d[VCACHE_DIGEST_LEN];
+
+	if (vc == NULL || rec->tag_len > REC_TAG_MAX)
+		return store_record_verify(rec, net, cnt);
+	rec_digest(d, rec);
+	if (cnt != NULL)
+		cnt->cpu_hash++;
+	if (vcache_has(vc, d))
+		return 0;
+	if (store_record_verify(rec, net, cnt) != 0)
+		return -1;
+	vcache_add(vc, d);
+	return 0;
+}
+
 /* ---- the table ---- */
 
 store_table *store_new(unsigned m, uint32_t max_records, uint32_t max_per_obj, uint32_t max_per_storer)
@@ -266,6 +301,34 @@ void store_del(store_table *st)
 	free(st->objs);
 	free(st->storers);
 	free(st);
+}
+
+int store_refresh(store_table *st, const store_record *rec)
+{
+	int ofound, rfound;
+	size_t oi = find_obj(st, rec->obj, &ofound);
+
+	if (!ofound)
+		return 0;
+	obj_entry *o = &st->objs[oi];
+	size_t ri = find_rec(o, rec->id, &rfound);
+	if (!rfound)
+		return 0;
+	store_record *old = &o->recs[ri];
+	/* Every signed byte and the signature itself: the bytes are the ones checked when the
+	 * record was stored, so they need no second check. */
+	if (old->expiry != rec->expiry || old->tag_len != rec->tag_len ||
+	    memcmp(old->pk, rec->pk, sizeof old->pk) != 0 ||
+	    memcmp(old->tag, rec->tag, rec->tag_len <= REC_TAG_MAX ? rec->tag_len : REC_TAG_MAX) != 0 ||
+	    !cr_equal(old->sig, rec->sig, sizeof old->sig))
+		return 0;
+	if (rec->expires_at > old->expires_at) {
+		note_removed(st, old->expires_at);
+		old->expires_at = rec->expires_at;
+		note_added(st, old->expires_at);
+	}
+	old->addr = rec->addr;
+	return 1;
 }
 
 /* A storer re-stores with a fresh expiry stamp (at t/2 in the DHT layer), so only a strictly

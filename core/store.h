@@ -11,6 +11,7 @@
 
 #include "ring.h"
 #include "themis.h"
+#include "vcache.h"
 
 enum {
 	REC_TAG_MAX = 16,        /* optional tag, e.g. "canary" (section 7: canary releases) */
@@ -35,6 +36,11 @@ typedef struct store_record {
 void store_record_sign(store_record *rec, const uint8_t sk[64], themis_counters *cnt);
 /* 0 when rec's id is the hash of its pk on net and sig verifies; -1 otherwise. */
 int store_record_verify(const store_record *rec, const uint8_t net[THEMIS_ID_LEN], themis_counters *cnt);
+/* store_record_verify through vc (may be NULL): a record whose exact bytes (key, stamp, tag and
+ * signature included) verified here before costs one hash instead of a verification; one that
+ * verifies now is remembered. Same answer as store_record_verify. */
+int store_record_check(const store_record *rec, const uint8_t net[THEMIS_ID_LEN], vcache *vc,
+		       themis_counters *cnt);
 
 typedef enum store_result {
 	STORE_OK = 0,
@@ -52,6 +58,12 @@ void store_del(store_table *st);
 
 /* Add or refresh a record (copied). */
 store_result store_put(store_table *st, const store_record *rec);
+/* The storer itself sent again exactly the record held for (obj, storer): same stamp, key, tag
+ * and signature. Extends its life to rec->expires_at (never shortens it) and takes its
+ * locator; returns 1. Returns 0, changing nothing, when no identical record is held. Only for
+ * a record that arrived from its own storer over an authenticated session (a refresh): a
+ * copy from anyone else must not keep an association alive. */
+int store_refresh(store_table *st, const store_record *rec);
 /* Up to cap live records (expires_at > now) for obj, starting at the offset-th; *more is set to
  * 1 when there are further ones. Returns how many were written. */
 size_t store_get(const store_table *st, const uint8_t obj[THEMIS_ID_LEN], uint64_t now,

@@ -90,6 +90,7 @@ typedef struct sim_scenario {
 	uint64_t sample_ns;
 	uint32_t succ_len;      /* r */
 	int signed_records;
+	uint32_t verified_cache;
 	int check_every_event;  /* the ring checker after every event (small scenarios) */
 	uint64_t check_ns;      /* the ring checker every check_interval (0: off) */
 	uint64_t settle_ns;     /* checks this long after a membership change count as violations */

@@ -207,6 +207,7 @@ static int make_nodes(struct sim *s, char *err, size_t errlen)
 		cfg.fix_fingers_ns = sc->fix_fingers_ns;
 		cfg.check_pred_ns = sc->check_pred_ns;
 		cfg.signed_records = sc->signed_records;
+		cfg.verified_cache = sc->verified_cache;
 		int rc = themis_node_new(&n->tn, &cfg);
 		if (rc < 0) {
 			snprintf(err, errlen, "%s: the core refused node n%u's configuration (error %d)",

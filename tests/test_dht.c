@@ -212,6 +212,44 @@ static void test_store_find_and_handoff(void **state)
 	tnet_del(t);
 }
 
+/* A store whose owner our successor list names goes straight to it; when that list is stale
+ * the wrong node refuses (ST_NOT_RESPONSIBLE) and the store looks up properly and lands. */
+static void test_store_shortcut_stale_successor(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(6);
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+	uint8_t obj[32];
+	themis_record rec[4];
+	themis_event ev;
+	int owner, a = -1, wrong = -1;
+
+	themis_obj_id("shortcut", 0, obj);
+	owner = true_owner(t, obj);
+	for (int j = 0; j < k; j++)
+		if (idx[j] == owner) {
+			a = idx[(j + k - 1) % k];        /* the owner's predecessor */
+			wrong = idx[(j + 1) % k];        /* and its successor */
+		}
+	/* a forgets the owner: its successor list now starts at the owner's successor, which
+	 * the object's position falls before. */
+	assert_int_not_equal(ring_remove(&t->node[a]->ring, themis_node_id(t->node[owner])), 0);
+	assert_memory_equal(t->node[a]->ring.succ[0].id, themis_node_id(t->node[wrong]), 32);
+	uint64_t refused = themis_node_counters_ref(t->node[wrong])->stores_refused;
+
+	assert_true(themis_store(t->node[a], obj, NULL, t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, SEC / 10);   /* well before a's next stabilize could repair its list */
+	assert_true(last_done(t, a, THEMIS_OP_STORE, &ev));
+	assert_int_equal(ev.ok, 1);
+	/* One refusal at the wrong node proves the STORE went there without a FIND first (a
+	 * FIND would have been pointed at the owner, its predecessor). */
+	assert_int_equal(themis_node_counters_ref(t->node[wrong])->stores_refused, refused + 1);
+	assert_int_equal(themis_node_records(t->node[owner], obj, rec, 4, t->now), 1);
+	assert_int_equal(themis_node_records(t->node[wrong], obj, rec, 4, t->now), 0);
+	tnet_del(t);
+}
+
 static void test_leave_without_loss(void **state)
 {
 	(void)state;
@@ -299,6 +337,72 @@ static void test_expiry_without_refresh(void **state)
 	tnet_advance(t, 40 * SEC);      /* > t = 30 s */
 	owner = true_owner(t, obj);
 	assert_int_equal(themis_node_records(t->node[owner], obj, rec, 4, t->now), 0);
+	tnet_del(t);
+}
+
+static void ignore_answer(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	(void)n, (void)op_id, (void)p, (void)resp, (void)now;
+}
+
+/* Keeping an association alive costs no public-key work after the first store: every
+ * refresh re-sends the same signed bytes and the owner, recognising them, only extends
+ * their life. A copy of the record sent by anyone else neither keeps it alive nor brings it
+ * back. */
+static void test_refresh_reuses_signature(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(5);
+	uint8_t obj[32];
+	themis_record rec[4];
+
+	themis_obj_id("kept-alive", 0, obj);
+	assert_true(themis_store(t->node[1], obj, NULL, t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, SEC);
+	int owner = true_owner(t, obj);
+	assert_int_not_equal(owner, 1);
+	assert_int_equal(themis_node_counters_ref(t->node[1])->records_signed, 1);
+	assert_int_equal(themis_node_counters_ref(t->node[owner])->records_verified, 1);
+
+	tnet_advance(t, 100 * SEC);   /* t = 30 s: six refreshes, three lifetimes */
+	assert_int_equal(true_owner(t, obj), owner);
+	assert_int_equal(themis_node_records(t->node[owner], obj, rec, 4, t->now), 1);
+	assert_int_equal(themis_node_counters_ref(t->node[1])->records_signed, 1);
+	assert_int_equal(themis_node_counters_ref(t->node[owner])->records_verified, 1);
+
+	/* A requester verifies a record once; finding it again costs a hash, not a verification. */
+	themis_event ev;
+	int reader = owner == 4 ? 3 : 4;
+	find_from(t, reader, obj, &ev);
+	assert_int_equal(ev.ok, 1);
+	assert_int_equal(ev.nrec, 1);
+	assert_int_equal(themis_node_counters_ref(t->node[reader])->records_verified, 1);
+	find_from(t, reader, obj, &ev);
+	assert_int_equal(ev.nrec, 1);
+	assert_int_equal(themis_node_counters_ref(t->node[reader])->records_verified, 1);
+
+	/* The storer stops; another node keeps sending the owner the very same record, which
+	 * it refuses (a STORE carries its sender's own association): the record expires and
+	 * stays gone. */
+	store_record held;
+	int more;
+	assert_int_equal(store_get(t->node[owner]->store, obj, t->now, 0, &held, 1, &more), 1);
+	t->down[1] = 1;
+	int other = owner == 2 ? 3 : 2;
+	uint64_t refused = themis_node_counters_ref(t->node[owner])->stores_refused;
+	for (int i = 0; i < 5; i++) {
+		msg_store ms = { .ttl_ns = 30 * SEC, .rec = held };
+		uint8_t body[8 + MSG_RECORD_MAX];
+		int len = msg_store_encode(body, sizeof body, &ms);
+		assert_true(len > 0);
+		assert_int_equal(req_send(t->node[other], themis_node_id(t->node[owner]), &t->addr[owner],
+					  MSG_STORE, body, (size_t)len, ignore_answer, 0, t->now), 0);
+		tnet_pump(t);
+		tnet_advance(t, 10 * SEC);
+	}
+	assert_int_equal(themis_node_records(t->node[owner], obj, rec, 4, t->now), 0);
+	assert_int_equal(themis_node_counters_ref(t->node[owner])->stores_refused, refused + 5);
 	tnet_del(t);
 }
 
@@ -398,9 +502,11 @@ int main(void)
 		cmocka_unit_test(test_ring_of_twelve_finds_true_owner),
 		cmocka_unit_test(test_two_join_same_gap),
 		cmocka_unit_test(test_store_find_and_handoff),
+		cmocka_unit_test(test_store_shortcut_stale_successor),
 		cmocka_unit_test(test_leave_without_loss),
 		cmocka_unit_test(test_silent_failure_heals_and_restore),
 		cmocka_unit_test(test_expiry_without_refresh),
+		cmocka_unit_test(test_refresh_reuses_signature),
 		cmocka_unit_test(test_register_discover_failover),
 		cmocka_unit_test(test_collision_refused),
 	};

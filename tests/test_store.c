@@ -427,45 +427,46 @@ static void signed_rec(store_record *r, uint8_t sk[64], uint8_t net[32], const c
 	store_record_sign(r, sk, NULL);
 }
 
-static void tamper_all(const store_record *good, const uint8_t net[32])
+/* Every tampered copy of good fails; through vc (may be NULL) too, even with good cached. */
+static void tamper_all(const store_record *good, const uint8_t net[32], vcache *vc)
 {
 	store_record r;
 	uint8_t net2[32];
 
-	assert_int_equal(store_record_verify(good, net, NULL), 0);
+	assert_int_equal(store_record_check(good, net, vc, NULL), 0);
 	r = *good; r.obj[5] ^= 1;
-	assert_int_equal(store_record_verify(&r, net, NULL), -1);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	r = *good; r.id[31] ^= 0x80;
-	assert_int_equal(store_record_verify(&r, net, NULL), -1);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	r = *good; r.pk[0] ^= 1;
-	assert_int_equal(store_record_verify(&r, net, NULL), -1);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	r = *good; r.expiry ^= 1ull << 63;
-	assert_int_equal(store_record_verify(&r, net, NULL), -1);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	r = *good; r.expiry++;
-	assert_int_equal(store_record_verify(&r, net, NULL), -1);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	r = *good; r.sig[0] ^= 1;
-	assert_int_equal(store_record_verify(&r, net, NULL), -1);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	r = *good; r.sig[63] ^= 0x40;
-	assert_int_equal(store_record_verify(&r, net, NULL), -1);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	r = *good; r.tag[0] ^= 1;
-	assert_int_equal(store_record_verify(&r, net, NULL), good->tag_len > 0 ? -1 : 0);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), good->tag_len > 0 ? -1 : 0);
 	r = *good; r.tag_len = (uint8_t)(good->tag_len + 1);
-	assert_int_equal(store_record_verify(&r, net, NULL), -1);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	r = *good; r.tag_len = REC_TAG_MAX + 1;
-	assert_int_equal(store_record_verify(&r, net, NULL), -1);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	if (good->tag_len > 0) {
 		r = *good; r.tag_len = 0;
-		assert_int_equal(store_record_verify(&r, net, NULL), -1);
+		assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	}
 	/* Unsigned-mode record (all-zero sig). */
 	r = *good; memset(r.sig, 0, sizeof r.sig);
-	assert_int_equal(store_record_verify(&r, net, NULL), -1);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), -1);
 	memcpy(net2, net, 32);
 	net2[0] ^= 1;
 	assert_int_equal(store_record_verify(good, net2, NULL), -1);
 	/* Unsigned fields: addr and expires_at are local or proven by the handshake. */
 	r = *good; r.addr.port ^= 1; r.expires_at++;
-	assert_int_equal(store_record_verify(&r, net, NULL), 0);
+	assert_int_equal(store_record_check(&r, net, vc, NULL), 0);
 }
 
 static void test_sign_verify(void **state)
@@ -476,12 +477,12 @@ static void test_sign_verify(void **state)
 
 	(void)state;
 	signed_rec(&r, sk, net, NULL);
-	tamper_all(&r, net);
+	tamper_all(&r, net, NULL);
 	signed_rec(&r, sk, net, "canary");
-	tamper_all(&r, net);
+	tamper_all(&r, net, NULL);
 	signed_rec(&r, sk, net, "0123456789abcdef");
 	assert_int_equal(r.tag_len, REC_TAG_MAX);
-	tamper_all(&r, net);
+	tamper_all(&r, net, NULL);
 
 	/* Counters: one sign; verify = one hash + one verify; a bad id stops before the
 	 * signature, a bad tag_len before any crypto. */
@@ -511,6 +512,122 @@ static void test_sign_verify(void **state)
 	themis_id_from_pk(other.pk, net, other.id);
 	store_record_sign(&other, sk2, NULL);
 	assert_int_equal(store_record_verify(&other, net, NULL), 0);
+}
+
+/* The verified-record cache: a record checked once costs one hash the next time, and no
+ * tampered copy of a cached record ever passes. */
+static void test_verified_cache(void **state)
+{
+	store_record r, bad;
+	uint8_t sk[64], net[32];
+	themis_counters cnt;
+	const char *tags[] = { NULL, "canary", "0123456789abcdef" };
+
+	(void)state;
+	for (size_t t = 0; t < 3; t++) {
+		vcache *vc = vcache_new(64);
+		assert_non_null(vc);
+		signed_rec(&r, sk, net, tags[t]);
+		memset(&cnt, 0, sizeof cnt);
+		assert_int_equal(store_record_check(&r, net, vc, &cnt), 0);
+		assert_int_equal(cnt.cpu_verify, 1);
+		assert_int_equal(store_record_check(&r, net, vc, &cnt), 0);
+		assert_int_equal(cnt.cpu_verify, 1);   /* the second time: a hit, no verification */
+		tamper_all(&r, net, vc);
+		/* A record that fails is not remembered: it is verified (and fails) every time. */
+		bad = r;
+		bad.sig[7] ^= 4;
+		memset(&cnt, 0, sizeof cnt);
+		assert_int_equal(store_record_check(&bad, net, vc, &cnt), -1);
+		assert_int_equal(store_record_check(&bad, net, vc, &cnt), -1);
+		assert_int_equal(cnt.cpu_verify, 2);
+		vcache_free(vc);
+	}
+	/* Without a cache, check is verify. */
+	memset(&cnt, 0, sizeof cnt);
+	assert_int_equal(store_record_check(&r, net, NULL, &cnt), 0);
+	assert_int_equal(store_record_check(&r, net, NULL, &cnt), 0);
+	assert_int_equal(cnt.cpu_verify, 2);
+}
+
+/* The cache itself: bounded sets of VCACHE_WAYS ways, the oldest way replaced. */
+static void test_vcache_bounds(void **state)
+{
+	uint8_t d[VCACHE_WAYS + 1][VCACHE_DIGEST_LEN];
+	vcache *vc;
+
+	(void)state;
+	assert_null(vcache_new(0));
+	memset(d, 0, sizeof d);
+	assert_int_equal(vcache_has(NULL, d[0]), 0);
+	vcache_add(NULL, d[0]);   /* no cache: nothing to do, no crash */
+	vc = vcache_new(1);       /* one set of VCACHE_WAYS ways */
+	assert_non_null(vc);
+	for (int i = 0; i <= VCACHE_WAYS; i++)
+		d[i][31] = (uint8_t)(i + 1);   /* same set (first bytes equal), distinct digests */
+	for (int i = 0; i < VCACHE_WAYS; i++)
+		vcache_add(vc, d[i]);
+	for (int i = 0; i < VCACHE_WAYS; i++)
+		assert_int_equal(vcache_has(vc, d[i]), 1);
+	assert_int_equal(vcache_has(vc, d[VCACHE_WAYS]), 0);
+	vcache_add(vc, d[0]);                  /* already there: nothing moves */
+	vcache_add(vc, d[VCACHE_WAYS]);        /* the set is full: the oldest (d[0]) goes */
+	assert_int_equal(vcache_has(vc, d[0]), 0);
+	for (int i = 1; i <= VCACHE_WAYS; i++)
+		assert_int_equal(vcache_has(vc, d[i]), 1);
+	vcache_free(vc);
+}
+
+/* store_refresh: only an identical record extends a life, never shortens it, takes the new
+ * locator, and changes nothing otherwise. */
+static void test_refresh(void **state)
+{
+	store_table *st = store_new(8, 16, 4, 4);
+	store_record r = mkrec(0x10, 1, 50, 1000), x, out;
+	int more;
+
+	(void)state;
+	assert_non_null(st);
+	assert_int_equal(store_refresh(st, &r), 0);   /* nothing held */
+	r.sig[3] = 9;
+	assert_int_equal(store_put(st, &r), STORE_OK);
+	assert_int_equal(store_next_expiry(st), 1000);
+
+	x = r;
+	x.expires_at = 3000;
+	x.addr.port = 4444;
+	assert_int_equal(store_refresh(st, &x), 1);
+	assert_int_equal(store_get(st, r.obj, 0, 0, &out, 1, &more), 1);
+	assert_int_equal(out.expires_at, 3000);
+	assert_int_equal(out.addr.port, 4444);
+	assert_int_equal(store_next_expiry(st), 3000);
+
+	x.expires_at = 2000;                           /* never shortens */
+	assert_int_equal(store_refresh(st, &x), 1);
+	assert_int_equal(store_get(st, r.obj, 0, 0, &out, 1, &more), 1);
+	assert_int_equal(out.expires_at, 3000);
+
+	/* Anything signed that differs: not a refresh, and the held record is unchanged. */
+	store_record diff[5];
+	for (int i = 0; i < 5; i++) {
+		diff[i] = r;
+		diff[i].expires_at = 9000;
+	}
+	diff[0].expiry++;
+	diff[1].sig[3] ^= 1;
+	diff[2].tag_len = 1;
+	diff[2].tag[0] = 'x';
+	diff[3].pk[5] ^= 1;
+	diff[4].id[1] ^= 1;                            /* another storer: not held */
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(store_refresh(st, &diff[i]), 0);
+	assert_int_equal(store_get(st, r.obj, 0, 0, &out, 1, &more), 1);
+	assert_int_equal(out.expires_at, 3000);
+	assert_int_equal(out.expiry, 50);
+	assert_int_equal(store_expire(st, 2999), 0);
+	assert_int_equal(store_expire(st, 3000), 1);
+	assert_int_equal(store_refresh(st, &x), 0);    /* gone: a refresh cannot revive it */
+	store_del(st);
 }
 
 /* The untagged signature is exactly PROTOCOL.md's: built here from the spec's bytes. */
@@ -781,6 +898,9 @@ int main(void)
 		cmocka_unit_test(test_foreach),
 		cmocka_unit_test(test_sign_verify),
 		cmocka_unit_test(test_sign_bytes),
+		cmocka_unit_test(test_verified_cache),
+		cmocka_unit_test(test_vcache_bounds),
+		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_random_model),
 	};
 

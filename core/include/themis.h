@@ -110,6 +110,9 @@ typedef struct themis_config {
 	uint32_t max_records_per_obj;
 	uint32_t max_records_per_storer;
 	uint32_t max_registrations; /* objects this node stores itself and keeps refreshing */
+	uint32_t verified_cache;    /* digests of records whose signature verified here, so that
+				       the same record received again costs a hash, not a
+				       verification (0: verify every time) */
 	int signed_records;         /* 1: records signed by their storer (PROTOCOL.md); 0: the
 				       paper's unsigned mode (for attack runs) */
 	int trace_lookups;          /* 1: a LOOKUP_HOP event for every hop (`themis lookup --trace`) */
@@ -146,6 +149,8 @@ typedef struct themis_counters {
 	uint64_t records_rejected;  /* received records whose signature or object did not check
 				       (ghost records stopped) */
 	uint64_t stores_refused;    /* STORE requests answered with a refusal */
+	uint64_t records_signed;    /* records this node signed (a refresh re-sends, not re-signs) */
+	uint64_t records_verified;  /* record signatures verified (not those the cache knew) */
 	uint64_t lookups_no_progress; /* FIND answers that did not get closer (eclipse check) */
 	uint64_t out_dropped;       /* datagrams lost because the outbox was full */
 	uint64_t events_dropped;    /* events lost because the event ring was full */
