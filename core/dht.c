@@ -182,7 +182,7 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		n->ring.has_pred = 0;
 		n->joined = 1;
 		n->t_stabilize = now;
-		n->t_fix_fingers = now;
+		n->t_fix_fingers = now + n->cfg.fix_fingers_ns;
 		n->t_check_pred = now + n->cfg.check_pred_ns;
 		free(m);
 		op_finish(n, o, 1, now);
@@ -724,6 +724,28 @@ static void fix_fingers(themis_node *n, uint64_t now)
 	}
 }
 
+/* Finger lookups cost a handshake with every new node they meet, and while our own successor
+ * or predecessor is still changing (many nodes joining around us) the ring they route through
+ * is still converging: such a lookup wanders, and its fingers would soon be stale. A finger
+ * round is skipped when either neighbour changed since the previous round, at most
+ * FIX_POSTPONE_MAX rounds in a row (a node whose neighbours never settle still refreshes). */
+enum { FIX_POSTPONE_MAX = 2 };
+
+static int neighbours_moved(themis_node *n)
+{
+	uint8_t succ[THEMIS_ID_LEN] = { 0 }, pred[THEMIS_ID_LEN] = { 0 };
+	int moved;
+
+	if (n->ring.nsucc)
+		memcpy(succ, n->ring.succ[0].id, sizeof succ);
+	if (n->ring.has_pred)
+		memcpy(pred, n->ring.pred.id, sizeof pred);
+	moved = memcmp(succ, n->fix_succ, sizeof succ) != 0 || memcmp(pred, n->fix_pred, sizeof pred) != 0;
+	memcpy(n->fix_succ, succ, sizeof succ);
+	memcpy(n->fix_pred, pred, sizeof pred);
+	return moved;
+}
+
 static uint64_t due(uint64_t t, uint64_t period)
 {
 	return period ? t : UINT64_MAX;
@@ -753,7 +775,12 @@ void dht_on_timeout(themis_node *n, uint64_t now)
 	}
 	if (n->cfg.fix_fingers_ns && now >= n->t_fix_fingers) {
 		n->t_fix_fingers = now + n->cfg.fix_fingers_ns;
-		fix_fingers(n, now);
+		if (neighbours_moved(n) && n->fix_postponed < FIX_POSTPONE_MAX) {
+			n->fix_postponed++;
+		} else {
+			n->fix_postponed = 0;
+			fix_fingers(n, now);
+		}
 	}
 	if (n->cfg.check_pred_ns && now >= n->t_check_pred) {
 		n->t_check_pred = now + n->cfg.check_pred_ns;

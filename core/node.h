@@ -200,6 +200,8 @@ struct themis_node {
 	uint64_t t_stabilize, t_fix_fingers, t_check_pred;
 	uint8_t stabilizing, fixing, checking_pred;  /* one maintenance request of each kind */
 	uint32_t next_finger;
+	uint8_t fix_succ[THEMIS_ID_LEN], fix_pred[THEMIS_ID_LEN]; /* neighbours at the last finger round */
+	uint8_t fix_postponed;   /* finger rounds skipped in a row because they moved */
 	ring_node rect_cand;     /* a would-be predecessor waiting for the old one's ping */
 	int has_rect_cand;
 	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
