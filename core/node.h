@@ -202,8 +202,12 @@ struct themis_node {
 	uint32_t next_finger;
 	uint8_t fix_succ[THEMIS_ID_LEN], fix_pred[THEMIS_ID_LEN]; /* neighbours at the last finger round */
 	uint8_t fix_postponed;   /* finger rounds skipped in a row because they moved */
+	uint8_t bad_hint[THEMIS_ID_LEN]; /* last node named to us as a successor that failed */
+	int has_bad_hint;
 	ring_node rect_cand;     /* a would-be predecessor waiting for the old one's ping */
 	int has_rect_cand;
+	struct near_node *near;  /* nodes that lately took us for their successor (dht.c) */
+	uint32_t nnear, near_alloc;
 	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
 };
 
