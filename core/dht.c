@@ -454,6 +454,14 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		pub_accept_records(n, m->rec, m->nrec, now);
 	if (m->more)
 		ask_transfer(n, p, now);
+	if (!n->ring.nsucc || memcmp(n->ring.succ[0].id, s.id, THEMIS_ID_LEN) != 0) {
+		/* We adopted a nearer successor while this answer was on its way: its list is
+		 * no longer ours to copy (doing so put the old successor back, and the adoption
+		 * and this answer could chase each other for ever). The next round asks the new
+		 * one. */
+		free(m);
+		return;
+	}
 	/* kind 2: nodes[0] is the node nearest after us that s knows, nodes[1] its predecessor;
 	 * the nearer one is tried unless it already failed to answer us (a stale entry), then
 	 * the predecessor. */
