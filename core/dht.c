@@ -124,6 +124,25 @@ static const ring_node *near_after(const themis_node *n, const uint8_t pos[RING_
 	return best;
 }
 
+const ring_node *dht_behind_owner(const themis_node *n, const uint8_t pos[RING_POS_LEN], uint64_t now)
+{
+	uint8_t d[RING_POS_LEN], df[RING_POS_LEN];
+	int span = 0;
+
+	/* Only inside the stretch behind us that the fresh entries cover: farther back, the
+	 * usual routing forward is the way. */
+	if (!n->joined)
+		return NULL;
+	ring_dist(d, pos, n->ring.self.pos);
+	for (uint32_t i = 0; i < n->nnear && !span; i++) {
+		if (n->near[i].seen + near_ttl(n) < now)
+			continue;
+		ring_dist(df, n->near[i].rn.pos, n->ring.self.pos);
+		span = ring_cmp(d, df) < 0;
+	}
+	return span ? near_after(n, pos, now) : NULL;
+}
+
 void dht_free(themis_node *n)
 {
 	free(n->near);

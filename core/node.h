@@ -298,6 +298,10 @@ void dht_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* JOIN, OP
 void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now);
 /* A node answered an authenticated request: it may be a better finger. */
 void dht_node_seen(themis_node *n, const ring_node *rn);
+/* When pos lies in the stretch just behind us that nodes which lately took us for their
+ * successor cover: the nearest node we know after pos (a better owner candidate than we are),
+ * or NULL. */
+const ring_node *dht_behind_owner(const themis_node *n, const uint8_t pos[RING_POS_LEN], uint64_t now);
 void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now);
 uint64_t dht_next_deadline(const themis_node *n);
 void dht_on_timeout(themis_node *n, uint64_t now);
