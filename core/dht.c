@@ -177,9 +177,11 @@ static void peer_node(const themis_node *n, const peer *p, ring_node *rn)
 	ring_node_make(rn, p->id, &p->addr, n->cfg.m);
 }
 
-void dht_node_seen(themis_node *n, const ring_node *rn)
+void dht_node_seen(themis_node *n, const ring_node *rn, int joining)
 {
-	if (n->joined)
+	/* A joiner keeps the nodes its join lookup met: until its first finger round (a period
+	 * after joining) they are all the routing it has beyond its successors. */
+	if (n->joined || joining)
 		ring_finger_add(&n->ring, rn);
 }
 
@@ -311,6 +313,9 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		n->joined = 1;
 		n->t_stabilize = now;
 		n->t_fix_fingers = now + n->cfg.fix_fingers_ns;
+		n->fix_postponed = 0;
+		memset(n->fix_succ, 0, THEMIS_ID_LEN);   /* joining counts as a move: see neighbours_moved */
+		memset(n->fix_pred, 0, THEMIS_ID_LEN);
 		n->t_check_pred = now + n->cfg.check_pred_ns;
 		free(m);
 		op_finish(n, o, 1, now);

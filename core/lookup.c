@@ -196,7 +196,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		step(n, o, now);
 		return;
 	}
-	dht_node_seen(n, &lk->asked);
+	dht_node_seen(n, &lk->asked, o->kind == THEMIS_OP_JOIN);
 	switch (m->kind) {
 	case FIND_OWNER:
 		/* Only the node we asked can claim to own the target. */
@@ -367,9 +367,9 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 		m->kind = FIND_SUCC;
 		m->nodes[m->nnodes++] = *owner;
 	} else if ((owner = dht_behind_owner(n, pos, now)) && memcmp(owner->id, p->id, THEMIS_ID_LEN) != 0) {
-		/* The target lies just behind us, among nodes that joined before us lately (the
-		 * requester was sent here by a successor pointer not yet updated): the nearest of
-		 * them after the target is the owner candidate. */
+		/* The target lies just behind us, among nodes that lately took us for their
+		 * successor (the requester was sent here by a successor pointer not yet updated):
+		 * the nearest node we know after the target is the owner candidate. */
 		m->kind = FIND_SUCC;
 		m->nodes[m->nnodes++] = *owner;
 	} else {

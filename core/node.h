@@ -297,7 +297,7 @@ void dht_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* JOIN, OP
 /* A node did not answer after every retry: it leaves successors, fingers, predecessor. */
 void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now);
 /* A node answered an authenticated request: it may be a better finger. */
-void dht_node_seen(themis_node *n, const ring_node *rn);
+void dht_node_seen(themis_node *n, const ring_node *rn, int joining);
 /* When pos lies in the stretch just behind us that nodes which lately took us for their
  * successor cover: the nearest node we know after pos (a better owner candidate than we are),
  * or NULL. */
