@@ -19,8 +19,135 @@ int dht_init(themis_node *n)
 	return ring_init(&n->ring, &self, n->cfg.m, n->cfg.succ_len, n->cfg.max_fingers);
 }
 
+/* ---- nodes behind us ------------------------------------------------------------------------
+ * The nodes that lately sent us UPDATE took us for their successor: they lie before us. When many nodes join the same gap at once they all start with the same successor
+ * and, told only its predecessor, would walk back through the gap one adoption (and one
+ * handshake) at a time. Remembering a few of them lets an UPDATE answer name the node nearest
+ * after the caller that we know, so the caller jumps close to its true successor at once. The
+ * caller still adopts it only after it answers (Zave). The list keeps the nodes nearest before
+ * us; an entry not heard from for NEAR_TTL stabilization periods is not handed out. */
+
+enum { NEAR_MAX = 16, NEAR_TTL = 16 };
+
+struct near_node {
+	ring_node rn;
+	uint64_t seen;
+};
+
+static uint64_t near_ttl(const themis_node *n)
+{
+	return NEAR_TTL * (n->cfg.stabilize_ns ? n->cfg.stabilize_ns : n->cfg.req_timeout_ns);
+}
+
+static void near_remove(themis_node *n, const uint8_t id[THEMIS_ID_LEN])
+{
+	for (uint32_t i = 0; i < n->nnear; i++)
+		if (memcmp(n->near[i].rn.id, id, THEMIS_ID_LEN) == 0) {
+			n->near[i] = n->near[--n->nnear];
+			return;
+		}
+}
+
+/* c took us for its successor: remember it, dropping the stale or the farthest entry when full. */
+static void near_note(themis_node *n, const ring_node *c, uint64_t now)
+{
+	uint8_t d[RING_POS_LEN], dw[RING_POS_LEN], dc[RING_POS_LEN];
+	uint32_t i, worst = 0;
+
+	if (ring_cmp(c->pos, n->ring.self.pos) == 0)
+		return;
+	for (i = 0; i < n->nnear; i++)
+		if (memcmp(n->near[i].rn.id, c->id, THEMIS_ID_LEN) == 0) {
+			n->near[i].rn = *c;
+			n->near[i].seen = now;
+			return;
+		}
+	if (n->nnear < NEAR_MAX) {
+		if (node_grow((void **)&n->near, &n->near_alloc, n->nnear + 1, NEAR_MAX, sizeof *n->near) != 0)
+			return;
+		n->near[n->nnear].rn = *c;
+		n->near[n->nnear++].seen = now;
+		return;
+	}
+	/* Full: the entry to give up is a stale one, else the one farthest before us. */
+	ring_dist(dc, c->pos, n->ring.self.pos);
+	for (i = 0; i < n->nnear; i++) {
+		if (n->near[i].seen + near_ttl(n) < now) {
+			worst = i;
+			break;
+		}
+		ring_dist(d, n->near[i].rn.pos, n->ring.self.pos);
+		ring_dist(dw, n->near[worst].rn.pos, n->ring.self.pos);
+		if (ring_cmp(d, dw) > 0)
+			worst = i;
+	}
+	if (i == n->nnear) {
+		ring_dist(dw, n->near[worst].rn.pos, n->ring.self.pos);
+		if (ring_cmp(dc, dw) >= 0)
+			return;   /* farther than every entry kept */
+	}
+	n->near[worst].rn = *c;
+	n->near[worst].seen = now;
+}
+
+/* Keep c in *best when it lies in (pos, self) nearer after pos than *best (distance in db). */
+static void nearer_after(const themis_node *n, const uint8_t pos[RING_POS_LEN], const ring_node *c,
+			 const ring_node **best, uint8_t db[RING_POS_LEN])
+{
+	uint8_t d[RING_POS_LEN];
+
+	if (!ring_in_oo(c->pos, pos, n->ring.self.pos))
+		return;
+	ring_dist(d, pos, c->pos);
+	if (!*best || ring_cmp(d, db) < 0) {
+		*best = c;
+		memcpy(db, d, RING_POS_LEN);
+	}
+}
+
+/* The node nearest after pos in (pos, self) among every node we know (predecessor, the fresh
+ * entries behind us, successors, fingers), or NULL. */
+static const ring_node *near_after(const themis_node *n, const uint8_t pos[RING_POS_LEN], uint64_t now)
+{
+	const ring_node *best = NULL;
+	uint8_t db[RING_POS_LEN];
+
+	if (n->ring.has_pred)
+		nearer_after(n, pos, &n->ring.pred, &best, db);
+	for (uint32_t i = 0; i < n->nnear; i++)
+		if (n->near[i].seen + near_ttl(n) >= now)
+			nearer_after(n, pos, &n->near[i].rn, &best, db);
+	for (uint32_t i = 0; i < n->ring.nsucc; i++)
+		nearer_after(n, pos, &n->ring.succ[i], &best, db);
+	for (uint32_t i = 0; i < n->ring.nfingers; i++)
+		nearer_after(n, pos, &n->ring.fingers[i], &best, db);
+	return best;
+}
+
+const ring_node *dht_behind_owner(const themis_node *n, const uint8_t pos[RING_POS_LEN], uint64_t now)
+{
+	uint8_t d[RING_POS_LEN], df[RING_POS_LEN];
+	int span = 0;
+
+	/* Only inside the stretch behind us that the fresh entries cover: farther back, the
+	 * usual routing forward is the way. */
+	if (!n->joined)
+		return NULL;
+	ring_dist(d, pos, n->ring.self.pos);
+	for (uint32_t i = 0; i < n->nnear && !span; i++) {
+		if (n->near[i].seen + near_ttl(n) < now)
+			continue;
+		ring_dist(df, n->near[i].rn.pos, n->ring.self.pos);
+		span = ring_cmp(d, df) < 0;
+	}
+	return span ? near_after(n, pos, now) : NULL;
+}
+
 void dht_free(themis_node *n)
 {
+	free(n->near);
+	n->near = NULL;
+	n->nnear = n->near_alloc = 0;
 	ring_free(&n->ring);
 	store_del(n->store);
 	n->store = NULL;
@@ -52,9 +179,11 @@ static void peer_node(const themis_node *n, const peer *p, ring_node *rn)
 	ring_node_make(rn, p->id, &p->addr, n->cfg.m);
 }
 
-void dht_node_seen(themis_node *n, const ring_node *rn)
+void dht_node_seen(themis_node *n, const ring_node *rn, int joining)
 {
-	if (n->joined)
+	/* A joiner keeps the nodes its join lookup met: until its first finger round (a period
+	 * after joining) they are all the routing it has beyond its successors. */
+	if (n->joined || joining)
 		ring_finger_add(&n->ring, rn);
 }
 
@@ -73,6 +202,7 @@ void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t n
 {
 	int was = ring_remove(&n->ring, id);
 
+	near_remove(n, id);
 	if ((was & 4) && n->has_rect_cand) {
 		/* The old predecessor is dead: the node that asked to replace it gets the place. */
 		n->ring.pred = n->rect_cand;
@@ -184,14 +314,40 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		n->ring.has_pred = 0;
 		n->joined = 1;
 		n->t_stabilize = now;
-		n->t_fix_fingers = now;
+		n->t_fix_fingers = now + n->cfg.fix_fingers_ns;
+		n->fix_postponed = 0;
+		memset(n->fix_succ, 0, THEMIS_ID_LEN);   /* joining counts as a move: see neighbours_moved */
+		memset(n->fix_pred, 0, THEMIS_ID_LEN);
 		n->t_check_pred = now + n->cfg.check_pred_ns;
 		free(m);
 		op_finish(n, o, 1, now);
 		return;
 	}
 	if (m->kind == ST_NOT_RESPONSIBLE) {
-		/* The ring moved under us: look again a little later. */
+		/* The ring moved under us: a node joined between us and the one we asked. Its
+		 * answer names the nearest node after us it knows; ask that one next (each step
+		 * strictly closer, at most lookup_max_hops in all; only the owner's own ST_OK
+		 * counts). With none, look again a little later. */
+		const ring_node *next = NULL;
+		uint8_t d[RING_POS_LEN], db[RING_POS_LEN];
+		for (uint32_t i = 0; i < m->nnodes; i++) {
+			if (!ring_in_oo(m->nodes[i].pos, n->ring.self.pos, o->owner.pos))
+				continue;
+			ring_dist(d, n->ring.self.pos, m->nodes[i].pos);
+			if (!next || ring_cmp(d, db) < 0) {
+				next = &m->nodes[i];
+				memcpy(db, d, sizeof db);
+			}
+		}
+		if (next && o->lk.hops < n->cfg.lookup_max_hops) {
+			o->owner = *next;
+			o->lk.hops++;
+			o->msgs++;
+			free(m);
+			if (req_send(n, o->owner.id, &o->owner.addr, MSG_JOIN, NULL, 0, join_cb, o->id, now) != 0)
+				join_later(n, o, now);
+			return;
+		}
 		free(m);
 		join_later(n, o, now);
 		return;
@@ -249,17 +405,22 @@ static void on_join(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 		m->kind = ST_NOT_RESPONSIBLE;
 	} else if ((known = ring_find_pos(&n->ring, c.pos)) && memcmp(known->id, c.id, THEMIS_ID_LEN) != 0) {
 		m->kind = ST_COLLISION;   /* PROTOCOL.md, Names: colliding positions cannot both join */
-	} else if (n->ring.nsucc == 0 || !n->ring.has_pred ||
-		   ring_in_oo(c.pos, n->ring.pred.pos, n->ring.self.pos) ||
-		   memcmp(c.id, n->ring.pred.id, THEMIS_ID_LEN) == 0) {
+	} else if (n->ring.nsucc == 0 || (!n->ring.has_pred && dht_responsible(n, c.pos)) ||
+		   (n->ring.has_pred && (ring_in_oo(c.pos, n->ring.pred.pos, n->ring.self.pos) ||
+					 memcmp(c.id, n->ring.pred.id, THEMIS_ID_LEN) == 0))) {
 		m->kind = ST_OK;
 		m->nodes[m->nnodes++] = n->ring.self;
 		add_successors(n, m);
 		if (m->nnodes > n->ring.r)
 			m->nnodes = (uint8_t)n->ring.r;
 	} else {
+		/* The caller lies before our predecessor (or, with none yet, before the nearest
+		 * node we know behind us): name the nearest node after it we know, the next one
+		 * it should ask. */
+		const ring_node *after = near_after(n, c.pos, now);
 		m->kind = ST_NOT_RESPONSIBLE;
-		m->nnodes = (uint8_t)ring_closest_preceding(&n->ring, c.pos, NULL, 0, m->nodes, 4);
+		if (after)
+			m->nodes[m->nnodes++] = *after;
 	}
 	len = msg_lists_encode(out, sizeof out, m, &written);
 	free(m);
@@ -277,6 +438,14 @@ static void ask_transfer(themis_node *n, const peer *p, uint64_t now)
 	(void)req_send(n, p->id, &p->addr, MSG_TRANSFER, NULL, 0, transfer_cb, 0, now);
 }
 
+/* A node we were told of as a better successor did not answer as a ring member: when a
+ * successor names it again (its memory of the nodes behind it lags), we take its predecessor. */
+static void note_bad_hint(themis_node *n, const uint8_t id[THEMIS_ID_LEN])
+{
+	memcpy(n->bad_hint, id, THEMIS_ID_LEN);
+	n->has_bad_hint = 1;
+}
+
 static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	msg_lists *m;
@@ -289,7 +458,7 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	if (!resp || !n->joined)
 		return;   /* a dead successor was removed by the failure path; the next round goes on */
 	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 || m->kind > 1 ||
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 || m->kind > 2 ||
 	    m->nnodes < m->kind) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
@@ -311,12 +480,27 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		pub_accept_records(n, m->rec, m->nrec, now);
 	if (m->more)
 		ask_transfer(n, p, now);
-	if (m->kind == 1 && memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0 &&
-	    ring_in_oo(m->nodes[0].pos, n->ring.self.pos, s.pos)) {
-		/* The successor's predecessor sits between us: a better successor, adopted only
-		 * if it answers (Zave). Until then the current list stays. */
+	if (!n->ring.nsucc || memcmp(n->ring.succ[0].id, s.id, THEMIS_ID_LEN) != 0) {
+		/* We adopted a nearer successor while this answer was on its way: its list is
+		 * no longer ours to copy (doing so put the old successor back, and the adoption
+		 * and this answer could chase each other for ever). The next round asks the new
+		 * one. */
+		free(m);
+		return;
+	}
+	/* kind 2: nodes[0] is the node nearest after us that s knows, nodes[1] its predecessor;
+	 * the nearer one is tried unless it already failed to answer us (a stale entry), then
+	 * the predecessor. */
+	for (uint8_t k = 0; k < m->kind; k++) {
+		const ring_node *c = &m->nodes[k];
+		if (m->kind == 2 && k == 0 && n->has_bad_hint && memcmp(c->id, n->bad_hint, THEMIS_ID_LEN) == 0)
+			continue;
+		if (memcmp(c->id, n->self.id, THEMIS_ID_LEN) == 0 || !ring_in_oo(c->pos, n->ring.self.pos, s.pos))
+			continue;
+		/* A node between us and our successor: a better successor, adopted only if it
+		 * answers (Zave). Until then the current list stays. */
 		ring_set_successors(&n->ring, &s, succs, nsuccs);
-		(void)req_send(n, m->nodes[0].id, &m->nodes[0].addr, MSG_GET_SUCC, NULL, 0, adopt_cb, 0, now);
+		(void)req_send(n, c->id, &c->addr, MSG_GET_SUCC, NULL, 0, adopt_cb, 0, now);
 		free(m);
 		return;
 	}
@@ -329,12 +513,16 @@ static void adopt_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 	msg_lists *m;
 
 	(void)op_id;
-	if (!resp || !n->joined)
+	if (!resp || !n->joined) {
+		if (!resp)
+			note_bad_hint(n, p->id);   /* dead: not to be tried again when named to us */
 		return;
+	}
 	m = malloc(sizeof *m);
 	if (m && msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) == 0 && m->nnodes == 0) {
 		/* It answers but is in no ring (it left): never adopt it, forget it. */
 		free(m);
+		note_bad_hint(n, p->id);
 		dht_node_failed(n, p->id, now);
 		return;
 	}
@@ -438,9 +626,26 @@ static void on_update(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 		return;
 	peer_node(n, p, &c);
 	if (n->joined) {
+		const ring_node *after;
+		ring_node old = n->ring.pred;
+		int had = n->ring.has_pred;
 		rectify(n, &c, now);
+		/* Remember the nodes behind us other than the predecessor: the caller when it did
+		 * not take the place, the old predecessor when it did. On a settled ring only the
+		 * predecessor calls, and nothing is kept. */
+		if (!n->ring.has_pred || memcmp(c.id, n->ring.pred.id, THEMIS_ID_LEN) != 0)
+			near_note(n, &c, now);
+		else if (had && memcmp(old.id, c.id, THEMIS_ID_LEN) != 0)
+			near_note(n, &old, now);
+		/* Our predecessor, and when the caller is not it, first the node nearest after the
+		 * caller that we know (it may adopt it as its successor). */
 		if (n->ring.has_pred) {
+			after = memcmp(c.id, n->ring.pred.id, THEMIS_ID_LEN) == 0 ? NULL : near_after(n, c.pos, now);
 			m->kind = 1;
+			if (after && memcmp(after->id, n->ring.pred.id, THEMIS_ID_LEN) != 0) {
+				m->kind = 2;
+				m->nodes[m->nnodes++] = *after;
+			}
 			m->nodes[m->nnodes++] = n->ring.pred;
 		}
 		add_successors(n, m);
@@ -511,6 +716,7 @@ static void leave_done(themis_node *n, op *o, int ok, uint64_t now)
 	n->ring.has_pred = 0;
 	n->ring.nfingers = 0;
 	n->has_rect_cand = 0;
+	n->nnear = 0;
 	op_finish(n, o, ok, now);
 }
 
@@ -649,6 +855,7 @@ static void on_leave(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bo
 		return;
 	}
 	peer_node(n, p, &l);
+	near_remove(n, l.id);   /* never handed out again as a node behind us */
 	if (m->kind == LEAVE_TO_SUCC) {
 		/* Our predecessor leaves: its predecessor becomes ours, its records ours. */
 		if (!n->ring.has_pred || memcmp(n->ring.pred.id, l.id, THEMIS_ID_LEN) == 0) {
@@ -726,6 +933,28 @@ static void fix_fingers(themis_node *n, uint64_t now)
 	}
 }
 
+/* Finger lookups cost a handshake with every new node they meet, and while our own successor
+ * or predecessor is still changing (many nodes joining around us) the ring they route through
+ * is still converging: such a lookup wanders, and its fingers would soon be stale. A finger
+ * round is skipped when either neighbour changed since the previous round, at most
+ * FIX_POSTPONE_MAX rounds in a row (a node whose neighbours never settle still refreshes). */
+enum { FIX_POSTPONE_MAX = 2 };
+
+static int neighbours_moved(themis_node *n)
+{
+	uint8_t succ[THEMIS_ID_LEN] = { 0 }, pred[THEMIS_ID_LEN] = { 0 };
+	int moved;
+
+	if (n->ring.nsucc)
+		memcpy(succ, n->ring.succ[0].id, sizeof succ);
+	if (n->ring.has_pred)
+		memcpy(pred, n->ring.pred.id, sizeof pred);
+	moved = memcmp(succ, n->fix_succ, sizeof succ) != 0 || memcmp(pred, n->fix_pred, sizeof pred) != 0;
+	memcpy(n->fix_succ, succ, sizeof succ);
+	memcpy(n->fix_pred, pred, sizeof pred);
+	return moved;
+}
+
 static uint64_t due(uint64_t t, uint64_t period)
 {
 	return period ? t : UINT64_MAX;
@@ -755,7 +984,12 @@ void dht_on_timeout(themis_node *n, uint64_t now)
 	}
 	if (n->cfg.fix_fingers_ns && now >= n->t_fix_fingers) {
 		n->t_fix_fingers = now + n->cfg.fix_fingers_ns;
-		fix_fingers(n, now);
+		if (neighbours_moved(n) && n->fix_postponed < FIX_POSTPONE_MAX) {
+			n->fix_postponed++;
+		} else {
+			n->fix_postponed = 0;
+			fix_fingers(n, now);
+		}
 	}
 	if (n->cfg.check_pred_ns && now >= n->t_check_pred) {
 		n->t_check_pred = now + n->cfg.check_pred_ns;

@@ -196,7 +196,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		step(n, o, now);
 		return;
 	}
-	dht_node_seen(n, &lk->asked);
+	dht_node_seen(n, &lk->asked, o->kind == THEMIS_OP_JOIN);
 	switch (m->kind) {
 	case FIND_OWNER:
 		/* Only the node we asked can claim to own the target. */
@@ -224,6 +224,18 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	case FIND_SUCC:
 		/* The owner lies at or past the target, seen from the node that answered. */
 		if (ring_in_oc(lk->pos, lk->asked.pos, m->nodes[0].pos)) {
+			if (o->kind == THEMIS_OP_JOIN && memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
+				/* A join asks the named node JOIN at once instead of FIND: the answer is
+				 * the same check (it owns our position, or it names the nearest node
+				 * after us it knows, strictly closer), and a join into a ring that is
+				 * still converging walks back to its successor in a few such steps
+				 * rather than wandering through stale successor pointers. */
+				trace_hop(n, o, 1, now);
+				o->owner = m->nodes[0];
+				o->have_owner = 1;
+				lookup_done(n, o, 1, now);
+				return;
+			}
 			add_owner_cand(n, lk, &m->nodes[0]);
 			progress = 1;
 		}
@@ -361,6 +373,12 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 						     MSG_MAX_RECORDS, &more);
 		m->more = (uint8_t)more;
 	} else if ((owner = owner_in_successors(n, pos)) && memcmp(owner->id, p->id, THEMIS_ID_LEN) != 0) {
+		m->kind = FIND_SUCC;
+		m->nodes[m->nnodes++] = *owner;
+	} else if ((owner = dht_behind_owner(n, pos, now)) && memcmp(owner->id, p->id, THEMIS_ID_LEN) != 0) {
+		/* The target lies just behind us, among nodes that lately took us for their
+		 * successor (the requester was sent here by a successor pointer not yet updated):
+		 * the nearest node we know after the target is the owner candidate. */
 		m->kind = FIND_SUCC;
 		m->nodes[m->nnodes++] = *owner;
 	} else {

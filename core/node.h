@@ -203,8 +203,14 @@ struct themis_node {
 	uint64_t t_stabilize, t_fix_fingers, t_check_pred;
 	uint8_t stabilizing, fixing, checking_pred;  /* one maintenance request of each kind */
 	uint32_t next_finger;
+	uint8_t fix_succ[THEMIS_ID_LEN], fix_pred[THEMIS_ID_LEN]; /* neighbours at the last finger round */
+	uint8_t fix_postponed;   /* finger rounds skipped in a row because they moved */
+	uint8_t bad_hint[THEMIS_ID_LEN]; /* last node named to us as a successor that failed */
+	int has_bad_hint;
 	ring_node rect_cand;     /* a would-be predecessor waiting for the old one's ping */
 	int has_rect_cand;
+	struct near_node *near;  /* nodes that lately took us for their successor (dht.c) */
+	uint32_t nnear, near_alloc;
 	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
 };
 
@@ -294,7 +300,11 @@ void dht_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* JOIN, OP
 /* A node did not answer after every retry: it leaves successors, fingers, predecessor. */
 void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now);
 /* A node answered an authenticated request: it may be a better finger. */
-void dht_node_seen(themis_node *n, const ring_node *rn);
+void dht_node_seen(themis_node *n, const ring_node *rn, int joining);
+/* When pos lies in the stretch just behind us that nodes which lately took us for their
+ * successor cover: the nearest node we know after pos (a better owner candidate than we are),
+ * or NULL. */
+const ring_node *dht_behind_owner(const themis_node *n, const uint8_t pos[RING_POS_LEN], uint64_t now);
 void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now);
 uint64_t dht_next_deadline(const themis_node *n);
 void dht_on_timeout(themis_node *n, uint64_t now);
