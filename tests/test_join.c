@@ -342,6 +342,61 @@ static void test_update_hint_that_fails_falls_back_to_predecessor(void **state)
 	tnet_del(t);
 }
 
+/* The shape of an UPDATE answer is checked before anything in it is used: kind is at most 2
+ * and names that many nodes before the successor list. A's UPDATE to S is held back and S's
+ * answer is forged in its place (sent by S on its authenticated channel, as a buggy or
+ * hostile successor could): kind 3, and kind 2 with a single node, are dropped as malformed
+ * and leave A's successor list as it was. */
+static void forged_update_answer(tnet *t, int a, int s, uint8_t kind, uint8_t nnodes)
+{
+	themis_node *na = t->node[a];
+	pending *pd = NULL;
+	msg_lists m;
+	uint8_t body[FRAME_BODY_MAX], before[THEMIS_ID_LEN * SUCC_LEN];
+	size_t written;
+	uint64_t drops = tnet_drops(t, a, THEMIS_DROP_MALFORMED);
+	int len;
+
+	for (uint32_t i = 0; i < na->ring.nsucc; i++)
+		memcpy(before + i * THEMIS_ID_LEN, na->ring.succ[i].id, THEMIS_ID_LEN);
+	stab(t, a);                                   /* the UPDATE is held */
+	for (uint32_t i = 0; i < na->npend; i++)
+		if (memcmp(na->pend[i]->peer->id, id_of(t, s), 32) == 0)
+			pd = na->pend[i];
+	assert_non_null(pd);
+	memset(&m, 0, sizeof m);
+	m.kind = kind;
+	for (uint32_t i = 0; i < nnodes; i++)
+		m.nodes[m.nnodes++] = t->node[s]->ring.succ[i % t->node[s]->ring.nsucc];
+	len = msg_lists_encode(body, sizeof body, &m, &written);
+	assert_true(len > 0);
+	req_respond(t->node[s], peer_find(t->node[s], id_of(t, a)), MSG_UPDATE | MSG_RESPONSE, pd->req_id,
+		    body, (size_t)len, t->now);
+	tnet_pump(t);
+	assert_int_equal(tnet_drops(t, a, THEMIS_DROP_MALFORMED), drops + 1);
+	assert_int_equal(na->stabilizing, 0);
+	assert_int_equal(na->ring.nsucc, SUCC_LEN);
+	for (uint32_t i = 0; i < na->ring.nsucc; i++)
+		assert_memory_equal(na->ring.succ[i].id, before + i * THEMIS_ID_LEN, THEMIS_ID_LEN);
+}
+
+static void test_update_answer_shape_checked(void **state)
+{
+	(void)state;
+	gap g;
+	hold h;
+
+	gap_new(&g);
+	tnet *t = g.t;
+	memset(&h, 0, sizeof h);
+	h.link[0].from = g.A, h.link[0].to = g.S, h.link[0].on = 1;
+	t->tap = hold_tap;
+	t->tap_ctx = &h;
+	forged_update_answer(t, g.A, g.S, 3, 3);
+	forged_update_answer(t, g.A, g.S, 2, 1);
+	tnet_del(t);
+}
+
 /* ---- 3. a late UPDATE answer --------------------------------------------------------------- */
 
 /* A's successor S has taken J (between A and S) as predecessor. A's UPDATE to S names J, and
@@ -547,6 +602,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_update_names_nearest_after_caller),
 		cmocka_unit_test(test_update_hint_that_fails_falls_back_to_predecessor),
+		cmocka_unit_test(test_update_answer_shape_checked),
 		cmocka_unit_test(test_late_update_answer_ignored),
 		cmocka_unit_test(test_join_refusal_names_next_node),
 		cmocka_unit_test(test_join_without_pred_admits_only_own_stretch),
