@@ -47,7 +47,7 @@ enum {
 /* Status codes of STORE, LEAVE and JOIN answers. */
 enum {
 	ST_OK = 0,
-	ST_NOT_RESPONSIBLE = 1,   /* STORE: target not in (pred, me]; JOIN: nodes = closer ones */
+	ST_NOT_RESPONSIBLE = 1,   /* STORE: target not in (pred, me]; JOIN: nodes = the next to ask */
 	ST_FULL = 2,
 	ST_BAD_SIG = 3,
 	ST_BAD_RECORD = 4,        /* malformed or not the sender's own (unsigned mode) */
@@ -66,7 +66,7 @@ typedef struct msg_find {
 /* A list of nodes followed by a list of records: the shape of every answer that carries
  * nodes or records. Which fields a message uses is in the comment of its encoder. */
 typedef struct msg_lists {
-	uint8_t kind;                   /* FIND_*, ST_*, LEAVE_*, or has_pred for UPDATE */
+	uint8_t kind;                   /* FIND_*, ST_*, LEAVE_*, or 0..2 for UPDATE_R */
 	uint8_t nnodes;
 	ring_node nodes[MSG_MAX_NODES];
 	uint8_t nrec;
@@ -88,8 +88,11 @@ int msg_status_encode(uint8_t *out, size_t cap, uint8_t status);
 /* kind u8 || nnodes u8 || nodes || nrec u8 || more u8 || records.
  * Records are written while they fit in cap (and FRAME_BODY_MAX); *nrec_written says how
  * many (the rest set the more flag). Used by FIND_R (kind = FIND_*), JOIN_R (kind =
- * status, nodes = successor list or closer nodes), UPDATE_R (kind = 1 when nodes[0] is the
- * predecessor, 0 when there is none; nodes[kind..] = successor list; records = handoff),
+ * status; ST_OK: nodes = [me, successors]; ST_NOT_RESPONSIBLE: nodes = [the nearest node
+ * after the caller the responder knows] or none), UPDATE_R (kind = 0 when the responder has
+ * no predecessor, 1 when nodes[0] is its predecessor, 2 when nodes[0] is the node it knows
+ * nearest after the caller and nodes[1] its predecessor; nodes[kind..] = successor list;
+ * records = handoff; the receiver drops kind > 2 or nnodes < kind as malformed),
  * LEAVE (kind = LEAVE_TO_*; TO_SUCC: nodes = [leaver's predecessor] or none, records;
  * TO_PRED: nodes = leaver's successor list), GET_SUCC_R (kind 0, nodes = [me, successors]),
  * TRANSFER_R (kind 0, records). */
