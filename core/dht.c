@@ -300,7 +300,15 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 	(void)p;
 	if (!o)
 		return;
-	m = resp ? malloc(sizeof *m) : NULL;
+	if (!resp) {
+		/* The node we asked never answered. It was named to us (FIND_SUCC, or a refusal
+		 * naming the next node), not confirmed alive by an answer of its own, and the
+		 * failure path has just dropped it from our tables: look again a little later,
+		 * as when a lookup runs out of candidates, rather than fail the join. */
+		join_later(n, o, now);
+		return;
+	}
+	m = malloc(sizeof *m);
 	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);

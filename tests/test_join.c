@@ -136,6 +136,16 @@ static int joined_ok(tnet *t, int i)
 	return -1;   /* not finished */
 }
 
+static int last_join(tnet *t, int i, themis_event *out)
+{
+	for (int k = t->nev[i] - 1; k >= 0; k--)
+		if (t->ev[i][k].kind == THEMIS_EV_OP_DONE && t->ev[i][k].op == THEMIS_OP_JOIN) {
+			*out = t->ev[i][k];
+			return 1;
+		}
+	return 0;
+}
+
 /* Nodes i asked FIND during its lookups so far (LOOKUP_HOP events of op kind). */
 static int asked_find(tnet *t, int i, themis_op_kind kind, int who)
 {
@@ -545,6 +555,36 @@ static void test_find_names_owner_just_behind(void **state)
 	tnet_del(t);
 }
 
+/* ---- a named owner that does not answer ---------------------------------------------------- */
+
+/* S dies silently; A has not noticed yet and still names it as the owner of Y's position.
+ * Y, joining through A, asks S JOIN at once (a node named owner is not asked FIND first), and
+ * S never answers. That is no reason to give up: the join looks again a stabilization period
+ * later, by which time A has dropped S, and Y joins in front of S's successor. */
+static void test_join_named_owner_dead_tries_again(void **state)
+{
+	(void)state;
+	gap g;
+	themis_event ev;
+
+	gap_new(&g);
+	tnet *t = g.t;
+	int q[TNET_MAX_NODES];
+	by_position(t, q);
+	int next = q[6];   /* S's successor */
+
+	t->down[g.S] = 1;
+	assert_memory_equal(succ0(t, g.A), id_of(t, g.S), 32);
+	join_via(t, g.Y, g.A);
+	tnet_advance(t, 15 * SEC);
+	assert_true(last_join(t, g.Y, &ev));
+	assert_int_equal(ev.ok, 1);
+	assert_memory_equal(succ0(t, g.Y), id_of(t, next), 32);
+	tnet_advance(t, 10 * SEC);
+	assert_true(ring_ideal(t));
+	tnet_del(t);
+}
+
 /* ---- 5. finger rounds ---------------------------------------------------------------------- */
 
 /* One finger round of node i now: how many finger lookups it started. */
@@ -607,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_join_refusal_names_next_node),
 		cmocka_unit_test(test_join_without_pred_admits_only_own_stretch),
 		cmocka_unit_test(test_find_names_owner_just_behind),
+		cmocka_unit_test(test_join_named_owner_dead_tries_again),
 		cmocka_unit_test(test_finger_rounds_wait_for_neighbours),
 	};
 	return cmocka_run_group_tests_name("join", tests, NULL, NULL);
