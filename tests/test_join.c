@@ -5,11 +5,13 @@
  *  - UPDATE_R kind 2: a successor names the node nearest after the caller it knows (it
  *    remembers the nodes that lately sent it UPDATE), and the caller adopts it in one step;
  *  - a named node that did not answer is skipped next time in favour of the predecessor;
+ *  - an UPDATE answer of the wrong shape (kind > 2, fewer nodes than kind) is dropped;
  *  - a late UPDATE answer from a node that is no longer the first successor is ignored;
  *  - a JOIN refused with ST_NOT_RESPONSIBLE names the next node to ask; a node with no
  *    predecessor admits only joiners in the stretch it answers for;
  *  - FIND for a target just behind a node, inside the stretch its remembered senders cover,
- *    is answered FIND_SUCC; a join sends JOIN at once to a node named owner;
+ *    is answered FIND_SUCC; a join sends JOIN at once to a node named owner, and when that
+ *    node never answers, tries again later instead of failing;
  *  - a joiner keeps the nodes its join lookup met as fingers; the first finger round comes a
  *    period after joining, and rounds are skipped (at most twice in a row) while the
  *    successor or predecessor moves.
