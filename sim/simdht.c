@@ -510,9 +510,10 @@ void sim_dht_done(struct sim *s, uint32_t i, const themis_event *ev)
 	n->ops[w] = n->ops[--n->nops];
 	const sim_opreq *q = &s->reqs[r];
 	target_of(s, q, target, sizeof target);
-	if (ev->op == THEMIS_OP_FIND || ev->op == THEMIS_OP_STORE || ev->op == THEMIS_OP_JOIN)
-		if (ev->ok)
-			node_name(s, ev->owner.id, owner, sizeof owner);
+	/* a find's owner is named below, from the true owner when it is that node (no search) */
+	if ((ev->op == THEMIS_OP_STORE || ev->op == THEMIS_OP_JOIN ||
+	     (ev->op == THEMIS_OP_FIND && q->verb != SIM_VERB_FIND)) && ev->ok)
+		node_name(s, ev->owner.id, owner, sizeof owner);
 	if (ev->op == THEMIS_OP_DISCOVER && ev->chosen >= 0)
 		node_name(s, ev->peer, owner, sizeof owner);
 
@@ -533,6 +534,10 @@ void sim_dht_done(struct sim *s, uint32_t i, const themis_event *ev)
 		wrong = truth == SIM_NODE_NONE ||
 			memcmp(ev->owner.id, themis_node_id(s->nodes[truth].tn), THEMIS_ID_LEN) != 0;
 		d->wrong_owner += (uint64_t)wrong;
+		if (wrong)
+			node_name(s, ev->owner.id, owner, sizeof owner);
+		else
+			snprintf(owner, sizeof owner, "n%u", truth);
 		ghosts = ghosts_in(s, q, ev);
 		break;
 	}
@@ -710,6 +715,17 @@ int sim_dht_setup(struct sim *s, char *err, size_t errlen)
 	}
 	cmp_pos = (const uint8_t (*)[THEMIS_ID_LEN])s->pos;
 	qsort(s->by_pos, s->count, sizeof *s->by_pos, by_pos_cmp);
+	s->pos_key = malloc((size_t)(s->count ? s->count : 1) * sizeof *s->pos_key);
+	if (!s->pos_key) {
+		snprintf(err, errlen, "out of memory for %u ring positions", s->count);
+		return -1;
+	}
+	for (uint32_t k = 0; k < s->count; k++) {
+		uint64_t key = 0;
+		for (int b = 0; b < 8; b++)
+			key = key << 8 | s->pos[s->by_pos[k]][b];
+		s->pos_key[k] = key;
+	}
 
 	if (sc->join == SIM_JOIN_STATIC) {
 		if (static_ring(s, err, errlen))
@@ -748,6 +764,8 @@ void sim_dht_free(struct sim *s)
 			free(s->nodes[i].ops);
 	free(s->pos);
 	free(s->by_pos);
+	free(s->pos_key);
+	s->pos_key = NULL;
 	free(s->reqs);
 	free(s->issued);
 	free(s->dst.lat);

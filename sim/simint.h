@@ -145,6 +145,7 @@ struct sim {
 	 * them, operation requests, the issued stores, and the ring checker's tallies */
 	uint8_t (*pos)[THEMIS_ID_LEN];
 	uint32_t *by_pos;
+	uint64_t *pos_key;      /* pos_key[k]: the first 64 bits of by_pos[k]'s position */
 	sim_opreq *reqs;
 	uint32_t nreqs, reqcap, free_req;
 	sim_issued *issued;
