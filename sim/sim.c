@@ -176,46 +176,16 @@ static void dispatch(struct sim *s, const sim_event *ev)
 
 static int make_nodes(struct sim *s, char *err, size_t errlen)
 {
-	const sim_scenario *sc = s->sc;
 	s->nodes = calloc(s->count, sizeof *s->nodes);
 	s->by_id = calloc(s->count, sizeof *s->by_id);
 	if (!s->nodes || !s->by_id) {
 		snprintf(err, errlen, "out of memory for %u nodes", s->count);
 		return -1;
 	}
+	if (sim_nodes_create(s, err, errlen))
+		return -1;
 	for (uint32_t i = 0; i < s->count; i++) {
-		sim_node *n = &s->nodes[i];
-		themis_config cfg;
-		themis_config_default(&cfg);
-		cfg.network = sc->network;
-		sim_rng_derive(cfg.seed, sc->seed, SIM_RNG_IDENTITY, i);
-		sim_rng_seed(&n->rng, sc->seed, SIM_RNG_NODE, i);
-		cfg.rand = sim_rng_fill;
-		cfg.rand_ctx = &n->rng;
-		sim_addr_of(i, sc->port, &cfg.self);
-		cfg.m = sc->m;
-		cfg.security = sc->security;
-		cfg.replay_window = sc->replay_window;
-		cfg.hs_retry_ns = sc->hs_retry_ns;
-		cfg.hs_attempts = sc->hs_attempts;
-		cfg.req_timeout_ns = sc->req_timeout_ns;
-		cfg.req_attempts = sc->req_attempts;
-		cfg.k = sc->k;
-		cfg.ttl_ns = sc->ttl_ns;
-		cfg.succ_len = sc->succ_len;
-		cfg.stabilize_ns = sc->stabilize_ns;
-		cfg.fix_fingers_ns = sc->fix_fingers_ns;
-		cfg.check_pred_ns = sc->check_pred_ns;
-		cfg.signed_records = sc->signed_records;
-		int rc = themis_node_new(&n->tn, &cfg);
-		if (rc < 0) {
-			snprintf(err, errlen, "%s: the core refused node n%u's configuration (error %d)",
-				 sc->file, i, rc);
-			return -1;
-		}
-		n->up = 1;
-		n->timer_at = UINT64_MAX;
-		memcpy(s->by_id[i].id, themis_node_id(n->tn), THEMIS_ID_LEN);
+		memcpy(s->by_id[i].id, themis_node_id(s->nodes[i].tn), THEMIS_ID_LEN);
 		s->by_id[i].node = i;
 	}
 	qsort(s->by_id, s->count, sizeof *s->by_id, sim_idx_cmp);

@@ -172,6 +172,9 @@ void sim_transmit(struct sim *s, uint32_t slot, uint64_t now);
 /* slot is on the wire now: pcap, trace, network model, delivery events */
 void sim_route(struct sim *s, uint32_t slot, uint64_t now);
 
+/* spawn.c: every node's core object (s->nodes allocated, zeroed); 0, or -1 with err set */
+int sim_nodes_create(struct sim *s, char *err, size_t errlen);
+
 /* simnode.c: inputs into nodes and what comes out of them */
 int sim_idx_cmp(const void *x, const void *y);
 uint32_t sim_node_of_id(const struct sim *s, const uint8_t *id);
