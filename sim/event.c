@@ -149,6 +149,17 @@ int sim_evq_pop(sim_evq *q, sim_event *ev)
 	return 0;
 }
 
+const sim_event *sim_evq_upcoming(const sim_evq *q, int k)
+{
+	if (k == 0)
+		return q->len ? &q->heap[0] : NULL;
+	if (q->len < 2)
+		return NULL;
+	if (q->len > 2 && before(&q->heap[2], &q->heap[1]))
+		return &q->heap[2];
+	return &q->heap[1];
+}
+
 uint64_t sim_evq_peek_time(const sim_evq *q)
 {
 	return q->len ? q->heap[0].t : UINT64_MAX;
