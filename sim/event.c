@@ -26,6 +26,16 @@ static inline int before(const sim_event *x, const sim_event *y)
 
 uint64_t sim_evq_push(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b)
 {
+	return sim_evq_push_seq(q, t, kind, a, b, q->next_seq++);
+}
+
+uint64_t sim_evq_reserve(sim_evq *q)
+{
+	return q->next_seq++;
+}
+
+uint64_t sim_evq_push_seq(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b, uint64_t seq)
+{
 	if (q->len == q->cap) {
 		size_t ncap = q->cap ? q->cap * 2 : 256;
 		sim_event *nh = realloc(q->heap, ncap * sizeof *nh);
@@ -34,7 +44,7 @@ uint64_t sim_evq_push(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint
 		q->heap = nh;
 		q->cap = ncap;
 	}
-	sim_event ev = { .t = t, .seq = q->next_seq++, .a = a, .b = b, .kind = (uint8_t)kind };
+	sim_event ev = { .t = t, .seq = seq, .a = a, .b = b, .kind = (uint8_t)kind };
 	/* sift up: move parents down until ev's place is found */
 	size_t i = q->len++;
 	while (i > 0) {

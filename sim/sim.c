@@ -128,15 +128,10 @@ static void dispatch(struct sim *s, const sim_event *ev)
 		else
 			sim_transmit(s, ev->b, s->now);
 		break;
-	case SIM_EV_TIMER: {
-		sim_node *n = &s->nodes[ev->a];
-		if (ev->seq != n->timer_seq || !n->up)
-			break; /* lazily cancelled: the node re-armed or failed since */
-		n->timer_seq = 0;
-		n->timer_at = UINT64_MAX;
-		sim_node_input(s, ev->a, (sim_input){ .kind = SIM_IN_TIMER }, s->now);
+	case SIM_EV_TIMER:
+		if (sim_node_wake(s, ev->a, ev->seq))
+			sim_node_input(s, ev->a, (sim_input){ .kind = SIM_IN_TIMER }, s->now);
 		break;
-	}
 	case SIM_EV_READY:
 		if (s->nodes[ev->a].up)
 			sim_node_ready(s, ev->a, s->now);

@@ -54,6 +54,7 @@ static int make_one(struct sim *s, uint32_t i)
 		return rc;
 	n->up = 1;
 	n->timer_at = UINT64_MAX;
+	n->wake_at = UINT64_MAX;
 	return 0;
 }
 
