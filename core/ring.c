@@ -399,7 +399,9 @@ static void finger_add64(ring_state *rs, const ring_node *rn)
 	if (at < rs->nfingers) {
 		uint64_t fd = rs->finger_key[at] - self;
 		if (fd < 2 * start || start == (uint64_t)1 << 63) {   /* same bucket */
-			if (same_id(&rs->fingers[at], rn->id)) {
+			/* a different position is a different id: the entry itself (a cache miss
+			 * on a large ring) is read only when the positions agree */
+			if (fd == d && same_id(&rs->fingers[at], rn->id)) {
 				rs->fingers[at].addr = rn->addr;
 				return;
 			}
@@ -603,18 +605,24 @@ static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RIN
 	b.dt = key_of(target) - b.self;
 	b.n = 0;
 	b.k = k < RING_MAX_SUCC + 1 ? k : RING_MAX_SUCC + 1;
+	/* The answer is the k best distinct ids by (distance to the target, id), whatever the
+	 * order of the offers. Fingers are sorted by distance from self, so those strictly
+	 * before the target are a prefix, and walking it backwards offers them best first:
+	 * once k are kept, a finger farther than the worst kept one ends the walk without its
+	 * entry (a cache miss each on a large ring) ever being read. */
 	for (uint32_t i = 0; i < rs->nsucc; i++)
 		offer64(&b, rs, skip, nskip, &rs->succ[i], key_of(rs->succ[i].pos));
-	/* Fingers are sorted by distance from self: those at or past the target come last,
-	 * so the scan stops at the first of them. */
-	for (uint32_t i = 0; i < rs->nfingers; i++) {
+	if (rs->has_pred)
+		offer64(&b, rs, skip, nskip, &rs->pred, key_of(rs->pred.pos));
+	uint32_t end = 0;
+	while (end < rs->nfingers && rs->finger_key[end] - b.self - 1 < b.dt - 1)
+		end++;
+	for (uint32_t i = end; i-- > 0;) {
 		uint64_t f = rs->finger_key[i];
-		if (f - b.self - 1 >= b.dt - 1)
+		if (b.n == b.k && b.dt - (f - b.self) > b.key[b.n - 1])
 			break;
 		offer64(&b, rs, skip, nskip, &rs->fingers[i], f);
 	}
-	if (rs->has_pred)
-		offer64(&b, rs, skip, nskip, &rs->pred, key_of(rs->pred.pos));
 	for (size_t i = 0; i < b.n; i++)
 		out[i] = *b.node[i];
 	return b.n;
