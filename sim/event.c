@@ -165,9 +165,16 @@ const sim_event *sim_evq_upcoming(const sim_evq *q, int k)
 		return q->len ? &q->heap[0] : NULL;
 	if (q->len < 2)
 		return NULL;
-	if (q->len > 2 && before(&q->heap[2], &q->heap[1]))
-		return &q->heap[2];
-	return &q->heap[1];
+	/* the second is the smaller child of the root; the third the smallest of the other
+	 * child and the second's two children */
+	size_t second = q->len > 2 && before(&q->heap[2], &q->heap[1]) ? 2 : 1;
+	if (k == 1)
+		return &q->heap[second];
+	size_t cand[3] = { 3 - second, 2 * second + 1, 2 * second + 2 }, best = 0;
+	for (int c = 0; c < 3; c++)
+		if (cand[c] < q->len && (!best || before(&q->heap[cand[c]], &q->heap[best])))
+			best = cand[c];
+	return best ? &q->heap[best] : NULL;
 }
 
 uint64_t sim_evq_peek_time(const sim_evq *q)

@@ -58,9 +58,9 @@ uint64_t sim_evq_push_seq(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, 
 int sim_evq_cancel(sim_evq *q, uint64_t seq);
 /* Removes the earliest live event into *ev; returns 1, or 0 when the queue is empty. */
 int sim_evq_pop(sim_evq *q, sim_event *ev);
-/* A guess at the k-th next event (k = 0: the next one, exact; k = 1: the smaller of the
- * next one's two heap children, the following one unless something is pushed before it);
- * NULL when there are not that many. Cancelled events included. For cache hints only. */
+/* A guess at the k-th next event (k = 0: the next one, exact; k = 1, 2: the following ones
+ * as the heap stands, unless something is pushed before them); NULL when there are not that
+ * many. Cancelled events included. For cache hints only. */
 const sim_event *sim_evq_upcoming(const sim_evq *q, int k);
 /* Time of the earliest event (cancelled ones included); UINT64_MAX when empty. */
 uint64_t sim_evq_peek_time(const sim_evq *q);

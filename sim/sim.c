@@ -187,8 +187,8 @@ static uint32_t fed_node(const sim_event *e)
 }
 
 /* Cache hints (no effect on the run): on a large ring every event lands on a node no cache
- * holds, so start loading the next event's node tables and the one after's node object while
- * this event runs. The second guess may be wrong (an event pushed meanwhile runs first); a
+ * holds, so start loading the next event's node tables, the one after's node object and the
+ * third's sim_node while this event runs. The second guess may be wrong (an event pushed meanwhile runs first); a
  * wrong hint only costs a little memory bandwidth. */
 static void prefetch_upcoming(const struct sim *s)
 {
@@ -202,6 +202,11 @@ static void prefetch_upcoming(const struct sim *s)
 	e = sim_evq_upcoming(&s->q, 1);
 	if (e && (i = fed_node(e)) != SIM_NODE_NONE && i < s->count)
 		themis_node_prefetch(s->nodes[i].tn, 0);
+	/* three ahead: the simulator's own record of the node, where the core object's
+	 * address is read two events ahead */
+	e = sim_evq_upcoming(&s->q, 2);
+	if (e && (i = fed_node(e)) != SIM_NODE_NONE && i < s->count)
+		__builtin_prefetch(&s->nodes[i].tn);
 }
 
 static int make_nodes(struct sim *s, char *err, size_t errlen)
