@@ -172,14 +172,16 @@ static void dispatch(struct sim *s, const sim_event *ev)
 /* Below this many nodes they all fit in the caches: no hints. */
 enum { PREFETCH_MIN_NODES = 4096 };
 
-/* The node an event will feed, or SIM_NODE_NONE. */
-static uint32_t fed_node(const sim_event *e)
+/* The node an event will feed, or SIM_NODE_NONE; for a DHT workload tick, a guess. */
+static uint32_t fed_node(const struct sim *s, const sim_event *e)
 {
 	switch ((sim_ev_kind)e->kind) {
 	case SIM_EV_DELIVER:
 	case SIM_EV_TIMER:
 	case SIM_EV_READY:
 		return e->a;
+	case SIM_EV_WORKLOAD:
+		return e->a ? sim_dht_workload_peek(s) : SIM_NODE_NONE;
 	case SIM_EV_TRANSMIT:
 	default:
 		return SIM_NODE_NONE;
@@ -194,18 +196,18 @@ static void prefetch_upcoming(const struct sim *s)
 {
 	const sim_event *e = sim_evq_upcoming(&s->q, 0);
 	uint32_t i;
-	if (e && (i = fed_node(e)) != SIM_NODE_NONE && i < s->count) {
+	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		themis_node_prefetch(s->nodes[i].tn, 1);
 		if (e->kind == SIM_EV_DELIVER && e->b < s->npkts)
 			__builtin_prefetch(&s->pkts[e->b]);
 	}
 	e = sim_evq_upcoming(&s->q, 1);
-	if (e && (i = fed_node(e)) != SIM_NODE_NONE && i < s->count)
+	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count)
 		themis_node_prefetch(s->nodes[i].tn, 0);
 	/* three ahead: the simulator's own record of the node, where the core object's
 	 * address is read two events ahead */
 	e = sim_evq_upcoming(&s->q, 2);
-	if (e && (i = fed_node(e)) != SIM_NODE_NONE && i < s->count)
+	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count)
 		__builtin_prefetch(&s->nodes[i].tn);
 }
 

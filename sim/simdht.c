@@ -324,6 +324,13 @@ static double rate_of(const sim_scenario *sc, uint32_t verb)
 	}
 }
 
+uint32_t sim_dht_workload_peek(const struct sim *s)
+{
+	/* the tick's first draw, on a copy of the stream: the real one does not move */
+	sim_rng copy = s->dht;
+	return s->count ? (uint32_t)sim_rng_below(&copy, s->count) : SIM_NODE_NONE;
+}
+
 void sim_dht_workload_tick(struct sim *s, uint32_t verb)
 {
 	const sim_scenario *sc = s->sc;

@@ -197,6 +197,9 @@ void sim_dht_free(struct sim *s);
 void sim_dht_action(struct sim *s, const sim_action *a);
 void sim_dht_join_tick(struct sim *s, uint32_t node);
 void sim_dht_workload_tick(struct sim *s, uint32_t verb);
+/* The node the next DHT workload tick most likely asks (its first draw, without drawing):
+ * for cache hints only; SIM_NODE_NONE when there are no nodes. */
+uint32_t sim_dht_workload_peek(const struct sim *s);
 void sim_dht_churn_tick(struct sim *s, uint32_t what);
 /* SIM_IN_OP: the node takes request slot req now */
 void sim_dht_start(struct sim *s, uint32_t i, uint32_t req, uint64_t now);
