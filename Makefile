@@ -12,7 +12,7 @@ EXTRA_LDFLAGS ?=
 PKGS    := libsodium sqlite3
 CFLAGS  := -std=c11 -Wall -Wextra -Werror -O2 -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
            -Icore/include -Icore $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -lsqlite3) -lm $(EXTRA_LDFLAGS)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -lsqlite3) -lm -pthread $(EXTRA_LDFLAGS)
 CMOCKA  := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 CORE_SRC  := $(wildcard core/*.c)

@@ -41,15 +41,12 @@ static int known_cand(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
  * preceding first); when full, a candidate farther than all others is not kept. */
 static void add_cand(themis_node *n, lookup *lk, const ring_node *rn)
 {
-	uint8_t d[RING_POS_LEN], di[RING_POS_LEN];
 	uint32_t i;
 
 	if (memcmp(rn->id, n->self.id, THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) || known_cand(lk, rn->id))
 		return;
-	ring_dist(d, rn->pos, lk->pos);
 	for (i = 0; i < lk->ncand; i++) {
-		ring_dist(di, lk->cand[i].pos, lk->pos);
-		if (ring_cmp(d, di) < 0)
+		if (ring_dist_cmp(rn->pos, lk->cand[i].pos, lk->pos) < 0)
 			break;
 	}
 	if (i == LK_CANDS)
@@ -71,18 +68,11 @@ static void add_owner_cand(themis_node *n, lookup *lk, const ring_node *rn)
 
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
 
-/* The owner of pos when our successor list covers it: succ[j] with pos in (succ[j-1], succ[j]]
- * (succ[-1] = self). Naming it directly saves the hops through the successors before it. */
+/* The owner of pos when our successor list covers it (ring.h). Naming it directly saves the
+ * hops through the successors before it. */
 static const ring_node *owner_in_successors(const themis_node *n, const uint8_t pos[RING_POS_LEN])
 {
-	const uint8_t *prev = n->ring.self.pos;
-
-	for (uint32_t j = 0; j < n->ring.nsucc; j++) {
-		if (ring_in_oc(pos, prev, n->ring.succ[j].pos))
-			return &n->ring.succ[j];
-		prev = n->ring.succ[j].pos;
-	}
-	return NULL;
+	return ring_owner_in_successors(&n->ring, pos);
 }
 
 /* One hop seen, for `themis lookup --trace` (each hop: who, progress, round-trip time). */

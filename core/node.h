@@ -80,7 +80,7 @@ typedef struct pending {
 	uint64_t sent_at;        /* when the last copy was sent */
 	uint32_t attempts;       /* copies sent */
 	uint16_t flen;
-	uint8_t *frame;          /* kept for retransmission */
+	uint8_t *frame;          /* kept for retransmission; right after the struct, one allocation */
 } pending;
 
 typedef struct outpkt {

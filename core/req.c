@@ -20,8 +20,7 @@ static void pending_remove(themis_node *n, pending *pd)
 		}
 	}
 	cr_wipe(pd->frame, pd->flen);
-	free(pd->frame);
-	free(pd);
+	free(pd);   /* the frame lives in the same allocation */
 	p->npending--;
 	peer_release(n, p);
 }
@@ -62,12 +61,14 @@ int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr 
 	p = peer_get(n, id, addr);
 	if (!p)
 		return THEMIS_EFULL;
-	pd = calloc(1, sizeof *pd);
-	if (!pd || !(pd->frame = malloc(FRAME_HDR_LEN + blen))) {
-		free(pd);
+	/* one allocation for the request and its frame: every hop of every lookup makes one */
+	pd = malloc(sizeof *pd + FRAME_HDR_LEN + blen);
+	if (!pd) {
 		peer_release(n, p);
 		return THEMIS_ENOMEM;
 	}
+	memset(pd, 0, sizeof *pd);
+	pd->frame = (uint8_t *)(pd + 1);
 	pd->req_id = node_rand64(n);
 	pd->op_id = op_id;
 	pd->peer = p;
@@ -176,7 +177,6 @@ void pending_free_all(themis_node *n)
 	for (uint32_t i = 0; i < n->npend; i++) {
 		n->pend[i]->peer->npending--;
 		cr_wipe(n->pend[i]->frame, n->pend[i]->flen);
-		free(n->pend[i]->frame);
 		free(n->pend[i]);
 	}
 	free(n->pend);

@@ -88,6 +88,31 @@ static inline int fits_key(const uint8_t pos[RING_POS_LEN])
 	return (load_be64(pos + 8) | load_be64(pos + 16) | load_be64(pos + 24)) == 0;
 }
 
+/* 1 when all three positions are their keys: then arithmetic on the keys alone, mod 2^64,
+ * is the same as on the whole positions (every ring with m <= 64 is in this case). */
+static inline int fit3(const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN],
+		       const uint8_t c[RING_POS_LEN])
+{
+	return (load_be64(a + 8) | load_be64(a + 16) | load_be64(a + 24) | load_be64(b + 8) |
+		load_be64(b + 16) | load_be64(b + 24) | load_be64(c + 8) | load_be64(c + 16) |
+		load_be64(c + 24)) == 0;
+}
+
+/* x in (a, b) on keys: 0 < x - a < b - a, where b == a (a zero difference) means the whole
+ * ring but a. Subtracting one from both sides turns the two tests into one unsigned compare:
+ * x - a - 1 < b - a - 1, and a - a - 1 is the largest number, so (a, a) holds everything
+ * but a. */
+static inline int in_oo64(uint64_t x, uint64_t a, uint64_t b)
+{
+	return x - a - 1 < b - a - 1;
+}
+
+/* x in (a, b] on keys: (a, a] is the whole ring. */
+static inline int in_oc64(uint64_t x, uint64_t a, uint64_t b)
+{
+	return a == b || x - a - 1 < b - a;
+}
+
 /* Finger i's position as a number. From the packed key when that is exact, so that a scan
  * of the fingers reads the key array and not the entries themselves. */
 static inline w256 finger_pos(const ring_state *rs, uint32_t i)
@@ -112,6 +137,16 @@ void ring_dist(uint8_t out[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const u
 	store(out, sub(load(b), load(a)));   /* out may alias a or b: both are loaded first */
 }
 
+int ring_dist_cmp(const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN], const uint8_t t[RING_POS_LEN])
+{
+	if (fit3(a, b, t)) {
+		uint64_t T = key_of(t), da = T - key_of(a), db = T - key_of(b);
+		return da < db ? -1 : da > db;
+	}
+	w256 T = load(t);
+	return cmp(sub(T, load(a)), sub(T, load(b)));
+}
+
 /* Both intervals are measured from a: x is in (a, b) exactly when 0 < dist(a, x) < dist(a, b),
  * which handles the wrap past zero without case analysis. Positions keep their unused low bits
  * zero, so the 256-bit distances order points exactly as m-bit ones would. */
@@ -129,11 +164,15 @@ static int in_oo(w256 x, w256 a, w256 b)
 
 int ring_in_oo(const uint8_t x[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN])
 {
+	if (fit3(x, a, b))
+		return in_oo64(key_of(x), key_of(a), key_of(b));
 	return in_oo(load(x), load(a), load(b));
 }
 
 int ring_in_oc(const uint8_t x[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN])
 {
+	if (fit3(x, a, b))
+		return in_oc64(key_of(x), key_of(a), key_of(b));
 	w256 A = load(a), db = sub(load(b), A), dx;
 
 	/* a == b: (n, n] is the full circle, n included, so a lone node owns every key. */
@@ -174,17 +213,10 @@ void ring_node_make(ring_node *rn, const uint8_t id[THEMIS_ID_LEN], const themis
 		rn->addr = *addr;
 }
 
-/* Index of the highest set bit of a non-zero 64-bit word, by halving. */
-static int top_bit64(uint64_t x)
+/* Index of the highest set bit of a non-zero 64-bit word. */
+static inline int top_bit64(uint64_t x)
 {
-	int b = 0;
-	for (int step = 32; step > 0; step /= 2) {
-		if (x >> step) {
-			x >>= step;
-			b += step;
-		}
-	}
-	return b;
+	return 63 - __builtin_clzll(x);
 }
 
 /* Index (0 = least significant) of the highest set bit of a 256-bit number; -1 for zero. */
@@ -345,8 +377,62 @@ static void finger_put(ring_state *rs, uint32_t at, const ring_node *rn)
 		rs->keys_exact = 0;   /* a position from a wider ring: use the entries from now on */
 }
 
+/* ring_finger_add on keys alone (every position involved fits its key): bucket i of the
+ * 256-bit arithmetic is 192 + the top bit of the 64-bit distance. Called for every answer a
+ * lookup gets (dht_node_seen), so on a static ring it is a search that finds the entry it
+ * already has. */
+static void finger_add64(ring_state *rs, const ring_node *rn)
+{
+	uint64_t self = key_of(rs->self.pos), d = key_of(rn->pos) - self;
+
+	if (d == 0)
+		return;
+	uint64_t start = (uint64_t)1 << top_bit64(d);
+	uint32_t at = 0, hi = rs->nfingers;
+	while (at < hi) {
+		uint32_t mid = at + (hi - at) / 2;
+		if (rs->finger_key[mid] - self < start)
+			at = mid + 1;
+		else
+			hi = mid;
+	}
+	if (at < rs->nfingers) {
+		uint64_t fd = rs->finger_key[at] - self;
+		if (fd < 2 * start || start == (uint64_t)1 << 63) {   /* same bucket */
+			/* a different position is a different id: the entry itself (a cache miss
+			 * on a large ring) is read only when the positions agree */
+			if (fd == d && same_id(&rs->fingers[at], rn->id)) {
+				rs->fingers[at].addr = rn->addr;
+				return;
+			}
+			if (d < fd)
+				finger_put(rs, at, rn);
+			return;
+		}
+	}
+	if (rs->nfingers >= rs->max_fingers) {
+		if (at == 0)
+			return;
+		memmove(&rs->fingers[0], &rs->fingers[1], (at - 1) * sizeof(rs->fingers[0]));
+		memmove(&rs->finger_key[0], &rs->finger_key[1], (at - 1) * sizeof(rs->finger_key[0]));
+		finger_put(rs, at - 1, rn);
+		return;
+	}
+	if (fingers_grow(rs) != 0)
+		return;
+	memmove(&rs->fingers[at + 1], &rs->fingers[at], (rs->nfingers - at) * sizeof(rs->fingers[0]));
+	memmove(&rs->finger_key[at + 1], &rs->finger_key[at],
+		(rs->nfingers - at) * sizeof(rs->finger_key[0]));
+	finger_put(rs, at, rn);
+	rs->nfingers++;
+}
+
 void ring_finger_add(ring_state *rs, const ring_node *rn)
 {
+	if (rs->keys_exact && fits_key(rn->pos) && fits_key(rs->self.pos)) {
+		finger_add64(rs, rn);
+		return;
+	}
 	w256 self = load(rs->self.pos), d = sub(load(rn->pos), self);
 	int bucket = top_bit(d);
 
@@ -455,6 +541,93 @@ static void offer(best *b, const ring_state *rs, const uint8_t (*skip)[THEMIS_ID
 		b->n++;
 }
 
+/* The same search on keys alone, for a ring whose positions all fit their keys (m <= 64):
+ * one subtraction and one compare per entry instead of four-word arithmetic. dt is the
+ * target's distance from self; 0 (target == self) stands for the whole ring, which the
+ * minus-one compare of in_oo64 gives for free. */
+typedef struct best64 {
+	uint64_t self, dt;
+	const ring_node *node[RING_MAX_SUCC + 1];
+	uint64_t key[RING_MAX_SUCC + 1];
+	size_t n, k;
+} best64;
+
+static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
+		    const ring_node *c, uint64_t cpos)
+{
+	uint64_t dc = cpos - b->self;
+
+	if (dc - 1 >= b->dt - 1)
+		return;   /* not strictly inside (self, target) */
+	uint64_t key = b->dt - dc;
+	size_t at = b->n;
+	while (at > 0) {
+		uint64_t o = b->key[at - 1];
+		if (key > o || (key == o && memcmp(c->id, b->node[at - 1]->id, THEMIS_ID_LEN) > 0))
+			break;
+		at--;
+	}
+	if (at >= b->k)
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		if (same_id(b->node[i], c->id))
+			return;
+	if (same_id(c, rs->self.id) || skipped(c->id, skip, nskip))
+		return;
+	size_t keep = b->n < b->k ? b->n : b->k - 1;
+	memmove(&b->node[at + 1], &b->node[at], (keep - at) * sizeof(b->node[0]));
+	memmove(&b->key[at + 1], &b->key[at], (keep - at) * sizeof(b->key[0]));
+	b->node[at] = c;
+	b->key[at] = key;
+	if (b->n < b->k)
+		b->n++;
+}
+
+/* 1 when the key-only search gives the exact answer: the fingers' keys are exact and so are
+ * the target, self, the successors and the predecessor. */
+static int all_fit(const ring_state *rs, const uint8_t target[RING_POS_LEN])
+{
+	if (!rs->keys_exact || !fits_key(target) || !fits_key(rs->self.pos))
+		return 0;
+	for (uint32_t i = 0; i < rs->nsucc; i++)
+		if (!fits_key(rs->succ[i].pos))
+			return 0;
+	return !rs->has_pred || fits_key(rs->pred.pos);
+}
+
+static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RING_POS_LEN],
+				  const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
+				  ring_node *out, size_t k)
+{
+	best64 b;
+
+	b.self = key_of(rs->self.pos);
+	b.dt = key_of(target) - b.self;
+	b.n = 0;
+	b.k = k < RING_MAX_SUCC + 1 ? k : RING_MAX_SUCC + 1;
+	/* The answer is the k best distinct ids by (distance to the target, id), whatever the
+	 * order of the offers. Fingers are sorted by distance from self, so those strictly
+	 * before the target are a prefix, and walking it backwards offers them best first:
+	 * once k are kept, a finger farther than the worst kept one ends the walk without its
+	 * entry (a cache miss each on a large ring) ever being read. */
+	for (uint32_t i = 0; i < rs->nsucc; i++)
+		offer64(&b, rs, skip, nskip, &rs->succ[i], key_of(rs->succ[i].pos));
+	if (rs->has_pred)
+		offer64(&b, rs, skip, nskip, &rs->pred, key_of(rs->pred.pos));
+	uint32_t end = 0;
+	while (end < rs->nfingers && rs->finger_key[end] - b.self - 1 < b.dt - 1)
+		end++;
+	for (uint32_t i = end; i-- > 0;) {
+		uint64_t f = rs->finger_key[i];
+		if (b.n == b.k && b.dt - (f - b.self) > b.key[b.n - 1])
+			break;
+		offer64(&b, rs, skip, nskip, &rs->fingers[i], f);
+	}
+	for (size_t i = 0; i < b.n; i++)
+		out[i] = *b.node[i];
+	return b.n;
+}
+
 size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_POS_LEN],
 			      const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
 			      ring_node *out, size_t k)
@@ -463,6 +636,8 @@ size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_PO
 
 	if (k == 0)
 		return 0;
+	if (all_fit(rs, target))
+		return closest_preceding64(rs, target, skip, nskip, out, k);
 	b.self = load(rs->self.pos);
 	b.dt = sub(load(target), b.self);
 	b.n = 0;
@@ -481,6 +656,18 @@ size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_PO
 	for (size_t i = 0; i < b.n; i++)
 		out[i] = *b.node[i];
 	return b.n;
+}
+
+const ring_node *ring_owner_in_successors(const ring_state *rs, const uint8_t pos[RING_POS_LEN])
+{
+	const uint8_t *prev = rs->self.pos;
+
+	for (uint32_t j = 0; j < rs->nsucc; j++) {
+		if (ring_in_oc(pos, prev, rs->succ[j].pos))
+			return &rs->succ[j];
+		prev = rs->succ[j].pos;
+	}
+	return NULL;
 }
 
 const ring_node *ring_find_pos(const ring_state *rs, const uint8_t pos[RING_POS_LEN])

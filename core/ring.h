@@ -37,6 +37,8 @@ int ring_in_oo(const uint8_t x[RING_POS_LEN], const uint8_t a[RING_POS_LEN], con
 int ring_in_oc(const uint8_t x[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN]);
 /* out = (b - a) mod 2^256: the clockwise distance from a to b. */
 void ring_dist(uint8_t out[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN]);
+/* Compares dist(a, t) with dist(b, t): <0 when a is nearer before t than b, 0, >0. */
+int ring_dist_cmp(const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN], const uint8_t t[RING_POS_LEN]);
 /* out = pos + 2^i on the m-bit ring (0 <= i < m), i.e. the start of finger i + 1. */
 void ring_finger_start(uint8_t out[RING_POS_LEN], const uint8_t pos[RING_POS_LEN], unsigned i, unsigned m);
 /* Fill a ring_node from an id and a locator (position from the id and m). */
@@ -93,6 +95,9 @@ void ring_finger_add(ring_state *rs, const ring_node *rn);
 size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_POS_LEN],
 			      const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
 			      ring_node *out, size_t k);
+/* The successor that owns pos when the successor list covers it: succ[j] with pos in
+ * (succ[j-1], succ[j]] (succ[-1] = self); NULL when pos lies past the last successor. */
+const ring_node *ring_owner_in_successors(const ring_state *rs, const uint8_t pos[RING_POS_LEN]);
 /* A known node (self, successors, predecessor, fingers) whose position equals pos, or NULL. */
 const ring_node *ring_find_pos(const ring_state *rs, const uint8_t pos[RING_POS_LEN]);
 /* A known node by id, or NULL. */

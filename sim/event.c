@@ -26,6 +26,16 @@ static inline int before(const sim_event *x, const sim_event *y)
 
 uint64_t sim_evq_push(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b)
 {
+	return sim_evq_push_seq(q, t, kind, a, b, q->next_seq++);
+}
+
+uint64_t sim_evq_reserve(sim_evq *q)
+{
+	return q->next_seq++;
+}
+
+uint64_t sim_evq_push_seq(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b, uint64_t seq)
+{
 	if (q->len == q->cap) {
 		size_t ncap = q->cap ? q->cap * 2 : 256;
 		sim_event *nh = realloc(q->heap, ncap * sizeof *nh);
@@ -34,7 +44,7 @@ uint64_t sim_evq_push(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint
 		q->heap = nh;
 		q->cap = ncap;
 	}
-	sim_event ev = { .t = t, .seq = q->next_seq++, .a = a, .b = b, .kind = (uint8_t)kind };
+	sim_event ev = { .t = t, .seq = seq, .a = a, .b = b, .kind = (uint8_t)kind };
 	/* sift up: move parents down until ev's place is found */
 	size_t i = q->len++;
 	while (i > 0) {
@@ -147,6 +157,24 @@ int sim_evq_pop(sim_evq *q, sim_event *ev)
 			return 1;
 	}
 	return 0;
+}
+
+const sim_event *sim_evq_upcoming(const sim_evq *q, int k)
+{
+	if (k == 0)
+		return q->len ? &q->heap[0] : NULL;
+	if (q->len < 2)
+		return NULL;
+	/* the second is the smaller child of the root; the third the smallest of the other
+	 * child and the second's two children */
+	size_t second = q->len > 2 && before(&q->heap[2], &q->heap[1]) ? 2 : 1;
+	if (k == 1)
+		return &q->heap[second];
+	size_t cand[3] = { 3 - second, 2 * second + 1, 2 * second + 2 }, best = 0;
+	for (int c = 0; c < 3; c++)
+		if (cand[c] < q->len && (!best || before(&q->heap[cand[c]], &q->heap[best])))
+			best = cand[c];
+	return best ? &q->heap[best] : NULL;
 }
 
 uint64_t sim_evq_peek_time(const sim_evq *q)

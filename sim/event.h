@@ -46,12 +46,22 @@ void sim_evq_init(sim_evq *q);
 void sim_evq_free(sim_evq *q);
 /* Schedules an event; returns its sequence number (> 0), or 0 when memory ran out. */
 uint64_t sim_evq_push(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b);
+/* A sequence number for an event to be pushed later (sim_evq_push_seq): the event then sorts
+ * among same-time events as if it had been pushed now. */
+uint64_t sim_evq_reserve(sim_evq *q);
+/* Schedules an event with a sequence number from sim_evq_reserve (each used at most once);
+ * returns seq, or 0 when memory ran out. */
+uint64_t sim_evq_push_seq(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b, uint64_t seq);
 /* Marks a scheduled event so that pop skips it. Cheap: the event stays in the heap until its
  * turn. Returns 0, or -1 when memory ran out. Cancelling an unknown or already run event is a
  * caller error that only costs a little memory. */
 int sim_evq_cancel(sim_evq *q, uint64_t seq);
 /* Removes the earliest live event into *ev; returns 1, or 0 when the queue is empty. */
 int sim_evq_pop(sim_evq *q, sim_event *ev);
+/* A guess at the k-th next event (k = 0: the next one, exact; k = 1, 2: the following ones
+ * as the heap stands, unless something is pushed before them); NULL when there are not that
+ * many. Cancelled events included. For cache hints only. */
+const sim_event *sim_evq_upcoming(const sim_evq *q, int k);
 /* Time of the earliest event (cancelled ones included); UINT64_MAX when empty. */
 uint64_t sim_evq_peek_time(const sim_evq *q);
 static inline size_t sim_evq_len(const sim_evq *q) { return q->len; }

@@ -20,14 +20,22 @@ int sim_ring_live(const struct sim *s, uint32_t i)
 /* First index in by_pos whose position is >= pos (count when none). */
 static uint32_t lower_bound(const struct sim *s, const uint8_t pos[THEMIS_ID_LEN])
 {
+	/* on the packed first 64 bits of each position (one array, no indirection), then past
+	 * the entries whose first 64 bits tie with pos but whose whole position is smaller */
+	uint64_t key = 0;
+	for (int b = 0; b < 8; b++)
+		key = key << 8 | pos[b];
 	uint32_t lo = 0, hi = s->count;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (memcmp(s->pos[s->by_pos[mid]], pos, THEMIS_ID_LEN) < 0)
+		if (s->pos_key[mid] < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	while (lo < s->count && s->pos_key[lo] == key &&
+	       memcmp(s->pos[s->by_pos[lo]], pos, THEMIS_ID_LEN) < 0)
+		lo++;
 	return lo;
 }
 

@@ -128,15 +128,10 @@ static void dispatch(struct sim *s, const sim_event *ev)
 		else
 			sim_transmit(s, ev->b, s->now);
 		break;
-	case SIM_EV_TIMER: {
-		sim_node *n = &s->nodes[ev->a];
-		if (ev->seq != n->timer_seq || !n->up)
-			break; /* lazily cancelled: the node re-armed or failed since */
-		n->timer_seq = 0;
-		n->timer_at = UINT64_MAX;
-		sim_node_input(s, ev->a, (sim_input){ .kind = SIM_IN_TIMER }, s->now);
+	case SIM_EV_TIMER:
+		if (sim_node_wake(s, ev->a, ev->seq))
+			sim_node_input(s, ev->a, (sim_input){ .kind = SIM_IN_TIMER }, s->now);
 		break;
-	}
 	case SIM_EV_READY:
 		if (s->nodes[ev->a].up)
 			sim_node_ready(s, ev->a, s->now);
@@ -174,49 +169,60 @@ static void dispatch(struct sim *s, const sim_event *ev)
 
 /* ---- setup and the loop ---- */
 
+/* Below this many nodes they all fit in the caches: no hints. */
+enum { PREFETCH_MIN_NODES = 4096 };
+
+/* The node an event will feed, or SIM_NODE_NONE; for a DHT workload tick, a guess. */
+static uint32_t fed_node(const struct sim *s, const sim_event *e)
+{
+	switch ((sim_ev_kind)e->kind) {
+	case SIM_EV_DELIVER:
+	case SIM_EV_TIMER:
+	case SIM_EV_READY:
+		return e->a;
+	case SIM_EV_WORKLOAD:
+		return e->a ? sim_dht_workload_peek(s) : SIM_NODE_NONE;
+	case SIM_EV_TRANSMIT:
+	default:
+		return SIM_NODE_NONE;
+	}
+}
+
+/* Cache hints (no effect on the run): on a large ring every event lands on a node no cache
+ * holds, so start loading the next event's node tables, the one after's node object and the
+ * third's sim_node while this event runs. The second guess may be wrong (an event pushed meanwhile runs first); a
+ * wrong hint only costs a little memory bandwidth. */
+static void prefetch_upcoming(const struct sim *s)
+{
+	const sim_event *e = sim_evq_upcoming(&s->q, 0);
+	uint32_t i;
+	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
+		themis_node_prefetch(s->nodes[i].tn, 1);
+		if (e->kind == SIM_EV_DELIVER && e->b < s->npkts)
+			__builtin_prefetch(&s->pkts[e->b]);
+	}
+	e = sim_evq_upcoming(&s->q, 1);
+	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count)
+		themis_node_prefetch(s->nodes[i].tn, 0);
+	/* three ahead: the simulator's own record of the node, where the core object's
+	 * address is read two events ahead */
+	e = sim_evq_upcoming(&s->q, 2);
+	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count)
+		__builtin_prefetch(&s->nodes[i].tn);
+}
+
 static int make_nodes(struct sim *s, char *err, size_t errlen)
 {
-	const sim_scenario *sc = s->sc;
 	s->nodes = calloc(s->count, sizeof *s->nodes);
 	s->by_id = calloc(s->count, sizeof *s->by_id);
 	if (!s->nodes || !s->by_id) {
 		snprintf(err, errlen, "out of memory for %u nodes", s->count);
 		return -1;
 	}
+	if (sim_nodes_create(s, err, errlen))
+		return -1;
 	for (uint32_t i = 0; i < s->count; i++) {
-		sim_node *n = &s->nodes[i];
-		themis_config cfg;
-		themis_config_default(&cfg);
-		cfg.network = sc->network;
-		sim_rng_derive(cfg.seed, sc->seed, SIM_RNG_IDENTITY, i);
-		sim_rng_seed(&n->rng, sc->seed, SIM_RNG_NODE, i);
-		cfg.rand = sim_rng_fill;
-		cfg.rand_ctx = &n->rng;
-		sim_addr_of(i, sc->port, &cfg.self);
-		cfg.m = sc->m;
-		cfg.security = sc->security;
-		cfg.replay_window = sc->replay_window;
-		cfg.hs_retry_ns = sc->hs_retry_ns;
-		cfg.hs_attempts = sc->hs_attempts;
-		cfg.req_timeout_ns = sc->req_timeout_ns;
-		cfg.req_attempts = sc->req_attempts;
-		cfg.k = sc->k;
-		cfg.ttl_ns = sc->ttl_ns;
-		cfg.succ_len = sc->succ_len;
-		cfg.stabilize_ns = sc->stabilize_ns;
-		cfg.fix_fingers_ns = sc->fix_fingers_ns;
-		cfg.check_pred_ns = sc->check_pred_ns;
-		cfg.signed_records = sc->signed_records;
-		cfg.verified_cache = sc->verified_cache;
-		int rc = themis_node_new(&n->tn, &cfg);
-		if (rc < 0) {
-			snprintf(err, errlen, "%s: the core refused node n%u's configuration (error %d)",
-				 sc->file, i, rc);
-			return -1;
-		}
-		n->up = 1;
-		n->timer_at = UINT64_MAX;
-		memcpy(s->by_id[i].id, themis_node_id(n->tn), THEMIS_ID_LEN);
+		memcpy(s->by_id[i].id, themis_node_id(s->nodes[i].tn), THEMIS_ID_LEN);
 		s->by_id[i].node = i;
 	}
 	qsort(s->by_id, s->count, sizeof *s->by_id, sim_idx_cmp);
@@ -313,6 +319,8 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 			break;
 		s.now = ev.t;
 		s.st.events++;
+		if (s.count >= PREFETCH_MIN_NODES)
+			prefetch_upcoming(&s);
 		dispatch(&s, &ev);
 		if (sc->check_every_event)
 			sim_ring_check_record(&s, 0);

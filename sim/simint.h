@@ -57,8 +57,13 @@ typedef struct sim_node {
 	themis_node *tn;
 	sim_rng rng;            /* the node's themis_config.rand stream */
 	uint64_t busy_until;    /* CPU model: the node is working until then */
-	uint64_t timer_seq;     /* the armed SIM_EV_TIMER; others for this node are stale */
+	uint64_t timer_seq;     /* the armed timer's sequence number (0: none): reserved when the
+				   node's deadline was computed, so it sorts as if pushed then */
 	uint64_t timer_at;      /* its time, UINT64_MAX when none */
+	uint64_t wake_seq;      /* the one SIM_EV_TIMER of this node in the queue that counts
+				   (0: none); others are stale. At or before timer_at: when it
+				   is earlier, it only pushes the armed timer (simnode.c) */
+	uint64_t wake_at;       /* its time */
 	sim_input *q;           /* inputs that arrived while busy (ring buffer) */
 	uint32_t qhead, qlen, qcap;
 	sim_hs_pending *hs;     /* handshakes started and not yet finished */
@@ -145,6 +150,7 @@ struct sim {
 	 * them, operation requests, the issued stores, and the ring checker's tallies */
 	uint8_t (*pos)[THEMIS_ID_LEN];
 	uint32_t *by_pos;
+	uint64_t *pos_key;      /* pos_key[k]: the first 64 bits of by_pos[k]'s position */
 	sim_opreq *reqs;
 	uint32_t nreqs, reqcap, free_req;
 	sim_issued *issued;
@@ -171,6 +177,9 @@ void sim_transmit(struct sim *s, uint32_t slot, uint64_t now);
 /* slot is on the wire now: pcap, trace, network model, delivery events */
 void sim_route(struct sim *s, uint32_t slot, uint64_t now);
 
+/* spawn.c: every node's core object (s->nodes allocated, zeroed); 0, or -1 with err set */
+int sim_nodes_create(struct sim *s, char *err, size_t errlen);
+
 /* simnode.c: inputs into nodes and what comes out of them */
 int sim_idx_cmp(const void *x, const void *y);
 uint32_t sim_node_of_id(const struct sim *s, const uint8_t *id);
@@ -188,6 +197,9 @@ void sim_dht_free(struct sim *s);
 void sim_dht_action(struct sim *s, const sim_action *a);
 void sim_dht_join_tick(struct sim *s, uint32_t node);
 void sim_dht_workload_tick(struct sim *s, uint32_t verb);
+/* The node the next DHT workload tick most likely asks (its first draw, without drawing):
+ * for cache hints only; SIM_NODE_NONE when there are no nodes. */
+uint32_t sim_dht_workload_peek(const struct sim *s);
 void sim_dht_churn_tick(struct sim *s, uint32_t what);
 /* SIM_IN_OP: the node takes request slot req now */
 void sim_dht_start(struct sim *s, uint32_t i, uint32_t req, uint64_t now);
@@ -197,6 +209,9 @@ void sim_dht_dropped(struct sim *s, uint32_t i, uint32_t req);
 void sim_dht_done(struct sim *s, uint32_t i, const themis_event *ev);
 /* node i's up or member flag changed; was_live: sim_ring_live before the change */
 void sim_dht_membership(struct sim *s, uint32_t i, int was_live);
+/* simnode.c: node i's SIM_EV_TIMER with sequence number seq ran: 1 when its deadline is due
+ * now (feed it SIM_IN_TIMER), 0 when the event was stale or only moved the wake-up later */
+int sim_node_wake(struct sim *s, uint32_t i, uint64_t seq);
 /* simnode.c: arm node i's timer from its next deadline (after themis_node_set_ring) */
 void sim_node_arm(struct sim *s, uint32_t i);
 /* at the end: objects whose live storer still keeps them but no live node holds */

@@ -306,6 +306,11 @@ static void cross_check(unsigned m, uint64_t seed, int trials)
 		big_put(want, big_sub(bb, ba));
 		assert_memory_equal(d, want, RING_POS_LEN);
 
+		/* ring_dist_cmp: which of a and b is nearer before x, as the signs of big_cmp */
+		int dc = ring_dist_cmp(a, b, x), ref = big_cmp(big_sub(bx, ba), big_sub(bx, bb));
+		if ((dc > 0) - (dc < 0) != (ref > 0) - (ref < 0))
+			fail_msg("m %u trial %d: ring_dist_cmp %d, expected the sign of %d", m, t, dc, ref);
+
 		unsigned i = (unsigned)(rnd64(s) % m);
 		ring_finger_start(fs, a, i, m);
 		big_put(want, big_add_pow2(ba, 256 - m + i));

@@ -1,0 +1,51 @@
+/* prefetch.c: cache hints for a driver that runs many nodes (themis_node_prefetch). On a
+ * simulated ring of a million nodes each input lands on a node whose state no cache holds, and
+ * the input's time goes into waiting for its object and tables one pointer after the other;
+ * a hint issued one or two inputs ahead lets those loads overlap with useful work. Reads
+ * nothing that changes behaviour: prefetch instructions never fault and never alter state.
+ */
+#include "node.h"
+
+static inline void pf(const void *p)
+{
+	__builtin_prefetch(p, 0, 3);
+}
+
+/* Every cache line of [p, p + len). GCC deletes a loop whose body is only prefetches when its
+ * trip count is not a constant (it did, silently, for the tables here); the empty asm
+ * statement is a side effect it must keep, and costs nothing. */
+static void pf_range(const void *p, size_t len)
+{
+	const char *c = p;
+	for (size_t off = 0; off < len; off += 64) {
+		pf(c + off);
+		__asm__ volatile("" ::: "memory");
+	}
+	if (len)
+		pf(c + len - 1);
+}
+
+void themis_node_prefetch(const themis_node *n, int stage)
+{
+	if (!n)
+		return;
+	if (stage == 0) {
+		pf_range(n, sizeof *n);
+		return;
+	}
+	const ring_state *rs = &n->ring;
+	if (rs->succ)
+		pf_range(rs->succ, rs->nsucc * sizeof *rs->succ);
+	if (rs->finger_key)
+		pf_range(rs->finger_key, rs->nfingers * sizeof *rs->finger_key);
+	/* only pointers held in the node object itself: following one more (a pending request,
+	 * an operation) would wait for the load this is meant to hide */
+	if (n->npeers)
+		pf(n->peers);
+	if (n->npend)
+		pf(n->pend);
+	if (n->nops)
+		pf(n->ops);
+	if (n->out)
+		pf(&n->out[n->out_head]);
+}
