@@ -126,26 +126,6 @@ static int print_positions(const sim_scenario *sc)
 	return 0;
 }
 
-/* A ring this large keeps hundreds of megabytes of node state that every event reaches at
- * random; with 4 KiB pages nearly every node touched costs a TLB miss and a page walk (about
- * 8 % of a 100k-node static ring). glibc backs its heap with transparent huge pages when the
- * tunable glibc.malloc.hugetlb=1 is set, and tunables are read only at process start, so the
- * simulator runs itself again once with it. Nothing else changes: same arguments, same
- * results (allocation addresses never reach a trace). A caller's own GLIBC_TUNABLES (or
- * THEMIS_SIM_NO_HUGEPAGES) is left alone; if the exec fails the run goes on as it is. */
-enum { HUGEPAGES_MIN_NODES = 50000 };
-
-static void hugepages_reexec(char **argv)
-{
-	if (getenv("GLIBC_TUNABLES") || getenv("THEMIS_SIM_NO_HUGEPAGES"))
-		return;
-	if (setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1) != 0)
-		return;
-	fflush(NULL);
-	execv("/proc/self/exe", argv);
-	unsetenv("GLIBC_TUNABLES");
-}
-
 /* Creates the directory part of path if it is missing (one level, as for results/). */
 static int ensure_dir_of(const char *path)
 {
@@ -263,8 +243,6 @@ int main(int argc, char **argv)
 		status = print_positions(&sc);
 		goto out;
 	}
-	if (sc.count >= HUGEPAGES_MIN_NODES)
-		hugepages_reexec(argv);
 	if (!db) {
 		snprintf(dbpath, sizeof dbpath, "results/%s.db", sc.name);
 		db = dbpath;

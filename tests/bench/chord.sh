@@ -45,6 +45,8 @@ run() {
 	tag=$1 n=$2 l=$3
 	shift 3
 	t0=$(date +%s.%N)
+	# huge pages for glibc's heap: fewer TLB misses on large rings (scenarios/README.md)
+	GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1} \
 	"$sim" "$ini" --set nodes.count="$n" --set workload.find_rate=$((l / 100)) "$@" \
 		--db "$tmp/$tag.db" --quiet >"$tmp/$tag.out" 2>&1
 	rc=$?
