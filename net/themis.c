@@ -115,7 +115,14 @@ int main(int argc, char **argv)
 		case 'c': control = optarg; break;
 		case 'j': json = 1; break;
 		case 'n': node = optarg; break;
-		case 't': timeout_s = atoi(optarg); break;
+		case 't': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v < 1 || v > 86400)
+				return die_usage("--timeout wants whole seconds from 1 to 86400");
+			timeout_s = (int)v;
+			break;
+		}
 		case 'T': trace = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		case 'V': printf("themis %s\n", THEMIS_VERSION); return 0;

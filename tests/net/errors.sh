@@ -47,6 +47,8 @@ ok "missing bootstrap: clear error, daemon keeps retrying (and answers status)"
 [ $? = 1 ] || fail "CLI without daemon: want exit 1"
 [ "$(wc -l <"$WORK/e")" = 1 ] && grep -q "no daemon is running at" "$WORK/e" || fail "CLI without daemon: $(cat "$WORK/e")"
 "$BUILD/themis" frobnicate 2>/dev/null; [ $? = 2 ] || fail "unknown CLI command: want exit 2"
+"$BUILD/themis" --timeout soon status 2>"$WORK/e"; [ $? = 2 ] || fail "bad --timeout: want exit 2"
+[ "$(wc -l <"$WORK/e")" = 1 ] && grep -q -- "--timeout" "$WORK/e" || fail "bad --timeout: $(cat "$WORK/e")"
 ok "CLI without a daemon says so in one line, exit 1"
 
 P=$WORK/p.sock
