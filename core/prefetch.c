@@ -43,8 +43,8 @@ void themis_node_prefetch(const themis_node *n, int stage)
 		return;
 	}
 	const ring_state *rs = &n->ring;
-	if (rs->succ)
-		pf_range(rs->succ, rs->nsucc * sizeof *rs->succ);
+	if (rs->succ_key)
+		pf_range(rs->succ_key, rs->nsucc * sizeof *rs->succ_key);
 	if (rs->finger_key)
 		pf_range(rs->finger_key, rs->nfingers * sizeof *rs->finger_key);
 	/* only pointers held in the node object itself: following one more (a pending request,
