@@ -68,7 +68,7 @@ static void add_cand(themis_node *n, lookup *lk, const ring_node *rn)
 	uint32_t i;
 	uint8_t s;
 
-	if (memcmp(rn->id, n->self.id, THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) || known_cand(lk, rn->id))
+	if (memcmp(rn->id, node_id(n), THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) || known_cand(lk, rn->id))
 		return;
 	uint64_t rk = ring_pos_key(rn->pos);
 	if (lk->exact && !ring_pos_fits_key(rn->pos))
@@ -99,7 +99,7 @@ static void add_cand(themis_node *n, lookup *lk, const ring_node *rn)
 
 static void add_owner_cand(themis_node *n, lookup *lk, const ring_node *rn)
 {
-	if (memcmp(rn->id, n->self.id, THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) ||
+	if (memcmp(rn->id, node_id(n), THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) ||
 	    known_cand(lk, rn->id) || lk->nowner_cand == 2)
 		return;
 	lk->owner_cand[lk->nowner_cand++] = *rn;
@@ -338,7 +338,7 @@ void lookup_done(themis_node *n, op *o, int ok, uint64_t now)
 {
 	switch (o->kind) {
 	case THEMIS_OP_FIND:
-		if (ok && memcmp(o->owner.id, n->self.id, THEMIS_ID_LEN) == 0 && n->store) {
+		if (ok && memcmp(o->owner.id, node_id(n), THEMIS_ID_LEN) == 0 && n->store) {
 			/* We own it: our own records are the answer. */
 			store_record recs[THEMIS_EV_RECORDS];
 			int more = 0;

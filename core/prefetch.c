@@ -33,13 +33,12 @@ void themis_node_prefetch(const themis_node *n, int stage)
 		return;
 	if (stage == 0) {
 		/* the hot head of the object (node.h), then of the rest what every datagram
-		 * reads: the traffic counters, the config, our id (fewer hints than lines of the
+		 * reads: the traffic counters and the config (fewer hints than lines of the
 		 * whole object: a hint beyond the core's fill buffers stalls like a load) */
 		pf_range(n, offsetof(themis_node, cnt));
 		pf(&n->cnt.pkts_in);
 		pf(&n->cnt.lookups_no_progress);
 		pf_range(&n->cfg, sizeof n->cfg);
-		pf(n->self.id);
 		return;
 	}
 	const ring_state *rs = &n->ring;
