@@ -260,10 +260,9 @@ void ring_free(ring_state *rs)
 	rs->fingers = NULL;
 	free(rs->finger_key);
 	rs->finger_key = NULL;
-	free(rs->succ);
-	rs->succ = NULL;
-	free(rs->succ_key);
+	free(rs->succ_key);   /* the successors live in the same block */
 	rs->succ_key = NULL;
+	rs->succ = NULL;
 	rs->nsucc = 0;
 	rs->nfingers = 0;
 	rs->fingers_alloc = 0;
@@ -303,10 +302,15 @@ void ring_set_successors(ring_state *rs, const ring_node *first, const ring_node
 			continue;
 		next[nn++] = *c;
 	}
-	if (nn && !rs->succ && !(rs->succ = calloc(rs->r, sizeof(*rs->succ))))
-		nn = 0;   /* no memory: no successors, as if none were known */
-	if (nn && !rs->succ_key && !(rs->succ_key = calloc(rs->r, sizeof(*rs->succ_key))))
-		nn = 0;
+	/* keys and entries in one block (keys first, for their alignment): one allocation
+	 * less per node of a simulated ring of a million */
+	if (nn && !rs->succ_key) {
+		rs->succ_key = calloc(rs->r, sizeof(*rs->succ_key) + sizeof(*rs->succ));
+		if (rs->succ_key)
+			rs->succ = (ring_node *)(rs->succ_key + rs->r);
+		else
+			nn = 0;   /* no memory: no successors, as if none were known */
+	}
 	if (nn)
 		memcpy(rs->succ, next, nn * sizeof(next[0]));
 	rs->nsucc = nn;

@@ -73,7 +73,8 @@ typedef struct ring_state {
 	ring_node *succ;         /* r entries, allocated on the first non-empty list (an idle
 				    node stays small: a million of them fit in a simulator) */
 	uint64_t *succ_key;      /* r keys, the successors' like finger_key: answering a FIND
-				    reads one line of them instead of r entries */
+				    reads one line of them instead of r entries (one block
+				    with succ, which follows the keys; freed through this) */
 	uint32_t nsucc;
 	int succ_exact;          /* every successor's position fits its key (keys_exact) */
 	ring_node pred;
