@@ -131,8 +131,8 @@ const ring_node *dht_behind_owner(const themis_node *n, const uint8_t pos[RING_P
 
 	/* Only inside the stretch behind us that the fresh entries cover: farther back, the
 	 * usual routing forward is the way. */
-	if (!n->joined)
-		return NULL;
+	if (!n->joined || n->nnear == 0)
+		return NULL;   /* nobody took us for their successor lately: no such stretch */
 	ring_dist(d, pos, n->ring.self.pos);
 	for (uint32_t i = 0; i < n->nnear && !span; i++) {
 		if (n->near[i].seen + near_ttl(n) < now)

@@ -10,10 +10,20 @@
 #include "crypto.h"
 #include "node.h"
 
+/* The first 8 bytes of an id, as a tag: ids that differ there differ (the whole id is
+ * compared only when the tags agree). */
+static inline uint64_t id_tag(const uint8_t id[THEMIS_ID_LEN])
+{
+	uint64_t t;
+	memcpy(&t, id, sizeof t);
+	return t;
+}
+
 static int is_bad(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
 {
+	uint64_t t = id_tag(id);
 	for (uint32_t i = 0; i < lk->nbad; i++)
-		if (memcmp(lk->bad[i], id, THEMIS_ID_LEN) == 0)
+		if (lk->btag[i] == t && memcmp(lk->bad[i], id, THEMIS_ID_LEN) == 0)
 			return 1;
 	return 0;
 }
@@ -22,45 +32,74 @@ static void mark_bad(lookup *lk, const uint8_t id[THEMIS_ID_LEN])
 {
 	if (is_bad(lk, id))
 		return;
-	if (lk->nbad < LK_BAD)
+	if (lk->nbad < LK_BAD) {
+		lk->btag[lk->nbad] = id_tag(id);
 		memcpy(lk->bad[lk->nbad++], id, THEMIS_ID_LEN);
+	}
 }
 
 static int known_cand(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
 {
-	for (uint32_t i = 0; i < lk->ncand; i++)
-		if (memcmp(lk->cand[i].id, id, THEMIS_ID_LEN) == 0)
+	uint64_t t = id_tag(id);
+	for (uint32_t i = 0; i < lk->ncand; i++) {
+		uint8_t s = lk->order[i];
+		if (lk->ctag[s] == t && memcmp(lk->cand[s].id, id, THEMIS_ID_LEN) == 0)
 			return 1;
+	}
 	for (uint32_t i = 0; i < lk->nowner_cand; i++)
 		if (memcmp(lk->owner_cand[i].id, id, THEMIS_ID_LEN) == 0)
 			return 1;
 	return 0;
 }
 
+/* rn (position key rk) lies strictly nearer before the target than the candidate in slot s. */
+static int nearer(const lookup *lk, const ring_node *rn, uint64_t rk, uint8_t s)
+{
+	if (lk->exact)
+		return lk->key - rk < lk->key - lk->ckey[s];
+	return ring_dist_cmp(rn->pos, lk->cand[s].pos, lk->pos) < 0;
+}
+
 /* Insert rn among the candidates, kept sorted by clockwise distance to the target (closest
- * preceding first); when full, a candidate farther than all others is not kept. */
+ * preceding first; among equals, the earlier first); when full, a candidate farther than all
+ * others is not kept, else the farthest one gives up its slot. */
 static void add_cand(themis_node *n, lookup *lk, const ring_node *rn)
 {
 	uint32_t i;
+	uint8_t s;
 
-	if (memcmp(rn->id, n->self.id, THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) || known_cand(lk, rn->id))
+	if (memcmp(rn->id, node_id(n), THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) || known_cand(lk, rn->id))
 		return;
+	uint64_t rk = ring_pos_key(rn->pos);
+	if (lk->exact && !ring_pos_fits_key(rn->pos))
+		lk->exact = 0;
 	for (i = 0; i < lk->ncand; i++) {
-		if (ring_dist_cmp(rn->pos, lk->cand[i].pos, lk->pos) < 0)
+		if (nearer(lk, rn, rk, lk->order[i]))
 			break;
 	}
 	if (i == LK_CANDS)
 		return;
-	if (lk->ncand == LK_CANDS)
-		lk->ncand--;
-	memmove(&lk->cand[i + 1], &lk->cand[i], (lk->ncand - i) * sizeof lk->cand[0]);
-	lk->cand[i] = *rn;
+	if (lk->ncand == LK_CANDS) {
+		s = lk->order[--lk->ncand];          /* the farthest: its slot is reused */
+	} else {
+		/* a free slot: one that order[0..ncand) does not name */
+		uint32_t used = 0;
+		for (uint32_t j = 0; j < lk->ncand; j++)
+			used |= 1u << lk->order[j];
+		for (s = 0; used & (1u << s); s++)
+			;
+	}
+	memmove(&lk->order[i + 1], &lk->order[i], lk->ncand - i);
+	lk->order[i] = s;
+	lk->cand[s] = *rn;
+	lk->ckey[s] = rk;
+	lk->ctag[s] = id_tag(rn->id);
 	lk->ncand++;
 }
 
 static void add_owner_cand(themis_node *n, lookup *lk, const ring_node *rn)
 {
-	if (memcmp(rn->id, n->self.id, THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) ||
+	if (memcmp(rn->id, node_id(n), THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) ||
 	    known_cand(lk, rn->id) || lk->nowner_cand == 2)
 		return;
 	lk->owner_cand[lk->nowner_cand++] = *rn;
@@ -109,8 +148,8 @@ static void step(themis_node *n, op *o, uint64_t now)
 			lk->asked = lk->owner_cand[0];
 			memmove(&lk->owner_cand[0], &lk->owner_cand[1], --lk->nowner_cand * sizeof lk->owner_cand[0]);
 		} else if (lk->ncand) {
-			lk->asked = lk->cand[0];
-			memmove(&lk->cand[0], &lk->cand[1], --lk->ncand * sizeof lk->cand[0]);
+			lk->asked = lk->cand[lk->order[0]];
+			memmove(&lk->order[0], &lk->order[1], --lk->ncand);
 		} else {
 			lookup_done(n, o, 0, now);
 			return;
@@ -256,9 +295,12 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 	ring_node near[4];
 	size_t k;
 
-	memset(lk, 0, sizeof *lk);
+	lk->hops = 0;
+	lk->ncand = lk->nowner_cand = lk->nbad = 0;
 	memcpy(lk->target, target, THEMIS_ID_LEN);
 	themis_ring_pos(target, n->cfg.m, lk->pos);
+	lk->key = ring_pos_key(lk->pos);
+	lk->exact = (uint8_t)ring_pos_fits_key(lk->pos);
 	o->have_owner = 0;
 	if (first) {
 		add_cand(n, lk, first);
@@ -296,7 +338,7 @@ void lookup_done(themis_node *n, op *o, int ok, uint64_t now)
 {
 	switch (o->kind) {
 	case THEMIS_OP_FIND:
-		if (ok && memcmp(o->owner.id, n->self.id, THEMIS_ID_LEN) == 0 && n->store) {
+		if (ok && memcmp(o->owner.id, node_id(n), THEMIS_ID_LEN) == 0 && n->store) {
 			/* We own it: our own records are the answer. */
 			store_record recs[THEMIS_EV_RECORDS];
 			int more = 0;

@@ -97,49 +97,63 @@ enum { OPK_FINGER = 100, OPK_REFRESH, OPK_UPDATE };
 enum { LK_CANDS = 8, LK_BAD = 32 };
 
 /* One iterative lookup (paper, 6.1 Find; eclipse defence of 6.2): the requester contacts each
- * hop itself; an answer must make progress toward target or its giver is not asked again. */
+ * hop itself; an answer must make progress toward target or its giver is not asked again.
+ * Layout: every answer scans the candidates and the nodes asked already, and on a large
+ * simulated ring the lookup is long out of the cache when the answer comes; so the scans read
+ * packed 8-byte keys and id tags (a line or two) and touch an 84-byte entry only to copy it
+ * in or out, or when the tags agree. Everything from ckey on is valid only up to its count:
+ * op_new zeroes the head alone. */
 typedef struct lookup {
+	uint32_t hops;
+	uint8_t ncand;                      /* candidates to ask: cand[order[0..ncand)] */
+	uint8_t nowner_cand;                /* designated owners (from FIND_SUCC answers) */
+	uint8_t nbad;
+	uint8_t exact;                      /* the target's and every candidate's position is its
+					       key (m <= 64): distances compare on keys alone */
+	uint8_t order[LK_CANDS];            /* slots of cand, closest preceding target first */
+	uint64_t asked_at;
+	uint64_t key;                       /* the target position's key */
+	uint64_t ckey[LK_CANDS];            /* per slot: the candidate's position key */
+	uint64_t ctag[LK_CANDS];            /* per slot: the first 8 bytes of its id */
+	uint64_t btag[LK_BAD];              /* the same for bad */
 	uint8_t target[THEMIS_ID_LEN];      /* full id (object or node) */
 	uint8_t pos[RING_POS_LEN];          /* its ring position */
-	ring_node cand[LK_CANDS];           /* to ask: closest preceding target first */
-	uint32_t ncand;
-	ring_node owner_cand[2];            /* designated owners (from FIND_SUCC answers) */
-	uint32_t nowner_cand;
-	uint8_t bad[LK_BAD][THEMIS_ID_LEN]; /* asked already, made no progress or timed out */
-	uint32_t nbad;
 	ring_node asked;                    /* the node the outstanding request went to */
-	uint64_t asked_at;
-	uint32_t hops;
+	ring_node owner_cand[2];
+	ring_node cand[LK_CANDS];           /* slots */
+	uint8_t bad[LK_BAD][THEMIS_ID_LEN]; /* asked already, made no progress or timed out */
 } lookup;
 
+/* Fields every kind reads first, then the lookup, then the records (valid up to nrec), so a
+ * find touches only the lines it uses; op_new zeroes up to lk.ckey. */
 typedef struct op {
 	uint64_t id;
 	int kind;                    /* themis_op_kind or OPK_* */
-	uint64_t parent;             /* REGISTER's stores report to it instead of an event */
 	uint8_t phase;
 	uint8_t retried;             /* a store that met ST_NOT_RESPONSIBLE looks up once more */
-	uint64_t t_start;
-	uint32_t msgs;
-	lookup lk;
-	ring_node owner;
 	uint8_t have_owner;
-	uint8_t obj[THEMIS_ID_LEN];
-	char tag[THEMIS_TAG_MAX + 1];
+	uint8_t nrec, more;
+	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */
+	uint64_t parent;             /* REGISTER's stores report to it instead of an event */
+	uint64_t t_start;
+	uint64_t wake_at;            /* JOIN: when to try again (0: not waiting) */
+	uint32_t msgs;
+	int chosen;
 	uint32_t r;                  /* REGISTER/DISCOVER: replica index in use */
 	uint32_t tried;              /* DISCOVER: replicas tried (bit r) */
 	uint32_t children, children_ok;  /* REGISTER */
 	uint32_t finger;             /* OPK_FINGER: finger index looked up */
-	themis_record rec[THEMIS_EV_RECORDS];
-	uint8_t nrec, more;
-	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */
-	int chosen;
 	store_record *batch;         /* LEAVE: records being handed over (owned) */
 	size_t nbatch;
 	int batch_more;
-	uint8_t peer[THEMIS_ID_LEN]; /* PING: the peer */
 	char *name;                  /* REGISTER/DISCOVER: the service name (owned) */
+	uint8_t obj[THEMIS_ID_LEN];
+	ring_node owner;
+	char tag[THEMIS_TAG_MAX + 1];
+	uint8_t peer[THEMIS_ID_LEN]; /* PING: the peer */
 	ring_node boot;              /* JOIN: the bootstrap node */
-	uint64_t wake_at;            /* JOIN: when to try again (0: not waiting) */
+	lookup lk;
+	themis_record rec[THEMIS_EV_RECORDS];
 } op;
 
 /* A name this node stored itself under and keeps refreshing at t/2 (paper, 6.1 Store). */
@@ -158,28 +172,22 @@ typedef struct rl_entry {
 	uint64_t tat;
 } rl_entry;
 
-/* Every table grows on demand (node_grow) up to its cap in cfg, so an idle node is small. */
+/* Every table grows on demand (node_grow) up to its cap in cfg, so an idle node is small.
+ * Field order is a cache layout: on a simulated ring of 100,000 nodes every datagram lands on
+ * a node no cache holds, so the fields nearly every input reads or writes (the tables'
+ * pointers and counts, the deadlines, the ring) come first, all of which
+ * themis_node_prefetch loads; the rest (counters, config, identity, handshake tables)
+ * follows, and the prefetch takes only the lines of it a datagram touches. */
 struct themis_node {
-	themis_config cfg;       /* copy; cfg.network is not kept */
-	hs_self self;
-	themis_counters cnt;
-
-	slot **slots;            /* indexed by slot number; grows to max_sessions + max_halfopen */
-	uint32_t nslots_alloc;
-	uint32_t nsessions;      /* INITIATING + LIVE */
-	uint32_t nhalfopen;
-
+	/* ---- hot ---- */
 	peer **peers;
 	uint32_t npeers, peers_alloc;
 
 	pending **pend;
 	uint32_t npend, pend_alloc;
 
-	uint8_t (*hello_cache)[16];  /* ring of truncated HELLO hashes */
-	uint32_t hc_len, hc_next;
-
-	rl_entry *rl;
-	uint32_t rl_len;
+	op **ops;                /* operations in progress (cfg.max_ops) */
+	uint32_t nops, ops_alloc;
 
 	outpkt *out;             /* ring */
 	uint32_t out_head, out_len, out_alloc;
@@ -187,21 +195,37 @@ struct themis_node {
 	themis_event *ev;        /* ring */
 	uint32_t ev_head, ev_len, ev_alloc;
 
+	slot **slots;            /* indexed by slot number; grows to max_sessions + max_halfopen */
+	uint32_t nslots_alloc;
+	uint32_t nsessions;      /* INITIATING + LIVE */
+	uint32_t nhalfopen;
+
+	int joined;
 	uint64_t next_op_id;
 	uint64_t plain_ctr;
-
-	op **ops;                /* operations in progress (cfg.max_ops) */
-	uint32_t nops, ops_alloc;
-
-	/* the DHT */
-	int joined;
-	ring_state ring;
-	store_table *store;      /* created on first use */
-	vcache *verified;        /* records that verified here (cfg.verified_cache), on first use */
-	registration *regs;
-	uint32_t nregs, regs_alloc;
 	uint64_t t_stabilize, t_fix_fingers, t_check_pred;
 	uint8_t stabilizing, fixing, checking_pred;  /* one maintenance request of each kind */
+	store_table *store;      /* created on first use */
+	registration *regs;
+	uint32_t nregs, regs_alloc;
+	struct near_node *near;  /* nodes that lately took us for their successor (dht.c) */
+	uint32_t nnear, near_alloc;
+
+	/* the DHT */
+	ring_state ring;
+
+	/* ---- mostly cold (see themis_node_prefetch for the lines a datagram needs) ---- */
+	themis_counters cnt;
+	themis_config cfg;       /* copy; cfg.network is not kept */
+	hs_self self;
+
+	uint8_t (*hello_cache)[16];  /* ring of truncated HELLO hashes */
+	uint32_t hc_len, hc_next;
+
+	rl_entry *rl;
+	uint32_t rl_len;
+
+	vcache *verified;        /* records that verified here (cfg.verified_cache), on first use */
 	uint32_t next_finger;
 	uint8_t fix_succ[THEMIS_ID_LEN], fix_pred[THEMIS_ID_LEN]; /* neighbours at the last finger round */
 	uint8_t fix_postponed;   /* finger rounds skipped in a row because they moved */
@@ -209,10 +233,16 @@ struct themis_node {
 	int has_bad_hint;
 	ring_node rect_cand;     /* a would-be predecessor waiting for the old one's ping */
 	int has_rect_cand;
-	struct near_node *near;  /* nodes that lately took us for their successor (dht.c) */
-	uint32_t nnear, near_alloc;
 	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
 };
+
+/* Our id, read from the ring's copy of it (the same bytes as self.id, set once by dht_init):
+ * that one sits in the hot head of the node, so the per-datagram checks against our own id
+ * need no cache line of their own. */
+static inline const uint8_t *node_id(const themis_node *n)
+{
+	return n->ring.self.id;
+}
 
 /* node.c */
 void node_rand(themis_node *n, void *buf, size_t len);

@@ -235,7 +235,7 @@ int peer_send_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, 
 		return THEMIS_ESIZE;
 	if (!n->cfg.security) {
 		uint8_t pkt[PLAIN_MAX_LEN];
-		wire_plain_header(pkt, n->self.id, n->plain_ctr++);
+		wire_plain_header(pkt, node_id(n), n->plain_ctr++);
 		memcpy(pkt + PLAIN_HDR_LEN, frame, flen);
 		node_output(n, &p->addr, pkt, PLAIN_HDR_LEN + flen);
 		return 0;
@@ -640,7 +640,7 @@ void peer_recv_plain(themis_node *n, const themis_addr *from, const uint8_t *pkt
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		return;
 	}
-	if (memcmp(pl.id_sender, n->self.id, THEMIS_ID_LEN) == 0) {
+	if (memcmp(pl.id_sender, node_id(n), THEMIS_ID_LEN) == 0) {
 		node_drop(n, THEMIS_DROP_WRONG_RECIPIENT);
 		return;
 	}

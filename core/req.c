@@ -53,7 +53,7 @@ int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr 
 
 	if (blen > FRAME_BODY_MAX)
 		return THEMIS_ESIZE;
-	if (memcmp(id, n->self.id, THEMIS_ID_LEN) == 0)
+	if (memcmp(id, node_id(n), THEMIS_ID_LEN) == 0)
 		return THEMIS_EINVAL;
 	if (node_grow((void **)&n->pend, &n->pend_alloc, n->npend + 1, n->cfg.max_pending,
 		      sizeof *n->pend) != 0)

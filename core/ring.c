@@ -260,7 +260,8 @@ void ring_free(ring_state *rs)
 	rs->fingers = NULL;
 	free(rs->finger_key);
 	rs->finger_key = NULL;
-	free(rs->succ);
+	free(rs->succ_key);   /* the successors live in the same block */
+	rs->succ_key = NULL;
 	rs->succ = NULL;
 	rs->nsucc = 0;
 	rs->nfingers = 0;
@@ -274,6 +275,16 @@ static int list_has_id(const ring_node *list, size_t n, const uint8_t id[THEMIS_
 			return 1;
 	}
 	return 0;
+}
+
+/* Recompute the successors' keys and succ_exact after the list changed. */
+static void succ_keys_update(ring_state *rs)
+{
+	rs->succ_exact = 1;
+	for (uint32_t i = 0; i < rs->nsucc; i++) {
+		rs->succ_key[i] = key_of(rs->succ[i].pos);
+		rs->succ_exact &= fits_key(rs->succ[i].pos);
+	}
 }
 
 void ring_set_successors(ring_state *rs, const ring_node *first, const ring_node *list, size_t n)
@@ -291,11 +302,19 @@ void ring_set_successors(ring_state *rs, const ring_node *first, const ring_node
 			continue;
 		next[nn++] = *c;
 	}
-	if (nn && !rs->succ && !(rs->succ = calloc(rs->r, sizeof(*rs->succ))))
-		nn = 0;   /* no memory: no successors, as if none were known */
+	/* keys and entries in one block (keys first, for their alignment): one allocation
+	 * less per node of a simulated ring of a million */
+	if (nn && !rs->succ_key) {
+		rs->succ_key = calloc(rs->r, sizeof(*rs->succ_key) + sizeof(*rs->succ));
+		if (rs->succ_key)
+			rs->succ = (ring_node *)(rs->succ_key + rs->r);
+		else
+			nn = 0;   /* no memory: no successors, as if none were known */
+	}
 	if (nn)
 		memcpy(rs->succ, next, nn * sizeof(next[0]));
 	rs->nsucc = nn;
+	succ_keys_update(rs);
 }
 
 int ring_remove(ring_state *rs, const uint8_t id[THEMIS_ID_LEN])
@@ -311,6 +330,7 @@ int ring_remove(ring_state *rs, const uint8_t id[THEMIS_ID_LEN])
 		memmove(&rs->succ[i], &rs->succ[i + 1], (rs->nsucc - i - 1) * sizeof(rs->succ[0]));
 		rs->nsucc--;
 	}
+	succ_keys_update(rs);
 	if (rs->has_pred && same_id(&rs->pred, id)) {
 		rs->has_pred = 0;
 		memset(&rs->pred, 0, sizeof(rs->pred));
@@ -549,11 +569,17 @@ typedef struct best64 {
 	uint64_t self, dt;
 	const ring_node *node[RING_MAX_SUCC + 1];
 	uint64_t key[RING_MAX_SUCC + 1];
+	uint8_t rank[RING_MAX_SUCC + 1];
 	size_t n, k;
 } best64;
 
+/* Which table an offered entry comes from. One id may sit in several with different
+ * locators; the answer names the entry of the first in this order (successors, then the
+ * predecessor, then fingers), whatever the order the entries are offered in. */
+enum { FROM_SUCC, FROM_PRED, FROM_FINGER };
+
 static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
-		    const ring_node *c, uint64_t cpos)
+		    const ring_node *c, uint64_t cpos, uint8_t rank)
 {
 	uint64_t dc = cpos - b->self;
 
@@ -569,16 +595,24 @@ static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMI
 	}
 	if (at >= b->k)
 		return;
-	for (size_t i = 0; i < b->n; i++)
-		if (same_id(b->node[i], c->id))
+	for (size_t i = 0; i < b->n; i++) {
+		if (same_id(b->node[i], c->id)) {
+			if (rank < b->rank[i]) {
+				b->node[i] = c;
+				b->rank[i] = rank;
+			}
 			return;
+		}
+	}
 	if (same_id(c, rs->self.id) || skipped(c->id, skip, nskip))
 		return;
 	size_t keep = b->n < b->k ? b->n : b->k - 1;
 	memmove(&b->node[at + 1], &b->node[at], (keep - at) * sizeof(b->node[0]));
 	memmove(&b->key[at + 1], &b->key[at], (keep - at) * sizeof(b->key[0]));
+	memmove(&b->rank[at + 1], &b->rank[at], (keep - at) * sizeof(b->rank[0]));
 	b->node[at] = c;
 	b->key[at] = key;
+	b->rank[at] = rank;
 	if (b->n < b->k)
 		b->n++;
 }
@@ -587,11 +621,8 @@ static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMI
  * the target, self, the successors and the predecessor. */
 static int all_fit(const ring_state *rs, const uint8_t target[RING_POS_LEN])
 {
-	if (!rs->keys_exact || !fits_key(target) || !fits_key(rs->self.pos))
+	if (!rs->keys_exact || !rs->succ_exact || !fits_key(target) || !fits_key(rs->self.pos))
 		return 0;
-	for (uint32_t i = 0; i < rs->nsucc; i++)
-		if (!fits_key(rs->succ[i].pos))
-			return 0;
 	return !rs->has_pred || fits_key(rs->pred.pos);
 }
 
@@ -609,11 +640,10 @@ static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RIN
 	 * order of the offers. Fingers are sorted by distance from self, so those strictly
 	 * before the target are a prefix, and walking it backwards offers them best first:
 	 * once k are kept, a finger farther than the worst kept one ends the walk without its
-	 * entry (a cache miss each on a large ring) ever being read. */
-	for (uint32_t i = 0; i < rs->nsucc; i++)
-		offer64(&b, rs, skip, nskip, &rs->succ[i], key_of(rs->succ[i].pos));
-	if (rs->has_pred)
-		offer64(&b, rs, skip, nskip, &rs->pred, key_of(rs->pred.pos));
+	 * entry (a cache miss each on a large ring) ever being read.
+	 * The fingers go first: the successors lie just after self, far from most targets, and
+	 * offered last they are turned away on their packed keys without their entries being
+	 * read (a duplicate id keeps the successor's or predecessor's entry, see FROM_SUCC). */
 	uint32_t end = 0;
 	while (end < rs->nfingers && rs->finger_key[end] - b.self - 1 < b.dt - 1)
 		end++;
@@ -621,8 +651,12 @@ static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RIN
 		uint64_t f = rs->finger_key[i];
 		if (b.n == b.k && b.dt - (f - b.self) > b.key[b.n - 1])
 			break;
-		offer64(&b, rs, skip, nskip, &rs->fingers[i], f);
+		offer64(&b, rs, skip, nskip, &rs->fingers[i], f, FROM_FINGER);
 	}
+	for (uint32_t i = 0; i < rs->nsucc; i++)
+		offer64(&b, rs, skip, nskip, &rs->succ[i], rs->succ_key[i], FROM_SUCC);
+	if (rs->has_pred)
+		offer64(&b, rs, skip, nskip, &rs->pred, key_of(rs->pred.pos), FROM_PRED);
 	for (size_t i = 0; i < b.n; i++)
 		out[i] = *b.node[i];
 	return b.n;
@@ -662,6 +696,16 @@ const ring_node *ring_owner_in_successors(const ring_state *rs, const uint8_t po
 {
 	const uint8_t *prev = rs->self.pos;
 
+	if (rs->succ_exact && fits_key(pos) && fits_key(prev)) {
+		/* on the packed keys: an entry is read only when it is the answer */
+		uint64_t x = key_of(pos), a = key_of(prev);
+		for (uint32_t j = 0; j < rs->nsucc; j++) {
+			if (in_oc64(x, a, rs->succ_key[j]))
+				return &rs->succ[j];
+			a = rs->succ_key[j];
+		}
+		return NULL;
+	}
 	for (uint32_t j = 0; j < rs->nsucc; j++) {
 		if (ring_in_oc(pos, prev, rs->succ[j].pos))
 			return &rs->succ[j];

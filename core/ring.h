@@ -29,6 +29,25 @@ typedef struct ring_node {
 
 /* ---- arithmetic ---- */
 
+/* A position's key: its first 64 bits, as a number. */
+static inline uint64_t ring_pos_key(const uint8_t pos[RING_POS_LEN])
+{
+	uint64_t k = 0;
+	for (int i = 0; i < 8; i++)
+		k = k << 8 | pos[i];
+	return k;
+}
+
+/* 1 when the position is its key alone (every bit past the first 64 is zero): then distances
+ * between such positions, taken mod 2^64 on the keys, order exactly as the whole ones do. */
+static inline int ring_pos_fits_key(const uint8_t pos[RING_POS_LEN])
+{
+	uint8_t z = 0;
+	for (int i = 8; i < RING_POS_LEN; i++)
+		z |= pos[i];
+	return z == 0;
+}
+
 /* memcmp order of two positions: <0, 0, >0. */
 int ring_cmp(const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN]);
 /* x in (a, b) clockwise. When a == b the interval is the whole ring except a. */
@@ -53,7 +72,11 @@ typedef struct ring_state {
 	ring_node self;
 	ring_node *succ;         /* r entries, allocated on the first non-empty list (an idle
 				    node stays small: a million of them fit in a simulator) */
+	uint64_t *succ_key;      /* r keys, the successors' like finger_key: answering a FIND
+				    reads one line of them instead of r entries (one block
+				    with succ, which follows the keys; freed through this) */
 	uint32_t nsucc;
+	int succ_exact;          /* every successor's position fits its key (keys_exact) */
 	ring_node pred;
 	int has_pred;
 	ring_node *fingers;      /* distinct entries, sorted by clockwise distance from self */

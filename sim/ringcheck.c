@@ -17,15 +17,37 @@ int sim_ring_live(const struct sim *s, uint32_t i)
 	return s->nodes[i].up && s->nodes[i].member;
 }
 
+int sim_ring_index(struct sim *s)
+{
+	/* about one node per bucket: a key's bucket then holds its answer among a handful */
+	unsigned bits = 1;
+	while (bits < 24 && (1u << bits) < s->count)
+		bits++;
+	uint32_t nb = 1u << bits;
+	s->key_bucket = malloc((size_t)(nb + 1) * sizeof *s->key_bucket);
+	if (!s->key_bucket)
+		return -1;
+	s->key_bits = bits;
+	uint32_t k = 0;
+	for (uint32_t b = 0; b <= nb; b++) {
+		while (k < s->count && (s->pos_key[k] >> (64 - bits)) < b)
+			k++;
+		s->key_bucket[b] = k;
+	}
+	return 0;
+}
+
 /* First index in by_pos whose position is >= pos (count when none). */
 static uint32_t lower_bound(const struct sim *s, const uint8_t pos[THEMIS_ID_LEN])
 {
-	/* on the packed first 64 bits of each position (one array, no indirection), then past
+	/* on the packed first 64 bits of each position (one array, no indirection), within the
+	 * key's bucket (every key before it is smaller, every key after it larger), then past
 	 * the entries whose first 64 bits tie with pos but whose whole position is smaller */
 	uint64_t key = 0;
 	for (int b = 0; b < 8; b++)
 		key = key << 8 | pos[b];
-	uint32_t lo = 0, hi = s->count;
+	uint32_t bucket = (uint32_t)(key >> (64 - s->key_bits));
+	uint32_t lo = s->key_bucket[bucket], hi = s->key_bucket[bucket + 1];
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (s->pos_key[mid] < key)

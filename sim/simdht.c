@@ -793,6 +793,10 @@ int sim_dht_setup(struct sim *s, char *err, size_t errlen)
 			key = key << 8 | s->pos[s->by_pos[k]][b];
 		s->pos_key[k] = key;
 	}
+	if (sim_ring_index(s)) {
+		snprintf(err, errlen, "out of memory for %u ring positions", s->count);
+		return -1;
+	}
 
 	if (sc->join == SIM_JOIN_STATIC) {
 		if (static_ring(s, err, errlen))
@@ -833,6 +837,8 @@ void sim_dht_free(struct sim *s)
 	free(s->by_pos);
 	free(s->pos_key);
 	s->pos_key = NULL;
+	free(s->key_bucket);
+	s->key_bucket = NULL;
 	free(s->reqs);
 	free(s->issued);
 	free(s->dst.lat);

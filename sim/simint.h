@@ -151,6 +151,10 @@ struct sim {
 	uint8_t (*pos)[THEMIS_ID_LEN];
 	uint32_t *by_pos;
 	uint64_t *pos_key;      /* pos_key[k]: the first 64 bits of by_pos[k]'s position */
+	uint32_t *key_bucket;   /* key_bucket[b]: the first k whose key's top key_bits bits are
+				   >= b (b = 0 .. 2^key_bits): a search for a key starts inside
+				   its bucket instead of halving the whole array from cold memory */
+	unsigned key_bits;
 	sim_opreq *reqs;
 	uint32_t nreqs, reqcap, free_req;
 	sim_issued *issued;
@@ -230,6 +234,8 @@ void sim_ring_check_record(struct sim *s, int rows);
 /* the true owner of key: the first live joined node at or after its position, or
  * SIM_NODE_NONE when there is none */
 uint32_t sim_ring_owner(const struct sim *s, const uint8_t key[THEMIS_ID_LEN]);
+/* Build key_bucket over pos_key (once by_pos and pos_key are set). Returns 0 or -1. */
+int sim_ring_index(struct sim *s);
 /* live joined: up and a ring member */
 int sim_ring_live(const struct sim *s, uint32_t i);
 
