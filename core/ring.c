@@ -397,6 +397,28 @@ static void finger_put(ring_state *rs, uint32_t at, const ring_node *rn)
 		rs->keys_exact = 0;   /* a position from a wider ring: use the entries from now on */
 }
 
+/* rn, in a bucket no entry holds, goes in at index at of the distance-sorted arrays. */
+static void finger_insert(ring_state *rs, uint32_t at, const ring_node *rn)
+{
+	if (rs->nfingers >= rs->max_fingers) {
+		/* Full: the lowest buckets matter least, since the successor list already covers
+		 * the ring just after us. A newcomer below every kept bucket is the one to go. */
+		if (at == 0)
+			return;
+		memmove(&rs->fingers[0], &rs->fingers[1], (at - 1) * sizeof(rs->fingers[0]));
+		memmove(&rs->finger_key[0], &rs->finger_key[1], (at - 1) * sizeof(rs->finger_key[0]));
+		finger_put(rs, at - 1, rn);
+		return;
+	}
+	if (fingers_grow(rs) != 0)
+		return;
+	memmove(&rs->fingers[at + 1], &rs->fingers[at], (rs->nfingers - at) * sizeof(rs->fingers[0]));
+	memmove(&rs->finger_key[at + 1], &rs->finger_key[at],
+		(rs->nfingers - at) * sizeof(rs->finger_key[0]));
+	finger_put(rs, at, rn);
+	rs->nfingers++;
+}
+
 /* ring_finger_add on keys alone (every position involved fits its key): bucket i of the
  * 256-bit arithmetic is 192 + the top bit of the 64-bit distance. Called for every answer a
  * lookup gets (dht_node_seen), so on a static ring it is a search that finds the entry it
@@ -430,21 +452,7 @@ static void finger_add64(ring_state *rs, const ring_node *rn)
 			return;
 		}
 	}
-	if (rs->nfingers >= rs->max_fingers) {
-		if (at == 0)
-			return;
-		memmove(&rs->fingers[0], &rs->fingers[1], (at - 1) * sizeof(rs->fingers[0]));
-		memmove(&rs->finger_key[0], &rs->finger_key[1], (at - 1) * sizeof(rs->finger_key[0]));
-		finger_put(rs, at - 1, rn);
-		return;
-	}
-	if (fingers_grow(rs) != 0)
-		return;
-	memmove(&rs->fingers[at + 1], &rs->fingers[at], (rs->nfingers - at) * sizeof(rs->fingers[0]));
-	memmove(&rs->finger_key[at + 1], &rs->finger_key[at],
-		(rs->nfingers - at) * sizeof(rs->finger_key[0]));
-	finger_put(rs, at, rn);
-	rs->nfingers++;
+	finger_insert(rs, at, rn);
 }
 
 void ring_finger_add(ring_state *rs, const ring_node *rn)
@@ -489,23 +497,7 @@ void ring_finger_add(ring_state *rs, const ring_node *rn)
 		}
 	}
 
-	if (rs->nfingers >= rs->max_fingers) {
-		/* Full: the lowest buckets matter least, since the successor list already covers
-		 * the ring just after us. A newcomer below every kept bucket is the one to go. */
-		if (at == 0)
-			return;
-		memmove(&rs->fingers[0], &rs->fingers[1], (at - 1) * sizeof(rs->fingers[0]));
-		memmove(&rs->finger_key[0], &rs->finger_key[1], (at - 1) * sizeof(rs->finger_key[0]));
-		finger_put(rs, at - 1, rn);
-		return;
-	}
-	if (fingers_grow(rs) != 0)
-		return;
-	memmove(&rs->fingers[at + 1], &rs->fingers[at], (rs->nfingers - at) * sizeof(rs->fingers[0]));
-	memmove(&rs->finger_key[at + 1], &rs->finger_key[at],
-		(rs->nfingers - at) * sizeof(rs->finger_key[0]));
-	finger_put(rs, at, rn);
-	rs->nfingers++;
+	finger_insert(rs, at, rn);
 }
 
 static int skipped(const uint8_t id[THEMIS_ID_LEN], const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip)
