@@ -1,4 +1,4 @@
-/* crypto.c: the core's only door to libsodium (crypto.h): BLAKE2b, Ed25519, X25519, the KDF,
+/* crypto.c: the core's only door to libsodium (crypto.h): BLAKE2b, SipHash, Ed25519, X25519, the KDF,
  * ChaCha20-Poly1305-IETF, constant-time compare and wiping. It must never draw randomness
  * (no randombytes_*) nor read a clock: every random byte comes from the caller.
  */
@@ -30,6 +30,12 @@ void cr_hashv(uint8_t out[CR_HASH_LEN], const uint8_t *key, const cr_buf *parts,
 	crypto_generichash_final(&st, out, CR_HASH_LEN);
 	/* A keyed state holds the key (conf_A/conf_B, prk): do not leave it on the stack. */
 	sodium_memzero(&st, sizeof st);
+}
+
+void cr_short_mac(uint8_t out[CR_SHORT_LEN], const uint8_t *m, size_t n,
+		  const uint8_t key[CR_SHORT_KEY_LEN])
+{
+	crypto_shorthash_siphashx24(out, m, n, key);
 }
 
 void cr_sign_keypair(uint8_t pk[CR_PK_LEN], uint8_t sk[CR_SK_LEN], const uint8_t seed[CR_SEED_LEN])

@@ -17,6 +17,8 @@ enum {
 	CR_SIG_LEN = 64,
 	CR_TAG_LEN = 16,    /* Poly1305 */
 	CR_SIGNED_MAX = 512, /* largest message signed or verified (labels included) */
+	CR_SHORT_LEN = 16,  /* SipHash-2-4, 128-bit output */
+	CR_SHORT_KEY_LEN = 16,
 };
 
 /* A piece of a message that is hashed, signed or verified as the concatenation of parts. */
@@ -31,6 +33,11 @@ int cr_init(void);
 
 /* out = H(parts...) or H_key(parts...) when key is not NULL (BLAKE2b-256, 32-byte key). */
 void cr_hashv(uint8_t out[CR_HASH_LEN], const uint8_t *key, const cr_buf *parts, size_t nparts);
+
+/* out = SipHash-2-4-128_key(m): a fast keyed PRF for the node's own tables (never on the wire).
+ * Without the key nobody can predict an output, so nobody can aim two inputs at one value. */
+void cr_short_mac(uint8_t out[CR_SHORT_LEN], const uint8_t *m, size_t n,
+		  const uint8_t key[CR_SHORT_KEY_LEN]);
 
 void cr_sign_keypair(uint8_t pk[CR_PK_LEN], uint8_t sk[CR_SK_LEN], const uint8_t seed[CR_SEED_LEN]);
 /* Ed25519 over the concatenation of parts (total at most CR_SIGNED_MAX bytes). */

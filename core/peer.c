@@ -613,7 +613,7 @@ void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt,
 	if (s->state == SLOT_HALFOPEN) {
 		p = activate(n, s, from, now);
 		if (!p) {
-			cr_wipe(frame, sizeof frame);
+			cr_wipe(frame, (size_t)flen);
 			return;
 		}
 	} else {
@@ -627,7 +627,7 @@ void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt,
 	s->last_used = now;
 	p->last_rx = now;
 	ops_on_frame(n, p, frame, (size_t)flen, now);
-	cr_wipe(frame, sizeof frame);
+	cr_wipe(frame, (size_t)flen);   /* only what chan_open wrote */
 }
 
 void peer_recv_plain(themis_node *n, const themis_addr *from, const uint8_t *pkt, size_t len,

@@ -235,21 +235,29 @@ int store_record_verify(const store_record *rec, const uint8_t net[THEMIS_ID_LEN
 	return cr_verifyv(rec->sig, parts, np, rec->pk) == 0 ? 0 : -1;
 }
 
-/* The digest vcache keys on: every byte the verification depended on. The id is included
- * although the key determines it, so a hit needs no id check either. */
-static void rec_digest(uint8_t d[VCACHE_DIGEST_LEN], const store_record *rec)
+/* The digest vcache keys on: every byte the verification depended on, as one buffer (SipHash
+ * takes no parts). The id is included although the key determines it, so a hit needs no id
+ * check either. Unambiguous: every field but the tag has a fixed length, and tag_len says
+ * how long the tag is. */
+static void rec_digest(const vcache *vc, uint8_t d[VCACHE_DIGEST_LEN], const store_record *rec)
 {
-	cr_buf parts[8];   /* rec_parts uses up to 6 */
-	size_t np;
-	uint8_t be[8], tl = 0;
+	uint8_t buf[2 * THEMIS_ID_LEN + 8 + THEMIS_PK_LEN + sizeof rec->sig + 1 + REC_TAG_MAX];
+	uint8_t *p = buf;
 
-	rec_parts(parts, &np, rec, be, &tl);
-	parts[np++] = (cr_buf){ rec->pk, THEMIS_PK_LEN };
-	parts[np++] = (cr_buf){ rec->sig, sizeof rec->sig };
-	/* Hashed as one concatenation, which is unambiguous: everything but the tag has a fixed
-	 * length and the tag part is present only with tag_len >= 1, so the total length says
-	 * whether there is a tag and how long it is. */
-	cr_hashv(d, NULL, parts, np);
+	memcpy(p, rec->obj, THEMIS_ID_LEN);
+	p += THEMIS_ID_LEN;
+	memcpy(p, rec->id, THEMIS_ID_LEN);
+	p += THEMIS_ID_LEN;
+	for (int i = 0; i < 8; i++)
+		*p++ = (uint8_t)(rec->expiry >> (56 - 8 * i));
+	memcpy(p, rec->pk, THEMIS_PK_LEN);
+	p += THEMIS_PK_LEN;
+	memcpy(p, rec->sig, sizeof rec->sig);
+	p += sizeof rec->sig;
+	*p++ = rec->tag_len;                 /* at most REC_TAG_MAX: checked by the caller */
+	memcpy(p, rec->tag, rec->tag_len);
+	p += rec->tag_len;
+	vcache_digest(vc, d, buf, (size_t)(p - buf));
 }
 
 int store_record_check(const store_record *rec, const uint8_t net[THEMIS_ID_LEN], vcache *vc,
@@ -259,7 +267,7 @@ int store_record_check(const store_record *rec, const uint8_t net[THEMIS_ID_LEN]
 
 	if (vc == NULL || rec->tag_len > REC_TAG_MAX)
 		return store_record_verify(rec, net, cnt);
-	rec_digest(d, rec);
+	rec_digest(vc, d, rec);
 	if (cnt != NULL)
 		cnt->cpu_hash++;
 	if (vcache_has(vc, d))

@@ -522,10 +522,12 @@ static void test_verified_cache(void **state)
 	uint8_t sk[64], net[32];
 	themis_counters cnt;
 	const char *tags[] = { NULL, "canary", "0123456789abcdef" };
+	uint8_t vkey[VCACHE_KEY_LEN];
 
 	(void)state;
+	memset(vkey, 0x5a, sizeof vkey);
 	for (size_t t = 0; t < 3; t++) {
-		vcache *vc = vcache_new(64);
+		vcache *vc = vcache_new(64, vkey);
 		assert_non_null(vc);
 		signed_rec(&r, sk, net, tags[t]);
 		memset(&cnt, 0, sizeof cnt);
@@ -550,32 +552,68 @@ static void test_verified_cache(void **state)
 	assert_int_equal(cnt.cpu_verify, 2);
 }
 
-/* The cache itself: bounded sets of VCACHE_WAYS ways, the oldest way replaced. */
+/* The cache itself: bounded sets of VCACHE_WAYS ways, the oldest way replaced; a digest is a
+ * hit only when all of its bytes match. */
 static void test_vcache_bounds(void **state)
 {
-	uint8_t d[VCACHE_WAYS + 1][VCACHE_DIGEST_LEN];
+	uint8_t d[VCACHE_WAYS + 1][VCACHE_DIGEST_LEN], x[VCACHE_DIGEST_LEN], key[VCACHE_KEY_LEN];
 	vcache *vc;
 
 	(void)state;
-	assert_null(vcache_new(0));
+	memset(key, 7, sizeof key);
+	assert_null(vcache_new(0, key));
 	memset(d, 0, sizeof d);
 	assert_int_equal(vcache_has(NULL, d[0]), 0);
 	vcache_add(NULL, d[0]);   /* no cache: nothing to do, no crash */
-	vc = vcache_new(1);       /* one set of VCACHE_WAYS ways */
+	vc = vcache_new(1, key);  /* one set of VCACHE_WAYS ways */
 	assert_non_null(vc);
 	for (int i = 0; i <= VCACHE_WAYS; i++)
-		d[i][31] = (uint8_t)(i + 1);   /* same set (first bytes equal), distinct digests */
+		d[i][VCACHE_DIGEST_LEN - 1] = (uint8_t)(i + 1);   /* same set, distinct digests */
 	for (int i = 0; i < VCACHE_WAYS; i++)
 		vcache_add(vc, d[i]);
 	for (int i = 0; i < VCACHE_WAYS; i++)
 		assert_int_equal(vcache_has(vc, d[i]), 1);
 	assert_int_equal(vcache_has(vc, d[VCACHE_WAYS]), 0);
+	/* one bit off anywhere, in either half of the comparison, is a miss */
+	for (int b = 0; b < VCACHE_DIGEST_LEN; b++) {
+		memcpy(x, d[1], sizeof x);
+		x[b] ^= 0x10;
+		assert_int_equal(vcache_has(vc, x), 0);
+	}
 	vcache_add(vc, d[0]);                  /* already there: nothing moves */
 	vcache_add(vc, d[VCACHE_WAYS]);        /* the set is full: the oldest (d[0]) goes */
 	assert_int_equal(vcache_has(vc, d[0]), 0);
 	for (int i = 1; i <= VCACHE_WAYS; i++)
 		assert_int_equal(vcache_has(vc, d[i]), 1);
 	vcache_free(vc);
+}
+
+/* The digest is keyed: the same bytes under another key give another digest, so a cache's
+ * digests cannot be computed (or aimed at) without its key. */
+static void test_vcache_keyed(void **state)
+{
+	uint8_t k1[VCACHE_KEY_LEN], k2[VCACHE_KEY_LEN], a[VCACHE_DIGEST_LEN], b[VCACHE_DIGEST_LEN];
+	uint8_t c[VCACHE_DIGEST_LEN];
+	static const char msg[] = "the same record bytes";
+	vcache *v1, *v2;
+
+	(void)state;
+	memset(k1, 1, sizeof k1);
+	memset(k2, 1, sizeof k2);
+	k2[15] ^= 1;
+	v1 = vcache_new(8, k1);
+	v2 = vcache_new(8, k2);
+	assert_non_null(v1);
+	assert_non_null(v2);
+	vcache_digest(v1, a, msg, sizeof msg);
+	vcache_digest(v1, c, msg, sizeof msg);
+	vcache_digest(v2, b, msg, sizeof msg);
+	assert_memory_equal(a, c, sizeof a);        /* deterministic */
+	assert_memory_not_equal(a, b, sizeof a);    /* keyed */
+	vcache_digest(v1, c, msg, sizeof msg - 1);
+	assert_memory_not_equal(a, c, sizeof a);    /* length matters */
+	vcache_free(v1);
+	vcache_free(v2);
 }
 
 /* store_refresh: only an identical record extends a life, never shortens it, takes the new
@@ -900,6 +938,7 @@ int main(void)
 		cmocka_unit_test(test_sign_bytes),
 		cmocka_unit_test(test_verified_cache),
 		cmocka_unit_test(test_vcache_bounds),
+		cmocka_unit_test(test_vcache_keyed),
 		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_random_model),
 	};
