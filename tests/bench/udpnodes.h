@@ -66,7 +66,8 @@ void un_step(un_set *s, uint64_t max_wait_ns);
 int un_ring_valid(const un_set *s, const unsigned *idx, unsigned n);
 
 /* A set served by a thread of its own (the server side of the two-node benchmarks: two
- * nodes on two cores, as on two hosts). Only that thread touches the set until stopped. */
+ * nodes on two cores, as on two hosts; with two CPUs or more, the caller is pinned to one and
+ * the server thread to another). Only that thread touches the set until stopped. */
 typedef struct un_thread {
 	un_set *s;
 	volatile int stop;
