@@ -414,9 +414,14 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 		m->kind = FIND_SUCC;
 		m->nodes[m->nnodes++] = *owner;
 	} else {
-		m->kind = FIND_NEXT;
-		m->nnodes = (uint8_t)ring_closest_preceding(&n->ring, pos, (const uint8_t (*)[THEMIS_ID_LEN])p->id,
-							   1, m->nodes, 4);
+		/* most answers on a large ring: encoded straight from the winning entries */
+		const ring_node *next[4];
+		size_t k = ring_closest_preceding_ref(&n->ring, pos, (const uint8_t (*)[THEMIS_ID_LEN])p->id,
+						      1, next, 4);
+		len = msg_nodes_encode(out, sizeof out, FIND_NEXT, next, k);
+		if (len >= 0)
+			req_respond(n, p, MSG_FIND | MSG_RESPONSE, req_id, out, (size_t)len, now);
+		return;
 	}
 	len = msg_lists_encode(out, sizeof out, m, &written);
 	if (len >= 0)

@@ -97,6 +97,9 @@ int msg_status_encode(uint8_t *out, size_t cap, uint8_t status);
  * TO_PRED: nodes = leaver's successor list), GET_SUCC_R (kind 0, nodes = [me, successors]),
  * TRANSFER_R (kind 0, records). */
 int msg_lists_encode(uint8_t *out, size_t cap, const msg_lists *m, size_t *nrec_written);
+/* The same body with nodes only (nrec 0, more 0), the nodes named in place: answering a FIND
+ * from the routing table encodes the entries without copying them into a msg_lists first. */
+int msg_nodes_encode(uint8_t *out, size_t cap, uint8_t kind, const ring_node *const *nodes, size_t n);
 
 /* ---- decoders: 0 on success, -1 when malformed (wrong length, counts over bounds, bad
  * address family or padding, tag too long, status out of range). msg_lists_decode does not

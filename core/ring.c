@@ -620,7 +620,7 @@ static int all_fit(const ring_state *rs, const uint8_t target[RING_POS_LEN])
 
 static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RING_POS_LEN],
 				  const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
-				  ring_node *out, size_t k)
+				  const ring_node **out, size_t k)
 {
 	best64 b;
 
@@ -650,13 +650,25 @@ static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RIN
 	if (rs->has_pred)
 		offer64(&b, rs, skip, nskip, &rs->pred, key_of(rs->pred.pos), FROM_PRED);
 	for (size_t i = 0; i < b.n; i++)
-		out[i] = *b.node[i];
+		out[i] = b.node[i];
 	return b.n;
 }
 
 size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_POS_LEN],
 			      const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
 			      ring_node *out, size_t k)
+{
+	const ring_node *ref[RING_MAX_SUCC + 1];
+	size_t n = ring_closest_preceding_ref(rs, target, skip, nskip, ref, k);
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = *ref[i];
+	return n;
+}
+
+size_t ring_closest_preceding_ref(const ring_state *rs, const uint8_t target[RING_POS_LEN],
+				  const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
+				  const ring_node **out, size_t k)
 {
 	best b;
 
@@ -680,7 +692,7 @@ size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_PO
 	if (rs->has_pred)
 		offer(&b, rs, skip, nskip, &rs->pred, load(rs->pred.pos));
 	for (size_t i = 0; i < b.n; i++)
-		out[i] = *b.node[i];
+		out[i] = b.node[i];
 	return b.n;
 }
 
