@@ -32,13 +32,15 @@ void themis_node_prefetch(const themis_node *n, int stage)
 	if (!n)
 		return;
 	if (stage == 0) {
-		/* the hot head of the object (node.h), then of the rest what every datagram
-		 * reads: the traffic counters and the config (fewer hints than lines of the
-		 * whole object: a hint beyond the core's fill buffers stalls like a load) */
+		/* the hot head of the object (node.h, with the config values a datagram reads),
+		 * then of the rest what every datagram reads: the traffic counters, and the
+		 * line of the config with the random source a request draws its id from (fewer
+		 * hints than lines of the whole object: a hint beyond the core's fill buffers
+		 * stalls like a load) */
 		pf_range(n, offsetof(themis_node, cnt));
 		pf(&n->cnt.pkts_in);
 		pf(&n->cnt.lookups_no_progress);
-		pf_range(&n->cfg, sizeof n->cfg);
+		pf(&n->cfg.rand);
 		return;
 	}
 	const ring_state *rs = &n->ring;
