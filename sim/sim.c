@@ -198,12 +198,25 @@ static void prefetch_upcoming(const struct sim *s)
 	uint32_t i;
 	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		themis_node_prefetch(s->nodes[i].tn, 1);
+		/* the whole datagram: its header line was hinted one event ago, so its length
+		 * is at hand; the trace hash and the node read every byte */
+		if (e->kind == SIM_EV_DELIVER && e->b < s->npkts) {
+			const sim_pkt *p = &s->pkts[e->b];
+			const char *c = (const char *)p;
+			size_t end = offsetof(sim_pkt, data) + (p->len <= sizeof p->data ? p->len : 0);
+			for (size_t off = 64; off < end; off += 64) {
+				__builtin_prefetch(c + off);
+				__asm__ volatile("" ::: "memory");
+			}
+			__builtin_prefetch(c + end - 1);
+		}
+	}
+	e = sim_evq_upcoming(&s->q, 1);
+	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
+		themis_node_prefetch(s->nodes[i].tn, 0);
 		if (e->kind == SIM_EV_DELIVER && e->b < s->npkts)
 			__builtin_prefetch(&s->pkts[e->b]);
 	}
-	e = sim_evq_upcoming(&s->q, 1);
-	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count)
-		themis_node_prefetch(s->nodes[i].tn, 0);
 	/* three ahead: the simulator's own record of the node, where the core object's
 	 * address is read two events ahead */
 	e = sim_evq_upcoming(&s->q, 2);
