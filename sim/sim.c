@@ -220,13 +220,19 @@ static void prefetch_upcoming(const struct sim *s)
 	/* three ahead: the simulator's own record of the node, where the core object's
 	 * address is read two events ahead */
 	e = sim_evq_upcoming(&s->q, 2);
-	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count)
+	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		__builtin_prefetch(&s->nodes[i].tn);
+		__builtin_prefetch(&s->nodes[i].wake_seq);   /* its second line */
+	}
 }
 
 static int make_nodes(struct sim *s, char *err, size_t errlen)
 {
-	s->nodes = calloc(s->count, sizeof *s->nodes);
+	/* on a cache line: a sim_node is two whole lines (simint.h) */
+	size_t nodes_len = ((size_t)s->count * sizeof *s->nodes + 63) / 64 * 64;
+	s->nodes = aligned_alloc(64, nodes_len ? nodes_len : 64);
+	if (s->nodes)
+		memset(s->nodes, 0, nodes_len);
 	s->by_id = calloc(s->count, sizeof *s->by_id);
 	if (!s->nodes || !s->by_id) {
 		snprintf(err, errlen, "out of memory for %u nodes", s->count);
