@@ -49,12 +49,14 @@ void themis_node_prefetch(const themis_node *n, int stage)
 	if (rs->finger_key)
 		pf_range(rs->finger_key, rs->nfingers * sizeof *rs->finger_key);
 	/* only pointers held in the node object itself: following one more (a pending request,
-	 * an operation) would wait for the load this is meant to hide */
-	if (n->npeers)
+	 * an operation) would wait for the load this is meant to hide. An empty table is hinted
+	 * too: a datagram most often adds the first entry (the peer a FIND comes from, the
+	 * request or operation a node starts), and that store would miss. */
+	if (n->peers)
 		pf(n->peers);
-	if (n->npend)
+	if (n->pend)
 		pf(n->pend);
-	if (n->nops)
+	if (n->ops)
 		pf(n->ops);
 	if (n->out)
 		pf(&n->out[n->out_head]);
