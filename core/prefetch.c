@@ -33,13 +33,14 @@ void themis_node_prefetch(const themis_node *n, int stage)
 		return;
 	if (stage == 0) {
 		/* the hot head of the object (node.h, with the config values a datagram reads),
-		 * then of the rest what every datagram reads: the traffic counters, and the
-		 * line of the config with the random source a request draws its id from (fewer
-		 * hints than lines of the whole object: a hint beyond the core's fill buffers
-		 * stalls like a load) */
+		 * then of the rest what every datagram reads: the traffic counters (the two
+		 * lines the drops and the packet counts share), and the line of the config
+		 * with the random source a request draws its id from (fewer hints than lines
+		 * of the whole object: a hint beyond the core's fill buffers stalls like a
+		 * load) */
 		pf_range(n, offsetof(themis_node, cnt));
+		pf(&n->cnt.drops[0]);
 		pf(&n->cnt.pkts_in);
-		pf(&n->cnt.lookups_no_progress);
 		pf(&n->cfg.rand);
 		return;
 	}
