@@ -44,6 +44,24 @@ void themis_node_prefetch(const themis_node *n, int stage)
 		pf(&n->cfg.rand);
 		return;
 	}
+	if (stage == 2) {
+		/* An answer walks peer -> pending request -> operation -> its lookup, each a
+		 * pointer read from the one before: hinted together here they arrive together
+		 * instead of one after the other. The tables themselves are in the cache by now
+		 * (stage 1), so reading them costs nothing; only the first few entries (a node
+		 * seldom has more in flight). */
+		for (uint32_t i = 0; i < n->npeers && i < 4; i++)
+			pf_range(n->peers[i], sizeof *n->peers[i]);
+		for (uint32_t i = 0; i < n->npend && i < 4; i++)
+			pf_range(n->pend[i], sizeof *n->pend[i] + 8);   /* and its frame's head */
+		for (uint32_t i = 0; i < n->nops && i < 4; i++) {
+			const op *o = n->ops[i];
+			pf(o);
+			pf(&o->lk);
+			pf(&o->lk.asked);
+		}
+		return;
+	}
 	const ring_state *rs = &n->ring;
 	if (rs->succ_key)
 		pf_range(rs->succ_key, rs->nsucc * sizeof *rs->succ_key);

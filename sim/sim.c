@@ -192,10 +192,14 @@ static uint32_t fed_node(const struct sim *s, const sim_event *e)
  * holds, so start loading the next event's node tables, the one after's node object and the
  * third's sim_node while this event runs. The second guess may be wrong (an event pushed meanwhile runs first); a
  * wrong hint only costs a little memory bandwidth. */
-static void prefetch_upcoming(const struct sim *s)
+static void prefetch_upcoming(const struct sim *s, const sim_event *now)
 {
 	const sim_event *e = sim_evq_upcoming(&s->q, 0);
 	uint32_t i;
+	/* the event about to run: what its node's tables point to (their stage 1 ran one
+	 * event ago) */
+	if (now->kind == SIM_EV_DELIVER && now->a < s->count)
+		themis_node_prefetch(s->nodes[now->a].tn, 2);
 	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		themis_node_prefetch(s->nodes[i].tn, 1);
 		/* the whole datagram: its header line was hinted one event ago, so its length
@@ -339,7 +343,7 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		s.now = ev.t;
 		s.st.events++;
 		if (s.count >= PREFETCH_MIN_NODES)
-			prefetch_upcoming(&s);
+			prefetch_upcoming(&s, &ev);
 		dispatch(&s, &ev);
 		if (sc->check_every_event)
 			sim_ring_check_record(&s, 0);

@@ -231,8 +231,10 @@ void themis_node_counters(const themis_node *node, themis_counters *out);
 const themis_counters *themis_node_counters_ref(const themis_node *node);
 /* A hint, with no effect on behaviour: start loading into the CPU cache what the node's next
  * input will read. stage 0: the node object; stage 1: the tables it points to (call it for a
- * node whose stage 0 ran a little earlier). For a driver that knows its next inputs ahead of
- * time (the simulator's event queue), on a ring whose nodes no cache holds at once. */
+ * node whose stage 0 ran a little earlier); stage 2: the peers, requests and operations those
+ * tables point to (for the node whose input comes now, its stage 1 done one input earlier).
+ * For a driver that knows its next inputs ahead of time (the simulator's event queue), on a
+ * ring whose nodes no cache holds at once. */
 void themis_node_prefetch(const themis_node *node, int stage);
 
 /* A datagram arrived from `from`. Never fails: bad input is dropped and counted. */
