@@ -194,7 +194,9 @@ static uint32_t fed_node(const struct sim *s, const sim_event *e)
  * wrong hint only costs a little memory bandwidth. */
 static void prefetch_upcoming(const struct sim *s, const sim_event *now)
 {
-	const sim_event *e = sim_evq_upcoming(&s->q, 0);
+	const sim_event *up[3];
+	sim_evq_upcoming3(&s->q, up);
+	const sim_event *e = up[0];
 	uint32_t i;
 	/* the event about to run: what its node's tables point to (their stage 1 ran one
 	 * event ago) */
@@ -215,7 +217,7 @@ static void prefetch_upcoming(const struct sim *s, const sim_event *now)
 			__builtin_prefetch(c + end - 1);
 		}
 	}
-	e = sim_evq_upcoming(&s->q, 1);
+	e = up[1];
 	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		themis_node_prefetch(s->nodes[i].tn, 0);
 		if (e->kind == SIM_EV_DELIVER && e->b < s->npkts)
@@ -223,7 +225,7 @@ static void prefetch_upcoming(const struct sim *s, const sim_event *now)
 	}
 	/* three ahead: the simulator's own record of the node, where the core object's
 	 * address is read two events ahead */
-	e = sim_evq_upcoming(&s->q, 2);
+	e = up[2];
 	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		__builtin_prefetch(&s->nodes[i].tn);
 		__builtin_prefetch(&s->nodes[i].wake_seq);   /* its second line */
