@@ -249,30 +249,30 @@ static const sim_event *heap_upcoming(const sim_evq *q, int k)
 	return best ? &q->heap[best] : NULL;
 }
 
+/* The i-th next event of source src (a lane, or SIM_EVQ_LANES for the heap), or NULL. */
+static const sim_event *source_at(const sim_evq *q, int src, size_t i)
+{
+	if (src == SIM_EVQ_LANES)
+		return heap_upcoming(q, (int)i);
+	return i < q->lane[src].len ? lane_at(&q->lane[src], i) : NULL;
+}
+
 void sim_evq_upcoming3(const sim_evq *q, const sim_event *out[3])
 {
-	/* the three least of the heap's three least and each lane's first three */
-	const sim_event *c[3 * (SIM_EVQ_LANES + 1)];
-	size_t n = 0;
+	/* a three-way merge of the sorted sources, three steps deep: each step takes the least
+	 * of the sources' current heads and moves that source on */
+	size_t at[SIM_EVQ_LANES + 1] = { 0 };
+	const sim_event *head[SIM_EVQ_LANES + 1];
+	for (int src = 0; src <= SIM_EVQ_LANES; src++)
+		head[src] = source_at(q, src, 0);
 	for (int k = 0; k < 3; k++) {
-		const sim_event *e = heap_upcoming(q, k);
-		if (e)
-			c[n++] = e;
-	}
-	for (int l = 0; l < SIM_EVQ_LANES; l++)
-		for (size_t i = 0; i < q->lane[l].len && i < 3; i++)
-			c[n++] = lane_at(&q->lane[l], i);
-	for (int k = 0; k < 3; k++) {
-		size_t best = n;
-		for (size_t i = (size_t)k; i < n; i++)
-			if (best == n || before(c[i], c[best]))
-				best = i;
-		out[k] = best < n ? c[best] : NULL;
-		if (best < n) {
-			const sim_event *t = c[k];
-			c[k] = c[best];
-			c[best] = t;
-		}
+		int best = -1;
+		for (int src = 0; src <= SIM_EVQ_LANES; src++)
+			if (head[src] && (best < 0 || before(head[src], head[best])))
+				best = src;
+		out[k] = best >= 0 ? head[best] : NULL;
+		if (best >= 0 && k < 2)   /* source_at knows the heap's first three only */
+			head[best] = source_at(q, best, ++at[best]);
 	}
 }
 
