@@ -31,7 +31,7 @@ enum {
 enum {
 	ADDR_LEN = 16,
 	V4_LEN = 4,
-	FIND_LEN = RING_POS_LEN + 2,
+	FIND_LEN = MSG_FIND_LEN,
 	STORE_TTL_LEN = 8,
 	LISTS_HEAD_LEN = 2,      /* kind || nnodes */
 	LISTS_MID_LEN = 2,       /* nrec || more */

@@ -32,6 +32,7 @@ enum {
 	MSG_RECORD_MIN = 32 + 32 + 32 + 8 + 64 + 1 + 16 + 2 + 1, /* without tag bytes: 188 */
 	MSG_RECORD_MAX = MSG_RECORD_MIN + REC_TAG_MAX,          /* 204 */
 	MSG_MAX_NODES = RING_MAX_SUCC + 1,
+	MSG_FIND_LEN = RING_POS_LEN + 2,                      /* target || offset */
 	MSG_MAX_RECORDS = FRAME_BODY_MAX / MSG_RECORD_MIN,     /* 6: an upper bound, room decides */
 };
 

@@ -200,8 +200,12 @@ static void prefetch_upcoming(const struct sim *s, const sim_event *now)
 	uint32_t i;
 	/* the event about to run: what its node's tables point to (their stage 1 ran one
 	 * event ago) */
-	if (now->kind == SIM_EV_DELIVER && now->a < s->count)
+	if (now->kind == SIM_EV_DELIVER && now->a < s->count) {
 		themis_node_prefetch(s->nodes[now->a].tn, 2);
+		if (now->b < s->npkts)
+			themis_node_prefetch_input(s->nodes[now->a].tn, s->pkts[now->b].data,
+						   s->pkts[now->b].len);
+	}
 	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		themis_node_prefetch(s->nodes[i].tn, 1);
 		/* the whole datagram: its header line was hinted one event ago, so its length
