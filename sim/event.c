@@ -259,20 +259,27 @@ static const sim_event *source_at(const sim_evq *q, int src, size_t i)
 
 void sim_evq_upcoming3(const sim_evq *q, const sim_event *out[3])
 {
-	/* a three-way merge of the sorted sources, three steps deep: each step takes the least
-	 * of the sources' current heads and moves that source on */
+	sim_evq_upcoming_n(q, out, 3);
+}
+
+void sim_evq_upcoming_n(const sim_evq *q, const sim_event **out, int n)
+{
+	/* a three-way merge of the sorted sources, n steps deep: each step takes the least of
+	 * the sources' current heads and moves that source on (the heap only through its
+	 * first three: past them the guess may skip a heap event) */
 	size_t at[SIM_EVQ_LANES + 1] = { 0 };
 	const sim_event *head[SIM_EVQ_LANES + 1];
 	for (int src = 0; src <= SIM_EVQ_LANES; src++)
 		head[src] = source_at(q, src, 0);
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < n; k++) {
 		int best = -1;
 		for (int src = 0; src <= SIM_EVQ_LANES; src++)
 			if (head[src] && (best < 0 || before(head[src], head[best])))
 				best = src;
 		out[k] = best >= 0 ? head[best] : NULL;
-		if (best >= 0 && k < 2)   /* source_at knows the heap's first three only */
-			head[best] = source_at(q, best, ++at[best]);
+		if (best >= 0 && k < n - 1)
+			head[best] = best == SIM_EVQ_LANES && at[best] >= 2 ? NULL :
+				     source_at(q, best, ++at[best]);
 	}
 }
 

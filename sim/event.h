@@ -78,6 +78,9 @@ int sim_evq_pop(sim_evq *q, sim_event *ev);
 const sim_event *sim_evq_upcoming(const sim_evq *q, int k);
 /* The same for k = 0, 1, 2 at once (out[k] NULL when there are not that many). */
 void sim_evq_upcoming3(const sim_evq *q, const sim_event *out[3]);
+/* The first n; past the heap's first three the heap is not looked at (the guess may then
+ * name a later event). */
+void sim_evq_upcoming_n(const sim_evq *q, const sim_event **out, int n);
 /* Time of the earliest event (cancelled ones included); UINT64_MAX when empty. */
 uint64_t sim_evq_peek_time(const sim_evq *q);
 static inline size_t sim_evq_len(const sim_evq *q)

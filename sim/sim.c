@@ -190,12 +190,14 @@ static uint32_t fed_node(const struct sim *s, const sim_event *e)
 
 /* Cache hints (no effect on the run): on a large ring every event lands on a node no cache
  * holds, so start loading the next event's node tables, the one after's node object and the
- * third's sim_node while this event runs. The second guess may be wrong (an event pushed meanwhile runs first); a
- * wrong hint only costs a little memory bandwidth. */
+ * fourth's sim_node while this event runs (the third's was hinted one event ago: the sim_node
+ * gets two events' head start, the core object's address is read from it). The later
+ * guesses may be wrong (an event pushed meanwhile runs first); a wrong hint only costs a
+ * little memory bandwidth. */
 static void prefetch_upcoming(const struct sim *s, const sim_event *now)
 {
-	const sim_event *up[3];
-	sim_evq_upcoming3(&s->q, up);
+	const sim_event *up[4];
+	sim_evq_upcoming_n(&s->q, up, 4);
 	const sim_event *e = up[0];
 	uint32_t i;
 	/* the event about to run: what its node's tables point to (their stage 1 ran one
@@ -227,9 +229,9 @@ static void prefetch_upcoming(const struct sim *s, const sim_event *now)
 		if (e->kind == SIM_EV_DELIVER && e->b < s->npkts)
 			__builtin_prefetch(&s->pkts[e->b]);
 	}
-	/* three ahead: the simulator's own record of the node, where the core object's
-	 * address is read two events ahead */
-	e = up[2];
+	/* four ahead: the simulator's own record of the node, where the core object's
+	 * address is read two events later */
+	e = up[3];
 	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		__builtin_prefetch(&s->nodes[i].tn);
 		__builtin_prefetch(&s->nodes[i].wake_seq);   /* its second line */
