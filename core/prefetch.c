@@ -36,14 +36,11 @@ void themis_node_prefetch(const themis_node *n, int stage)
 	if (stage == 0) {
 		/* the hot head of the object (node.h, with the config values a datagram reads),
 		 * then of the rest what every datagram reads: the traffic counters (the two
-		 * lines the drops and the packet counts share), and the line of the config
-		 * with the random source a request draws its id from (fewer hints than lines
-		 * of the whole object: a hint beyond the core's fill buffers stalls like a
-		 * load) */
+		 * lines the drops and the packet counts share); fewer hints than lines of the
+		 * whole object: a hint beyond the core's fill buffers stalls like a load */
 		pf_range(n, offsetof(themis_node, cnt));
 		pf(&n->cnt.drops[0]);
 		pf(&n->cnt.pkts_in);
-		pf(&n->cfg.rand);
 		return;
 	}
 	if (stage == 2) {
@@ -62,6 +59,10 @@ void themis_node_prefetch(const themis_node *n, int stage)
 			pf(&o->lk);
 			pf(&o->lk.asked);
 		}
+		/* a node waiting for answers most likely sends its next request now, with an id
+		 * from the random source in the config (a node answering a FIND needs none) */
+		if (n->npend)
+			pf(&n->cfg.rand);
 		return;
 	}
 	const ring_state *rs = &n->ring;
