@@ -57,6 +57,8 @@ void themis_node_prefetch(const themis_node *n, int stage)
 			const op *o = n->ops[i];
 			pf(o);
 			pf(&o->lk);
+			pf(&o->lk.ctag);      /* the candidates' and the bad nodes' tags, */
+			pf(&o->lk.btag);      /* scanned for every node an answer names */
 			pf(&o->lk.asked);
 		}
 		/* a node waiting for answers most likely sends its next request now, with an id
