@@ -15,8 +15,8 @@ int dht_init(themis_node *n)
 {
 	ring_node self;
 
-	ring_node_make(&self, n->self.id, &n->cfg.self, n->cfg.m);
-	return ring_init(&n->ring, &self, n->cfg.m, n->cfg.succ_len, n->cfg.max_fingers);
+	ring_node_make(&self, n->self.id, &n->cfg.self, n->hot.m);
+	return ring_init(&n->ring, &self, n->hot.m, n->cfg.succ_len, n->cfg.max_fingers);
 }
 
 /* ---- nodes behind us ------------------------------------------------------------------------
@@ -36,7 +36,7 @@ struct near_node {
 
 static uint64_t near_ttl(const themis_node *n)
 {
-	return NEAR_TTL * (n->cfg.stabilize_ns ? n->cfg.stabilize_ns : n->cfg.req_timeout_ns);
+	return NEAR_TTL * (n->hot.stabilize_ns ? n->hot.stabilize_ns : n->hot.req_timeout_ns);
 }
 
 static void near_remove(themis_node *n, const uint8_t id[THEMIS_ID_LEN])
@@ -176,7 +176,7 @@ int dht_responsible(const themis_node *n, const uint8_t pos[RING_POS_LEN])
 
 static void peer_node(const themis_node *n, const peer *p, ring_node *rn)
 {
-	ring_node_make(rn, p->id, &p->addr, n->cfg.m);
+	ring_node_make(rn, p->id, &p->addr, n->hot.m);
 }
 
 void dht_node_seen(themis_node *n, const ring_node *rn, int joining)
@@ -260,7 +260,7 @@ static void join_later(themis_node *n, op *o, uint64_t now)
 		op_finish(n, o, 0, now);
 		return;
 	}
-	o->wake_at = now + (n->cfg.stabilize_ns ? n->cfg.stabilize_ns : n->cfg.req_timeout_ns);
+	o->wake_at = now + (n->hot.stabilize_ns ? n->hot.stabilize_ns : n->hot.req_timeout_ns);
 }
 
 void dht_join_retry(themis_node *n, op *o, uint64_t now)
@@ -309,7 +309,7 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		return;
 	}
 	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0) {
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) != 0) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
 		free(m);
@@ -322,11 +322,11 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		n->ring.has_pred = 0;
 		n->joined = 1;
 		n->t_stabilize = now;
-		n->t_fix_fingers = now + n->cfg.fix_fingers_ns;
+		n->t_fix_fingers = now + n->hot.fix_fingers_ns;
 		n->fix_postponed = 0;
 		memset(n->fix_succ, 0, THEMIS_ID_LEN);   /* joining counts as a move: see neighbours_moved */
 		memset(n->fix_pred, 0, THEMIS_ID_LEN);
-		n->t_check_pred = now + n->cfg.check_pred_ns;
+		n->t_check_pred = now + n->hot.check_pred_ns;
 		free(m);
 		op_finish(n, o, 1, now);
 		return;
@@ -347,7 +347,7 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 				memcpy(db, d, sizeof db);
 			}
 		}
-		if (next && o->lk.hops < n->cfg.lookup_max_hops) {
+		if (next && o->lk.hops < n->hot.lookup_max_hops) {
 			o->owner = *next;
 			o->lk.hops++;
 			o->msgs++;
@@ -390,7 +390,7 @@ int64_t themis_join(themis_node *n, const themis_peer *bootstrap, uint64_t now)
 		op_finish(n, o, 0, now);
 		return THEMIS_EINVAL;
 	}
-	ring_node_make(&first, bootstrap->id, &bootstrap->addr, n->cfg.m);
+	ring_node_make(&first, bootstrap->id, &bootstrap->addr, n->hot.m);
 	o->boot = first;
 	int64_t id = (int64_t)o->id;
 	lookup_start(n, o, n->self.id, &first, now);
@@ -466,7 +466,7 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	if (!resp || !n->joined)
 		return;   /* a dead successor was removed by the failure path; the next round goes on */
 	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 || m->kind > 2 ||
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) != 0 || m->kind > 2 ||
 	    m->nnodes < m->kind) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
@@ -527,7 +527,7 @@ static void adopt_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		return;
 	}
 	m = malloc(sizeof *m);
-	if (m && msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) == 0 && m->nnodes == 0) {
+	if (m && msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) == 0 && m->nnodes == 0) {
 		/* It answers but is in no ring (it left): never adopt it, forget it. */
 		free(m);
 		note_bad_hint(n, p->id);
@@ -568,7 +568,7 @@ static void check_pred_cb(themis_node *n, uint64_t op_id, peer *p, const wire_fr
 	/* Being alive is not enough: a node that left still answers. Only a ring member (one
 	 * that lists itself first) keeps the place. */
 	m = malloc(sizeof *m);
-	member = m && msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) == 0 && m->nnodes > 0 &&
+	member = m && msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) == 0 && m->nnodes > 0 &&
 		 memcmp(m->nodes[0].id, p->id, THEMIS_ID_LEN) == 0;
 	free(m);
 	if (!member) {
@@ -682,7 +682,7 @@ static void transfer_cb(themis_node *n, uint64_t op_id, peer *p, const wire_fram
 	if (!resp)
 		return;
 	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0) {
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) != 0) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
 		free(m);
@@ -855,7 +855,7 @@ static void on_leave(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bo
 	ring_node l;
 	int len;
 
-	if (!m || msg_lists_decode(m, body, blen, n->cfg.m) != 0 ||
+	if (!m || msg_lists_decode(m, body, blen, n->hot.m) != 0 ||
 	    (m->kind != LEAVE_TO_SUCC && m->kind != LEAVE_TO_PRED)) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
@@ -923,10 +923,10 @@ static void fix_fingers(themis_node *n, uint64_t now)
 
 	if (n->fixing || !n->ring.nsucc)
 		return;
-	for (unsigned tries = 0; tries < n->cfg.m; tries++) {
-		unsigned i = n->next_finger % n->cfg.m;
-		n->next_finger = i == 0 ? n->cfg.m - 1 : i - 1;
-		ring_finger_start(start, n->ring.self.pos, i, n->cfg.m);
+	for (unsigned tries = 0; tries < n->hot.m; tries++) {
+		unsigned i = n->next_finger % n->hot.m;
+		n->next_finger = i == 0 ? n->hot.m - 1 : i - 1;
+		ring_finger_start(start, n->ring.self.pos, i, n->hot.m);
 		if (ring_in_oc(start, n->ring.self.pos, n->ring.succ[0].pos)) {
 			ring_finger_add(&n->ring, &n->ring.succ[0]);
 			continue;
@@ -974,11 +974,11 @@ uint64_t dht_next_deadline(const themis_node *n)
 
 	if (!n->joined)
 		return t;
-	d = due(n->t_stabilize, n->cfg.stabilize_ns);
+	d = due(n->t_stabilize, n->hot.stabilize_ns);
 	t = d < t ? d : t;
-	d = due(n->t_fix_fingers, n->cfg.fix_fingers_ns);
+	d = due(n->t_fix_fingers, n->hot.fix_fingers_ns);
 	t = d < t ? d : t;
-	d = due(n->t_check_pred, n->cfg.check_pred_ns);
+	d = due(n->t_check_pred, n->hot.check_pred_ns);
 	return d < t ? d : t;
 }
 
@@ -986,12 +986,12 @@ void dht_on_timeout(themis_node *n, uint64_t now)
 {
 	if (!n->joined)
 		return;
-	if (n->cfg.stabilize_ns && now >= n->t_stabilize) {
-		n->t_stabilize = now + n->cfg.stabilize_ns;
+	if (n->hot.stabilize_ns && now >= n->t_stabilize) {
+		n->t_stabilize = now + n->hot.stabilize_ns;
 		stabilize(n, now);
 	}
-	if (n->cfg.fix_fingers_ns && now >= n->t_fix_fingers) {
-		n->t_fix_fingers = now + n->cfg.fix_fingers_ns;
+	if (n->hot.fix_fingers_ns && now >= n->t_fix_fingers) {
+		n->t_fix_fingers = now + n->hot.fix_fingers_ns;
 		if (neighbours_moved(n) && n->fix_postponed < FIX_POSTPONE_MAX) {
 			n->fix_postponed++;
 		} else {
@@ -999,8 +999,8 @@ void dht_on_timeout(themis_node *n, uint64_t now)
 			fix_fingers(n, now);
 		}
 	}
-	if (n->cfg.check_pred_ns && now >= n->t_check_pred) {
-		n->t_check_pred = now + n->cfg.check_pred_ns;
+	if (n->hot.check_pred_ns && now >= n->t_check_pred) {
+		n->t_check_pred = now + n->hot.check_pred_ns;
 		check_pred(n, now);
 	}
 }
@@ -1060,15 +1060,15 @@ int themis_node_set_ring(themis_node *n, const themis_peer *succ, size_t nsucc, 
 	if (nsucc > RING_MAX_SUCC || (nsucc && !succ) || (nfingers && !fingers))
 		return THEMIS_EINVAL;
 	for (size_t i = 0; i < nsucc; i++)
-		ring_node_make(&list[i], succ[i].id, &succ[i].addr, n->cfg.m);
+		ring_node_make(&list[i], succ[i].id, &succ[i].addr, n->hot.m);
 	ring_set_successors(&n->ring, NULL, list, nsucc);
 	n->ring.has_pred = pred != NULL;
 	if (pred)
-		ring_node_make(&n->ring.pred, pred->id, &pred->addr, n->cfg.m);
+		ring_node_make(&n->ring.pred, pred->id, &pred->addr, n->hot.m);
 	/* the whole table at once: allocate it exactly (a million nodes feel the slack) */
 	ring_fingers_reserve(&n->ring, nfingers < UINT32_MAX ? (uint32_t)nfingers : UINT32_MAX);
 	for (size_t i = 0; i < nfingers; i++) {
-		ring_node_make(&rn, fingers[i].id, &fingers[i].addr, n->cfg.m);
+		ring_node_make(&rn, fingers[i].id, &fingers[i].addr, n->hot.m);
 		ring_finger_add(&n->ring, &rn);
 	}
 	n->joined = 1;

@@ -119,7 +119,7 @@ static void trace_hop(themis_node *n, const op *o, int progress, uint64_t now)
 {
 	themis_event ev;
 
-	if (!n->cfg.trace_lookups)
+	if (!n->hot.trace_lookups)
 		return;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = THEMIS_EV_LOOKUP_HOP;
@@ -154,7 +154,7 @@ static void step(themis_node *n, op *o, uint64_t now)
 			lookup_done(n, o, 0, now);
 			return;
 		}
-		if (lk->hops >= n->cfg.lookup_max_hops) {
+		if (lk->hops >= n->hot.lookup_max_hops) {
 			lookup_done(n, o, 0, now);
 			return;
 		}
@@ -209,7 +209,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		step(n, o, now);
 		return;
 	}
-	if (msg_lists_decode(m, resp->body, resp->bodylen, n->cfg.m) != 0 ||
+	if (msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) != 0 ||
 	    (m->nnodes == 0 && m->kind != FIND_NEXT && m->kind != FIND_GONE)) {
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		mark_bad(lk, lk->asked.id);
@@ -298,7 +298,7 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 	lk->hops = 0;
 	lk->ncand = lk->nowner_cand = lk->nbad = 0;
 	memcpy(lk->target, target, THEMIS_ID_LEN);
-	themis_ring_pos(target, n->cfg.m, lk->pos);
+	themis_ring_pos(target, n->hot.m, lk->pos);
 	lk->key = ring_pos_key(lk->pos);
 	lk->exact = (uint8_t)ring_pos_fits_key(lk->pos);
 	o->have_owner = 0;
@@ -378,7 +378,7 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 	size_t written;
 	int len;
 
-	if (msg_find_decode(&mf, body, blen, n->cfg.m) != 0) {
+	if (msg_find_decode(&mf, body, blen, n->hot.m) != 0) {
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		return;
 	}
@@ -386,7 +386,7 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 	m->nnodes = 0;
 	m->nrec = 0;
 	m->more = 0;
-	themis_ring_pos(mf.target, n->cfg.m, pos);
+	themis_ring_pos(mf.target, n->hot.m, pos);
 	if (!n->joined) {
 		m->kind = FIND_GONE;            /* not in a ring: no help to give */
 	} else if (dht_responsible(n, pos)) {
@@ -414,9 +414,14 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 		m->kind = FIND_SUCC;
 		m->nodes[m->nnodes++] = *owner;
 	} else {
-		m->kind = FIND_NEXT;
-		m->nnodes = (uint8_t)ring_closest_preceding(&n->ring, pos, (const uint8_t (*)[THEMIS_ID_LEN])p->id,
-							   1, m->nodes, 4);
+		/* most answers on a large ring: encoded straight from the winning entries */
+		const ring_node *next[4];
+		size_t k = ring_closest_preceding_ref(&n->ring, pos, (const uint8_t (*)[THEMIS_ID_LEN])p->id,
+						      1, next, 4);
+		len = msg_nodes_encode(out, sizeof out, FIND_NEXT, next, k);
+		if (len >= 0)
+			req_respond(n, p, MSG_FIND | MSG_RESPONSE, req_id, out, (size_t)len, now);
+		return;
 	}
 	len = msg_lists_encode(out, sizeof out, m, &written);
 	if (len >= 0)

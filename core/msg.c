@@ -31,7 +31,7 @@ enum {
 enum {
 	ADDR_LEN = 16,
 	V4_LEN = 4,
-	FIND_LEN = RING_POS_LEN + 2,
+	FIND_LEN = MSG_FIND_LEN,
 	STORE_TTL_LEN = 8,
 	LISTS_HEAD_LEN = 2,      /* kind || nnodes */
 	LISTS_MID_LEN = 2,       /* nrec || more */
@@ -276,6 +276,25 @@ int msg_lists_encode(uint8_t *out, size_t cap, const msg_lists *m, size_t *nrec_
 	if (nrec_written != NULL)
 		*nrec_written = i;
 	return (int)pos;
+}
+
+int msg_nodes_encode(uint8_t *out, size_t cap, uint8_t kind, const ring_node *const *nodes, size_t n)
+{
+	size_t limit = cap < FRAME_BODY_MAX ? cap : FRAME_BODY_MAX;
+	size_t pos = LISTS_HEAD_LEN + n * MSG_NODE_LEN;
+
+	if (out == NULL || n > MSG_MAX_NODES || pos + LISTS_MID_LEN > limit)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!family_ok(nodes[i]->addr.family))
+			return -1;
+	out[0] = kind;
+	out[1] = (uint8_t)n;
+	for (size_t i = 0; i < n; i++)
+		msg_node_put(out + LISTS_HEAD_LEN + i * MSG_NODE_LEN, nodes[i]);
+	out[pos] = 0;       /* nrec */
+	out[pos + 1] = 0;   /* more */
+	return (int)(pos + LISTS_MID_LEN);
 }
 
 int msg_lists_decode(msg_lists *m, const uint8_t *p, size_t len, unsigned ring_m)

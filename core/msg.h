@@ -32,6 +32,7 @@ enum {
 	MSG_RECORD_MIN = 32 + 32 + 32 + 8 + 64 + 1 + 16 + 2 + 1, /* without tag bytes: 188 */
 	MSG_RECORD_MAX = MSG_RECORD_MIN + REC_TAG_MAX,          /* 204 */
 	MSG_MAX_NODES = RING_MAX_SUCC + 1,
+	MSG_FIND_LEN = RING_POS_LEN + 2,                      /* target || offset */
 	MSG_MAX_RECORDS = FRAME_BODY_MAX / MSG_RECORD_MIN,     /* 6: an upper bound, room decides */
 };
 
@@ -97,6 +98,9 @@ int msg_status_encode(uint8_t *out, size_t cap, uint8_t status);
  * TO_PRED: nodes = leaver's successor list), GET_SUCC_R (kind 0, nodes = [me, successors]),
  * TRANSFER_R (kind 0, records). */
 int msg_lists_encode(uint8_t *out, size_t cap, const msg_lists *m, size_t *nrec_written);
+/* The same body with nodes only (nrec 0, more 0), the nodes named in place: answering a FIND
+ * from the routing table encodes the entries without copying them into a msg_lists first. */
+int msg_nodes_encode(uint8_t *out, size_t cap, uint8_t kind, const ring_node *const *nodes, size_t n);
 
 /* ---- decoders: 0 on success, -1 when malformed (wrong length, counts over bounds, bad
  * address family or padding, tag too long, status out of range). msg_lists_decode does not

@@ -25,7 +25,7 @@ peer *peer_get(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_add
 
 	if (p)
 		return p;
-	if (node_grow((void **)&n->peers, &n->peers_alloc, n->npeers + 1, n->cfg.max_peers,
+	if (node_grow((void **)&n->peers, &n->peers_alloc, n->npeers + 1, n->hot.max_peers,
 		      sizeof *n->peers) != 0)
 		return NULL;
 	p = calloc(1, sizeof *p);
@@ -233,7 +233,7 @@ int peer_send_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, 
 
 	if (flen < FRAME_HDR_LEN || flen > FRAME_MAX_LEN)
 		return THEMIS_ESIZE;
-	if (!n->cfg.security) {
+	if (!n->hot.security) {
 		uint8_t pkt[PLAIN_MAX_LEN];
 		wire_plain_header(pkt, node_id(n), n->plain_ctr++);
 		memcpy(pkt + PLAIN_HDR_LEN, frame, flen);
@@ -277,7 +277,7 @@ int peer_send_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, 
 
 void peer_renew(themis_node *n, peer *p, uint64_t now)
 {
-	if (!n->cfg.security)
+	if (!n->hot.security)
 		return;
 	if (p->cur) {
 		p->cur->deadline = now + n->cfg.session_grace_ns;

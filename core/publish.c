@@ -17,7 +17,7 @@ enum { SERVICE_NAME_MAX = 255 };
 static store_table *table(themis_node *n)
 {
 	if (!n->store)
-		n->store = store_new(n->cfg.m, n->cfg.max_records, n->cfg.max_records_per_obj,
+		n->store = store_new(n->hot.m, n->cfg.max_records, n->cfg.max_records_per_obj,
 				     n->cfg.max_records_per_storer);
 	return n->store;
 }
@@ -342,7 +342,7 @@ void pub_on_store(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body,
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		return;
 	}
-	themis_ring_pos(ms.rec.obj, n->cfg.m, pos);
+	themis_ring_pos(ms.rec.obj, n->hot.m, pos);
 	own = memcmp(ms.rec.id, p->id, THEMIS_ID_LEN) == 0;
 	if (own)
 		ms.rec.addr = p->addr;   /* where the storer really speaks from */

@@ -55,7 +55,7 @@ int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr 
 		return THEMIS_ESIZE;
 	if (memcmp(id, node_id(n), THEMIS_ID_LEN) == 0)
 		return THEMIS_EINVAL;
-	if (node_grow((void **)&n->pend, &n->pend_alloc, n->npend + 1, n->cfg.max_pending,
+	if (node_grow((void **)&n->pend, &n->pend_alloc, n->npend + 1, n->hot.max_pending,
 		      sizeof *n->pend) != 0)
 		return THEMIS_EFULL;
 	p = peer_get(n, id, addr);
@@ -89,7 +89,7 @@ int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr 
 	peer_unhold(n, p);
 	pd->attempts = 1;
 	pd->sent_at = now;
-	pd->deadline = now + n->cfg.req_timeout_ns;
+	pd->deadline = now + n->hot.req_timeout_ns;
 	return 0;
 }
 
@@ -153,8 +153,8 @@ void pending_on_timeout(themis_node *n, pending *pd, uint64_t now)
 		return;
 	/* Still waiting for a handshake: the frame is queued, not lost; the handshake's own
 	 * retries and failure decide (handshake_failed fails this request). */
-	if (n->cfg.security && !p->cur && p->init) {
-		pd->deadline = now + n->cfg.req_timeout_ns;
+	if (n->hot.security && !p->cur && p->init) {
+		pd->deadline = now + n->hot.req_timeout_ns;
 		return;
 	}
 	if (pd->attempts >= n->cfg.req_attempts) {
@@ -167,7 +167,7 @@ void pending_on_timeout(themis_node *n, pending *pd, uint64_t now)
 		peer_renew(n, p, now);
 	pd->attempts++;
 	pd->sent_at = now;
-	pd->deadline = now + n->cfg.req_timeout_ns;
+	pd->deadline = now + n->hot.req_timeout_ns;
 	if (peer_send_frame(n, p, pd->frame, pd->flen, now) != 0)
 		complete(n, pd, NULL, now);
 }

@@ -570,6 +570,13 @@ typedef struct best64 {
  * predecessor, then fingers), whatever the order the entries are offered in. */
 enum { FROM_SUCC, FROM_PRED, FROM_FINGER };
 
+/* The key of an id's position on a ring of m <= 64 bits: its first m bits, as a number. */
+static inline uint64_t id_key(const uint8_t id[THEMIS_ID_LEN], unsigned m)
+{
+	uint64_t k = load_be64(id);
+	return m >= 64 ? k : k & ~(UINT64_MAX >> m);
+}
+
 static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
 		    const ring_node *c, uint64_t cpos, uint8_t rank)
 {
@@ -587,8 +594,12 @@ static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMI
 	}
 	if (at >= b->k)
 		return;
+	/* A position is a function of the id (ring.h), so one id has one key: the ids are
+	 * compared only where the keys agree, and the entry c (a cache miss on a large ring)
+	 * is read here only then. Self needs no check: its key is b->self, outside the
+	 * interval. The winners' entries are read once, by whoever encodes the answer. */
 	for (size_t i = 0; i < b->n; i++) {
-		if (same_id(b->node[i], c->id)) {
+		if (b->key[i] == key && same_id(b->node[i], c->id)) {
 			if (rank < b->rank[i]) {
 				b->node[i] = c;
 				b->rank[i] = rank;
@@ -596,8 +607,9 @@ static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMI
 			return;
 		}
 	}
-	if (same_id(c, rs->self.id) || skipped(c->id, skip, nskip))
-		return;
+	for (size_t i = 0; i < nskip; i++)
+		if (id_key(skip[i], rs->m) == cpos && memcmp(skip[i], c->id, THEMIS_ID_LEN) == 0)
+			return;
 	size_t keep = b->n < b->k ? b->n : b->k - 1;
 	memmove(&b->node[at + 1], &b->node[at], (keep - at) * sizeof(b->node[0]));
 	memmove(&b->key[at + 1], &b->key[at], (keep - at) * sizeof(b->key[0]));
@@ -620,7 +632,7 @@ static int all_fit(const ring_state *rs, const uint8_t target[RING_POS_LEN])
 
 static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RING_POS_LEN],
 				  const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
-				  ring_node *out, size_t k)
+				  const ring_node **out, size_t k)
 {
 	best64 b;
 
@@ -650,13 +662,25 @@ static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RIN
 	if (rs->has_pred)
 		offer64(&b, rs, skip, nskip, &rs->pred, key_of(rs->pred.pos), FROM_PRED);
 	for (size_t i = 0; i < b.n; i++)
-		out[i] = *b.node[i];
+		out[i] = b.node[i];
 	return b.n;
 }
 
 size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_POS_LEN],
 			      const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
 			      ring_node *out, size_t k)
+{
+	const ring_node *ref[RING_MAX_SUCC + 1];
+	size_t n = ring_closest_preceding_ref(rs, target, skip, nskip, ref, k);
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = *ref[i];
+	return n;
+}
+
+size_t ring_closest_preceding_ref(const ring_state *rs, const uint8_t target[RING_POS_LEN],
+				  const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
+				  const ring_node **out, size_t k)
 {
 	best b;
 
@@ -680,7 +704,7 @@ size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_PO
 	if (rs->has_pred)
 		offer(&b, rs, skip, nskip, &rs->pred, load(rs->pred.pos));
 	for (size_t i = 0; i < b.n; i++)
-		out[i] = *b.node[i];
+		out[i] = b.node[i];
 	return b.n;
 }
 

@@ -20,11 +20,13 @@ enum {
 	RING_MAX_SUCC = 16,      /* longest successor list a node keeps or accepts */
 };
 
-/* A node as the ring knows it: id, position (first m bits of the id) and locator. */
+/* A node as the ring knows it: id, locator and position (first m bits of the id). The
+ * order is a cache layout: answering a FIND compares ids and puts id and locator on the wire,
+ * so those 52 bytes sit together and a finger entry read for it seldom spans two lines. */
 typedef struct ring_node {
 	uint8_t id[THEMIS_ID_LEN];
-	uint8_t pos[RING_POS_LEN];
 	themis_addr addr;
+	uint8_t pos[RING_POS_LEN];
 } ring_node;
 
 /* ---- arithmetic ---- */
@@ -118,6 +120,11 @@ void ring_finger_add(ring_state *rs, const ring_node *rn);
 size_t ring_closest_preceding(const ring_state *rs, const uint8_t target[RING_POS_LEN],
 			      const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
 			      ring_node *out, size_t k);
+/* The same search, naming the entries in place instead of copying them out (valid until
+ * rs changes): a caller that only encodes them reads neither their positions nor a copy. */
+size_t ring_closest_preceding_ref(const ring_state *rs, const uint8_t target[RING_POS_LEN],
+				  const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
+				  const ring_node **out, size_t k);
 /* The successor that owns pos when the successor list covers it: succ[j] with pos in
  * (succ[j-1], succ[j]] (succ[-1] = self); NULL when pos lies past the last successor. */
 const ring_node *ring_owner_in_successors(const ring_state *rs, const uint8_t pos[RING_POS_LEN]);

@@ -16,6 +16,8 @@ void sim_evq_free(sim_evq *q)
 {
 	free(q->heap);
 	free(q->cancel);
+	for (int l = 0; l < SIM_EVQ_LANES; l++)
+		free(q->lane[l].buf);
 	memset(q, 0, sizeof *q);
 }
 
@@ -34,8 +36,54 @@ uint64_t sim_evq_reserve(sim_evq *q)
 	return q->next_seq++;
 }
 
+/* ---- lanes ---- */
+
+static inline const sim_event *lane_at(const sim_evlane *l, size_t i)
+{
+	return &l->buf[(l->head + i) & (l->cap - 1)];
+}
+
+/* The lane of a kind, or -1: deliveries (a constant latency after their send, in order
+ * unless latency varies) and timers (mostly a constant timeout after their request). */
+static inline int lane_of(sim_ev_kind kind)
+{
+	return kind == SIM_EV_DELIVER ? 0 : kind == SIM_EV_TIMER ? 1 : -1;
+}
+
+/* Appends ev when it sorts after the lane's last event; 1 when taken, 0 when not (the heap
+ * takes it), -1 when out of memory. */
+static int lane_push(sim_evlane *l, const sim_event *ev)
+{
+	if (l->len && before(ev, lane_at(l, l->len - 1)))
+		return 0;
+	if (l->len == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 256;
+		sim_event *nb = malloc(ncap * sizeof *nb);
+		if (!nb)
+			return -1;
+		for (size_t i = 0; i < l->len; i++)
+			nb[i] = *lane_at(l, i);
+		free(l->buf);
+		l->buf = nb;
+		l->head = 0;
+		l->cap = ncap;
+	}
+	l->buf[(l->head + l->len) & (l->cap - 1)] = *ev;
+	l->len++;
+	return 1;
+}
+
 uint64_t sim_evq_push_seq(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b, uint64_t seq)
 {
+	int lane = lane_of(kind);
+	if (lane >= 0) {
+		sim_event lev = { .t = t, .seq = seq, .a = a, .b = b, .kind = (uint8_t)kind };
+		int rc = lane_push(&q->lane[lane], &lev);
+		if (rc < 0)
+			return 0;
+		if (rc > 0)
+			return seq;
+	}
 	if (q->len == q->cap) {
 		size_t ncap = q->cap ? q->cap * 2 : 256;
 		sim_event *nh = realloc(q->heap, ncap * sizeof *nh);
@@ -149,17 +197,41 @@ static void pop_top(sim_evq *q, sim_event *ev)
 		q->heap[i] = last;
 }
 
+/* Where the least event is: a lane number, SIM_EVQ_LANES for the heap, -1 when empty. */
+static int least(const sim_evq *q)
+{
+	const sim_event *best = q->len ? &q->heap[0] : NULL;
+	int at = best ? SIM_EVQ_LANES : -1;
+	for (int l = 0; l < SIM_EVQ_LANES; l++) {
+		const sim_evlane *ln = &q->lane[l];
+		if (ln->len && (!best || before(lane_at(ln, 0), best))) {
+			best = lane_at(ln, 0);
+			at = l;
+		}
+	}
+	return at;
+}
+
 int sim_evq_pop(sim_evq *q, sim_event *ev)
 {
-	while (q->len > 0) {
-		pop_top(q, ev);
+	int at;
+	while ((at = least(q)) >= 0) {
+		if (at == SIM_EVQ_LANES) {
+			pop_top(q, ev);
+		} else {
+			sim_evlane *l = &q->lane[at];
+			*ev = l->buf[l->head];
+			l->head = (l->head + 1) & (l->cap - 1);
+			l->len--;
+		}
 		if (!cancel_take(q, ev->seq))
 			return 1;
 	}
 	return 0;
 }
 
-const sim_event *sim_evq_upcoming(const sim_evq *q, int k)
+/* The heap's own k-th next event (k <= 2), or NULL. */
+static const sim_event *heap_upcoming(const sim_evq *q, int k)
 {
 	if (k == 0)
 		return q->len ? &q->heap[0] : NULL;
@@ -177,7 +249,53 @@ const sim_event *sim_evq_upcoming(const sim_evq *q, int k)
 	return best ? &q->heap[best] : NULL;
 }
 
+/* The i-th next event of source src (a lane, or SIM_EVQ_LANES for the heap), or NULL. */
+static const sim_event *source_at(const sim_evq *q, int src, size_t i)
+{
+	if (src == SIM_EVQ_LANES)
+		return heap_upcoming(q, (int)i);
+	return i < q->lane[src].len ? lane_at(&q->lane[src], i) : NULL;
+}
+
+void sim_evq_upcoming3(const sim_evq *q, const sim_event *out[3])
+{
+	sim_evq_upcoming_n(q, out, 3);
+}
+
+void sim_evq_upcoming_n(const sim_evq *q, const sim_event **out, int n)
+{
+	/* a three-way merge of the sorted sources, n steps deep: each step takes the least of
+	 * the sources' current heads and moves that source on (the heap only through its
+	 * first three: past them the guess may skip a heap event) */
+	size_t at[SIM_EVQ_LANES + 1] = { 0 };
+	const sim_event *head[SIM_EVQ_LANES + 1];
+	for (int src = 0; src <= SIM_EVQ_LANES; src++)
+		head[src] = source_at(q, src, 0);
+	for (int k = 0; k < n; k++) {
+		int best = -1;
+		for (int src = 0; src <= SIM_EVQ_LANES; src++)
+			if (head[src] && (best < 0 || before(head[src], head[best])))
+				best = src;
+		out[k] = best >= 0 ? head[best] : NULL;
+		if (best >= 0 && k < n - 1)
+			head[best] = best == SIM_EVQ_LANES && at[best] >= 2 ? NULL :
+				     source_at(q, best, ++at[best]);
+	}
+}
+
+const sim_event *sim_evq_upcoming(const sim_evq *q, int k)
+{
+	const sim_event *out[3];
+	if (k < 0 || k > 2)
+		return NULL;
+	sim_evq_upcoming3(q, out);
+	return out[k];
+}
+
 uint64_t sim_evq_peek_time(const sim_evq *q)
 {
-	return q->len ? q->heap[0].t : UINT64_MAX;
+	int at = least(q);
+	if (at < 0)
+		return UINT64_MAX;
+	return at == SIM_EVQ_LANES ? q->heap[0].t : lane_at(&q->lane[at], 0)->t;
 }

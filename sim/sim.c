@@ -190,30 +190,61 @@ static uint32_t fed_node(const struct sim *s, const sim_event *e)
 
 /* Cache hints (no effect on the run): on a large ring every event lands on a node no cache
  * holds, so start loading the next event's node tables, the one after's node object and the
- * third's sim_node while this event runs. The second guess may be wrong (an event pushed meanwhile runs first); a
- * wrong hint only costs a little memory bandwidth. */
-static void prefetch_upcoming(const struct sim *s)
+ * fourth's sim_node while this event runs (the third's was hinted one event ago: the sim_node
+ * gets two events' head start, the core object's address is read from it). The later
+ * guesses may be wrong (an event pushed meanwhile runs first); a wrong hint only costs a
+ * little memory bandwidth. */
+static void prefetch_upcoming(const struct sim *s, const sim_event *now)
 {
-	const sim_event *e = sim_evq_upcoming(&s->q, 0);
+	const sim_event *up[4];
+	sim_evq_upcoming_n(&s->q, up, 4);
+	const sim_event *e = up[0];
 	uint32_t i;
+	/* the event about to run: what its node's tables point to (their stage 1 ran one
+	 * event ago) */
+	if (now->kind == SIM_EV_DELIVER && now->a < s->count) {
+		themis_node_prefetch(s->nodes[now->a].tn, 2);
+		if (now->b < s->npkts)
+			themis_node_prefetch_input(s->nodes[now->a].tn, s->pkts[now->b].data,
+						   s->pkts[now->b].len);
+	}
 	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		themis_node_prefetch(s->nodes[i].tn, 1);
+		/* the whole datagram: its header line was hinted one event ago, so its length
+		 * is at hand; the trace hash and the node read every byte */
+		if (e->kind == SIM_EV_DELIVER && e->b < s->npkts) {
+			const sim_pkt *p = &s->pkts[e->b];
+			const char *c = (const char *)p;
+			size_t end = offsetof(sim_pkt, data) + (p->len <= sizeof p->data ? p->len : 0);
+			for (size_t off = 64; off < end; off += 64) {
+				__builtin_prefetch(c + off);
+				__asm__ volatile("" ::: "memory");
+			}
+			__builtin_prefetch(c + end - 1);
+		}
+	}
+	e = up[1];
+	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
+		themis_node_prefetch(s->nodes[i].tn, 0);
 		if (e->kind == SIM_EV_DELIVER && e->b < s->npkts)
 			__builtin_prefetch(&s->pkts[e->b]);
 	}
-	e = sim_evq_upcoming(&s->q, 1);
-	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count)
-		themis_node_prefetch(s->nodes[i].tn, 0);
-	/* three ahead: the simulator's own record of the node, where the core object's
-	 * address is read two events ahead */
-	e = sim_evq_upcoming(&s->q, 2);
-	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count)
+	/* four ahead: the simulator's own record of the node, where the core object's
+	 * address is read two events later */
+	e = up[3];
+	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		__builtin_prefetch(&s->nodes[i].tn);
+		__builtin_prefetch(&s->nodes[i].wake_seq);   /* its second line */
+	}
 }
 
 static int make_nodes(struct sim *s, char *err, size_t errlen)
 {
-	s->nodes = calloc(s->count, sizeof *s->nodes);
+	/* on a cache line: a sim_node is two whole lines (simint.h) */
+	size_t nodes_len = ((size_t)s->count * sizeof *s->nodes + 63) / 64 * 64;
+	s->nodes = aligned_alloc(64, nodes_len ? nodes_len : 64);
+	if (s->nodes)
+		memset(s->nodes, 0, nodes_len);
 	s->by_id = calloc(s->count, sizeof *s->by_id);
 	if (!s->nodes || !s->by_id) {
 		snprintf(err, errlen, "out of memory for %u nodes", s->count);
@@ -320,7 +351,7 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		s.now = ev.t;
 		s.st.events++;
 		if (s.count >= PREFETCH_MIN_NODES)
-			prefetch_upcoming(&s);
+			prefetch_upcoming(&s, &ev);
 		dispatch(&s, &ev);
 		if (sc->check_every_event)
 			sim_ring_check_record(&s, 0);

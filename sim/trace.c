@@ -43,27 +43,44 @@ static inline uint64_t le64(const uint8_t *p)
 	       ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
 }
 
-/* One 16-byte step: both lanes absorb the words (u, v). */
-static inline void absorb(sim_trace *tr, uint64_t u, uint64_t v)
+/* One 16-byte step: both lanes (h[0], h[1]) absorb the words (u, v). */
+static inline void absorb(uint64_t h[2], uint64_t u, uint64_t v)
 {
-	tr->h[0] = mum(u ^ tr->h[0] ^ K[0], v ^ K[1]);
-	tr->h[1] = mum(v ^ tr->h[1] ^ K[2], u ^ K[3]);
+	uint64_t h0 = mum(u ^ h[0] ^ K[0], v ^ K[1]);
+	uint64_t h1 = mum(v ^ h[1] ^ K[2], u ^ K[3]);
+	h[0] = h0;
+	h[1] = h1;
+}
+
+/* The first n < 8 bytes from p as a little-endian word, the rest zero (the zero padding of
+ * the last step), assembled in registers: copying them into a zeroed buffer and loading
+ * that made the load wait for the byte stores. */
+static inline uint64_t le_part(const uint8_t *p, size_t n)
+{
+	uint64_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)p[i] << (8 * i);
+	return w;
 }
 
 /* One record: its header fields, then its bytes (the length is in the header, so the zero
- * padding of the last step cannot make two different records equal). */
+ * padding of the last step cannot make two different records equal). The state is worked
+ * on in locals: the bytes may alias it as far as the compiler knows, which kept it going
+ * through memory at every step. */
 static void put(sim_trace *tr, uint64_t t, uint8_t kind, uint32_t a, uint32_t b,
 		const uint8_t *p, size_t len)
 {
-	absorb(tr, t, ((uint64_t)kind << 32) | (uint32_t)len);
-	absorb(tr, ((uint64_t)a << 32) | b, tr->records++);
+	uint64_t h[2] = { tr->h[0], tr->h[1] };
+	absorb(h, t, ((uint64_t)kind << 32) | (uint32_t)len);
+	absorb(h, ((uint64_t)a << 32) | b, tr->records++);
 	for (; len >= 16; p += 16, len -= 16)
-		absorb(tr, le64(p), le64(p + 8));
-	if (len) {
-		uint8_t last[16] = { 0 };
-		memcpy(last, p, len);
-		absorb(tr, le64(last), le64(last + 8));
-	}
+		absorb(h, le64(p), le64(p + 8));
+	if (len >= 8)
+		absorb(h, le64(p), le_part(p + 8, len - 8));
+	else if (len)
+		absorb(h, le_part(p, len), 0);
+	tr->h[0] = h[0];
+	tr->h[1] = h[1];
 }
 
 void sim_trace_init(sim_trace *tr, FILE *out)

@@ -18,11 +18,14 @@ uint32_t sim_pkt_alloc(struct sim *s)
 	}
 	if (s->npkts == s->pktcap) {
 		uint32_t ncap = s->pktcap ? s->pktcap * 2 : 64;
-		sim_pkt *np = realloc(s->pkts, (size_t)ncap * sizeof *np);
+		sim_pkt *np = aligned_alloc(_Alignof(sim_pkt), (size_t)ncap * sizeof *np);
 		if (!np) {
 			s->oom = 1;
 			return SIM_NODE_NONE;
 		}
+		if (s->npkts)
+			memcpy(np, s->pkts, (size_t)s->npkts * sizeof *np);
+		free(s->pkts);
 		s->pkts = np;
 		s->pktcap = ncap;
 	}

@@ -1,5 +1,7 @@
 /* test_sim_event.c: the event queue's ordering contract: by time, ties in scheduling order,
- * lazily cancelled events never come out, and a large random load pops sorted.
+ * lazily cancelled events never come out, and a large random load pops sorted, also when
+ * the kinds with a lane of their own (deliveries, timers) come mostly in order and sometimes
+ * not, mixed with other kinds; the next-three guess names what pops next.
  */
 #include "testutil.h"
 
@@ -127,6 +129,63 @@ static void event_is_small(void **state)
 	assert_true(sizeof(sim_event) <= 32);
 }
 
+static void lanes_keep_the_order(void **state)
+{
+	(void)state;
+	sim_evq q;
+	sim_evq_init(&q);
+	uint64_t s[2] = { 7, 0 };
+	uint8_t r[8];
+	uint64_t now = 0, reserved = 0;
+	size_t pushed = 0, popped = 0, cancelled = 0;
+	sim_event ev;
+	uint64_t lt = 0, ls = 0;
+	/* a simulation in miniature: pop one, push a few (a delivery a constant 10 ahead, now
+	 * and then a random one; a timer 100 ahead, some with a sequence number reserved
+	 * earlier; other kinds at random), cancel a few */
+	for (int i = 0; i < 20000; i++) {
+		test_rand(s, r, sizeof r);
+		sim_evq_push(&q, now + 10, SIM_EV_DELIVER, 1, 0);
+		sim_evq_push(&q, now + (r[0] & 1 ? 10 : r[1]), SIM_EV_DELIVER, 2, 0);
+		if (r[2] % 3 == 0) {
+			uint64_t seq = reserved ? reserved : sim_evq_reserve(&q);
+			reserved = r[3] & 1 ? sim_evq_reserve(&q) : 0;
+			sim_evq_push_seq(&q, now + 100, SIM_EV_TIMER, 3, 0, seq);
+		}
+		uint64_t c = sim_evq_push(&q, now + r[4], (r[5] & 1) ? SIM_EV_TEST : SIM_EV_TIMER, 4, 0);
+		pushed += 3 + (r[2] % 3 == 0);
+		if (r[6] % 5 == 0) {
+			assert_int_equal(sim_evq_cancel(&q, c), 0);
+			cancelled++;
+		}
+		const sim_event *up[3];
+		sim_evq_upcoming3(&q, up);
+		/* the guess is in order (the pointers are valid until the next pop) and its first
+		 * is the least event, cancelled ones included */
+		for (int k = 1; k < 3; k++)
+			assert_true(!up[k] || up[k - 1]->t < up[k]->t ||
+				    (up[k - 1]->t == up[k]->t && up[k - 1]->seq < up[k]->seq));
+		sim_event want = *up[0];
+		assert_int_equal(sim_evq_pop(&q, &ev), 1);
+		assert_true(want.t < ev.t || (want.t == ev.t && want.seq <= ev.seq));
+		assert_true(ev.t > lt || (ev.t == lt && ev.seq > ls) || popped == 0);
+		lt = ev.t;
+		ls = ev.seq;
+		now = ev.t;
+		popped++;
+	}
+	while (sim_evq_pop(&q, &ev)) {
+		assert_true(ev.t > lt || (ev.t == lt && ev.seq > ls));
+		lt = ev.t;
+		ls = ev.seq;
+		popped++;
+	}
+	assert_int_equal(popped + cancelled, pushed);
+	assert_int_equal(sim_evq_len(&q), 0);
+	assert_int_equal(sim_evq_peek_time(&q), UINT64_MAX);
+	sim_evq_free(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +195,7 @@ int main(void)
 		cmocka_unit_test(cancel_then_reuse),
 		cmocka_unit_test(random_load_pops_sorted),
 		cmocka_unit_test(event_is_small),
+		cmocka_unit_test(lanes_keep_the_order),
 	};
 	return cmocka_run_group_tests_name("sim_event", tests, NULL, NULL);
 }

@@ -231,9 +231,14 @@ void themis_node_counters(const themis_node *node, themis_counters *out);
 const themis_counters *themis_node_counters_ref(const themis_node *node);
 /* A hint, with no effect on behaviour: start loading into the CPU cache what the node's next
  * input will read. stage 0: the node object; stage 1: the tables it points to (call it for a
- * node whose stage 0 ran a little earlier). For a driver that knows its next inputs ahead of
- * time (the simulator's event queue), on a ring whose nodes no cache holds at once. */
+ * node whose stage 0 ran a little earlier); stage 2: the peers, requests and operations those
+ * tables point to (for the node whose input comes now, its stage 1 done one input earlier).
+ * For a driver that knows its next inputs ahead of time (the simulator's event queue), on a
+ * ring whose nodes no cache holds at once. */
 void themis_node_prefetch(const themis_node *node, int stage);
+/* The same kind of hint for the datagram the node is about to receive (pkt, len, already in
+ * the cache, its stage 1 done): the routing entries its answer will most likely name. */
+void themis_node_prefetch_input(const themis_node *node, const uint8_t *pkt, size_t len);
 
 /* A datagram arrived from `from`. Never fails: bad input is dropped and counted. */
 void themis_node_recv(themis_node *node, const themis_addr *from, const uint8_t *pkt,
