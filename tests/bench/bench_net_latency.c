@@ -123,6 +123,7 @@ int main(int argc, char **argv)
 	un_owned_objects(r.cli.v[0].n, r.srv.v[0].n, r.empty, NOBJ);
 	if (un_thread_start(&th, &r.srv) != 0)
 		return 1;
+	un_thread_pin(&th);   /* no tick-long stalls from sharing the client's CPU */
 	/* Every object of r.obj gets one record (the client's own), as in the paper's run. */
 	r.stores_left = NOBJ;
 	for (unsigned i = 0; i < NOBJ; i++)

@@ -332,13 +332,9 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-/* Two nodes on two cores, as on two hosts: the caller (the client) on the first CPU it may
- * use, the server thread on the second. Left to itself the scheduler often wakes the server
- * on the client's CPU (the client's send is what wakes it), and a busy client then holds it
- * off for a whole tick: a 4 ms stall that a real deployment on two hosts never sees. On one
- * CPU there is nothing to pin. */
-static void pin_pair(pthread_t server)
+void un_thread_pin(un_thread *t)
 {
+	pthread_t server = (pthread_t)t->th;
 	cpu_set_t all, one;
 	int first = -1, second = -1;
 
@@ -369,7 +365,6 @@ int un_thread_start(un_thread *t, un_set *s)
 	t->stop = 0;
 	if (pthread_create(&th, NULL, serve, t) != 0)
 		return -1;
-	pin_pair(th);
 	t->th = (unsigned long)th;
 	return 0;
 }

@@ -66,8 +66,7 @@ void un_step(un_set *s, uint64_t max_wait_ns);
 int un_ring_valid(const un_set *s, const unsigned *idx, unsigned n);
 
 /* A set served by a thread of its own (the server side of the two-node benchmarks: two
- * nodes on two cores, as on two hosts; with two CPUs or more, the caller is pinned to one and
- * the server thread to another). Only that thread touches the set until stopped. */
+ * nodes on two cores, as on two hosts). Only that thread touches the set until stopped. */
 typedef struct un_thread {
 	un_set *s;
 	volatile int stop;
@@ -76,6 +75,12 @@ typedef struct un_thread {
 
 int un_thread_start(un_thread *t, un_set *s);
 void un_thread_stop(un_thread *t);
+/* Pins the caller (the client) to the first CPU it may use and t's thread to the second; no-op
+ * on one CPU. For latency: left to itself the scheduler often wakes the server on the busy
+ * client's CPU (the client's send is what wakes it), which then waits a whole tick, a 4 ms
+ * stall two hosts never see. Not for throughput: pinned, the loopback's receive work can no
+ * longer spread, and secure finds per second fell from about 240,000 to 175,000 here. */
+void un_thread_pin(un_thread *t);
 
 /* Two-node ring: node 0 of srv starts it, node 0 of cli joins through it; both sets are
  * stepped here until each is the other's successor and predecessor. Returns 0, or -1 after
