@@ -227,7 +227,7 @@ struct themis_node {
 	/* the DHT */
 	ring_state ring;
 
-	_Alignas(64) node_hot_cfg hot;   /* one line of its own */
+	node_hot_cfg hot;                /* the config values every datagram reads, together */
 
 	/* ---- mostly cold (see themis_node_prefetch for the lines a datagram needs) ---- */
 	themis_counters cnt;
