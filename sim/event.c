@@ -257,11 +257,6 @@ static const sim_event *source_at(const sim_evq *q, int src, size_t i)
 	return i < q->lane[src].len ? lane_at(&q->lane[src], i) : NULL;
 }
 
-void sim_evq_upcoming3(const sim_evq *q, const sim_event *out[3])
-{
-	sim_evq_upcoming_n(q, out, 3);
-}
-
 void sim_evq_upcoming_n(const sim_evq *q, const sim_event **out, int n)
 {
 	/* a three-way merge of the sorted sources, n steps deep: each step takes the least of
@@ -281,15 +276,6 @@ void sim_evq_upcoming_n(const sim_evq *q, const sim_event **out, int n)
 			head[best] = best == SIM_EVQ_LANES && at[best] >= 2 ? NULL :
 				     source_at(q, best, ++at[best]);
 	}
-}
-
-const sim_event *sim_evq_upcoming(const sim_evq *q, int k)
-{
-	const sim_event *out[3];
-	if (k < 0 || k > 2)
-		return NULL;
-	sim_evq_upcoming3(q, out);
-	return out[k];
 }
 
 uint64_t sim_evq_peek_time(const sim_evq *q)

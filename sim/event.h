@@ -72,14 +72,10 @@ uint64_t sim_evq_push_seq(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, 
 int sim_evq_cancel(sim_evq *q, uint64_t seq);
 /* Removes the earliest live event into *ev; returns 1, or 0 when the queue is empty. */
 int sim_evq_pop(sim_evq *q, sim_event *ev);
-/* A guess at the k-th next event (k = 0: the next one, exact; k = 1, 2: the following ones
- * as the queue stands, unless something is pushed before them); NULL when there are not that
+/* A guess at the next n events (out[0]: the next one, exact; the following ones as the queue
+ * stands, unless something is pushed before them; past the heap's first three the heap is not
+ * looked at, so the guess may then name a later event); out[k] NULL when there are not that
  * many. Cancelled events included. For cache hints only. */
-const sim_event *sim_evq_upcoming(const sim_evq *q, int k);
-/* The same for k = 0, 1, 2 at once (out[k] NULL when there are not that many). */
-void sim_evq_upcoming3(const sim_evq *q, const sim_event *out[3]);
-/* The first n; past the heap's first three the heap is not looked at (the guess may then
- * name a later event). */
 void sim_evq_upcoming_n(const sim_evq *q, const sim_event **out, int n);
 /* Time of the earliest event (cancelled ones included); UINT64_MAX when empty. */
 uint64_t sim_evq_peek_time(const sim_evq *q);

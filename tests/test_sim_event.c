@@ -159,7 +159,7 @@ static void lanes_keep_the_order(void **state)
 			cancelled++;
 		}
 		const sim_event *up[3];
-		sim_evq_upcoming3(&q, up);
+		sim_evq_upcoming_n(&q, up, 3);
 		/* the guess is in order (the pointers are valid until the next pop) and its first
 		 * is the least event, cancelled ones included */
 		for (int k = 1; k < 3; k++)
