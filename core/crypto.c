@@ -1,5 +1,5 @@
-/* crypto.c: the core's only door to libsodium (crypto.h): BLAKE2b, SipHash, Ed25519, X25519, the KDF,
- * ChaCha20-Poly1305-IETF, constant-time compare and wiping. It must never draw randomness
+/* crypto.c: the core's door to libsodium (crypto.h): BLAKE2b, SipHash, Ed25519, X25519, the KDF,
+ * constant-time compare and wiping (the AEAD is in aead.c). It must never draw randomness
  * (no randombytes_*) nor read a clock: every random byte comes from the caller.
  */
 #include "crypto.h"
@@ -107,49 +107,6 @@ int cr_dh(uint8_t shared[CR_KEY_LEN], const uint8_t sec[CR_KEY_LEN], const uint8
 void cr_kdf(uint8_t out[CR_KEY_LEN], uint64_t id, const uint8_t prk[CR_KEY_LEN])
 {
 	crypto_kdf_derive_from_key(out, CR_KEY_LEN, id, kdf_ctx, prk);
-}
-
-/* PROTOCOL.md, DATA: nonce = 0x00000000 || ctr, ctr big-endian. */
-static void make_nonce(uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES], uint64_t ctr)
-{
-	nonce[0] = nonce[1] = nonce[2] = nonce[3] = 0;
-	for (int i = 0; i < 8; i++)
-		nonce[4 + i] = (uint8_t)(ctr >> (56 - 8 * i));
-}
-
-void cr_aead_seal(uint8_t *c, const uint8_t *m, size_t mlen, const uint8_t *ad, size_t adlen,
-		  uint64_t ctr, const uint8_t key[CR_KEY_LEN])
-{
-	uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
-
-#ifdef THEMIS_NONCE_AUDIT
-	/* Tests record every (key, ctr) sealed to prove no nonce is ever used twice. */
-	themis_nonce_audit(key, ctr);
-#endif
-	make_nonce(nonce, ctr);
-	/* libsodium supports c == m; the tag goes right after the ciphertext. */
-	crypto_aead_chacha20poly1305_ietf_encrypt_detached(c, c + mlen, NULL, m, mlen, ad, adlen,
-							  NULL, nonce, key);
-}
-
-int cr_aead_open(uint8_t *m, const uint8_t *c, size_t clen, const uint8_t *ad, size_t adlen,
-		 uint64_t ctr, const uint8_t key[CR_KEY_LEN])
-{
-	uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
-	size_t mlen;
-
-	if (clen < CR_TAG_LEN)
-		return -1;
-	mlen = clen - CR_TAG_LEN;
-	make_nonce(nonce, ctr);
-	/* libsodium checks the tag before decrypting, so m == c is safe. */
-	if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(m, NULL, c, mlen, c + mlen, ad, adlen,
-							      nonce, key) != 0) {
-		/* Never hand out unauthenticated plaintext, whatever libsodium left there. */
-		sodium_memzero(m, mlen);
-		return -1;
-	}
-	return 0;
 }
 
 int cr_equal(const uint8_t *a, const uint8_t *b, size_t n)

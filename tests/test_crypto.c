@@ -1,9 +1,11 @@
-/* test_crypto.c: crypto.c against published known answers (RFC 8032, RFC 7748, BLAKE2b) and
- * vectors computed with an independent implementation (Python `cryptography`/hashlib), plus
- * every failure path. It includes crypto.c built with THEMIS_NONCE_AUDIT to observe the hook.
+/* test_crypto.c: crypto.c and aead.c against published known answers (RFC 8032, RFC 7748,
+ * BLAKE2b) and vectors computed with an independent implementation (Python
+ * `cryptography`/hashlib), plus every failure path. It includes crypto.c and aead.c built with
+ * THEMIS_NONCE_AUDIT to observe the hook.
  */
 #define THEMIS_NONCE_AUDIT 1
 #include "crypto.c"
+#include "aead.c"
 
 #include <stdio.h>
 
