@@ -266,6 +266,10 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 				return;
 			}
 			add_owner_cand(n, lk, &m->nodes[0]);
+			/* the backup: the owner should the first be gone; it too must lie past the
+			 * target, seen from the node that answered */
+			if (m->nnodes > 1 && ring_in_oc(lk->pos, lk->asked.pos, m->nodes[1].pos))
+				add_owner_cand(n, lk, &m->nodes[1]);
 			progress = 1;
 		}
 		break;
@@ -407,6 +411,12 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 	} else if ((owner = owner_in_successors(n, pos)) && memcmp(owner->id, p->id, THEMIS_ID_LEN) != 0) {
 		m->kind = FIND_SUCC;
 		m->nodes[m->nnodes++] = *owner;
+		/* and the successor after it: the owner if the first has just left or died,
+		 * which our list may not show yet (a lookup that meets FIND_GONE there goes on
+		 * to it instead of running out of candidates) */
+		size_t j = (size_t)(owner - n->ring.succ);
+		if (j + 1 < n->ring.nsucc && memcmp(n->ring.succ[j + 1].id, p->id, THEMIS_ID_LEN) != 0)
+			m->nodes[m->nnodes++] = n->ring.succ[j + 1];
 	} else if ((owner = dht_behind_owner(n, pos, now)) && memcmp(owner->id, p->id, THEMIS_ID_LEN) != 0) {
 		/* The target lies just behind us, among nodes that lately took us for their
 		 * successor (the requester was sent here by a successor pointer not yet updated):

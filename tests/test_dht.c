@@ -288,6 +288,69 @@ static void test_leave_without_loss(void **state)
 	tnet_del(t);
 }
 
+/* A requester cut off from the leaver's predecessor P (the tap drops its packets to P) asks
+ * PP, the node before P, whose successor list still names the leaver D: PP's FIND_SUCC names
+ * D and, as a backup, D's successor S. D answers FIND_GONE and the lookup goes on to S, the new
+ * owner, at once. Without the backup the lookup would have no candidate but P and would wait
+ * for it to time out (the rare "find right after a leave" failure of tests/net/ring20.sh). */
+static int drop_to_p_from_r;
+static int drop_r, drop_p;
+
+static int tap_drop_r_to_p(void *ctx, tpkt *p)
+{
+	(void)ctx;
+	return drop_to_p_from_r && p->from == drop_r && p->to == drop_p;
+}
+
+static void test_find_right_after_leave_uses_backup_owner(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(8);
+	int idx[TNET_MAX_NODES], k, at = 0;
+	uint8_t obj[32];
+	themis_event ev;
+
+	/* the object's owner D = s[at]; R = s[at-4] stores it, PP = s[at-2], P = s[at-1] */
+	k = sorted_live(t, idx);
+	assert_int_equal(k, 8);
+	themis_obj_id("after-leave", 0, obj);
+	int d = true_owner(t, obj);
+	while (idx[at] != d)
+		at++;
+	themis_store(t->node[idx[(at + 4) % 8]], obj, NULL, t->now);
+	tnet_pump(t);
+	tnet_advance(t, SEC);
+	int r = idx[(at + 4) % 8], pp = idx[(at + 6) % 8], p = idx[(at + 7) % 8], s = idx[(at + 1) % 8];
+	assert_true(themis_leave(t->node[d], t->now) > 0);
+	tnet_pump(t);   /* the leave completes; no timer runs, so nobody has stabilized */
+	assert_true(last_done(t, d, THEMIS_OP_LEAVE, &ev));
+	assert_int_equal(ev.ok, 1);
+	/* PP still names D as a successor: the stale view this test is about */
+	themis_ring_info ri;
+	themis_node_ring(t->node[pp], &ri);
+	int names_d = 0;
+	for (uint32_t i = 0; i < ri.nsucc; i++)
+		names_d |= memcmp(ri.succ[i].id, themis_node_id(t->node[d]), 32) == 0;
+	assert_true(names_d);
+
+	dht_node_failed(t->node[r], themis_node_id(t->node[p]), t->now);
+	drop_r = r;
+	drop_p = p;
+	drop_to_p_from_r = 1;
+	t->tap = tap_drop_r_to_p;
+	int before = t->nev[r];
+	assert_true(themis_find(t->node[r], obj, t->now) > 0);
+	tnet_pump(t);   /* zero latency and no clock advance: only answers, no timeout */
+	assert_true(last_done(t, r, THEMIS_OP_FIND, &ev));
+	assert_true(t->nev[r] > before);
+	assert_int_equal(ev.ok, 1);
+	assert_memory_equal(ev.owner.id, themis_node_id(t->node[s]), 32);
+	assert_int_equal(ev.nrec, 1);
+	drop_to_p_from_r = 0;
+	t->tap = NULL;
+	tnet_del(t);
+}
+
 static void test_silent_failure_heals_and_restore(void **state)
 {
 	(void)state;
@@ -504,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_store_find_and_handoff),
 		cmocka_unit_test(test_store_shortcut_stale_successor),
 		cmocka_unit_test(test_leave_without_loss),
+		cmocka_unit_test(test_find_right_after_leave_uses_backup_owner),
 		cmocka_unit_test(test_silent_failure_heals_and_restore),
 		cmocka_unit_test(test_expiry_without_refresh),
 		cmocka_unit_test(test_refresh_reuses_signature),
