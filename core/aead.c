@@ -72,18 +72,12 @@ static inline void store32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-/* Lanes 4h..4h+3 of a 4- or 8-lane vector, as a 4-lane vector. */
-#define QUARTER(VT, v, h) quarter_##VT(v, h)
-static inline v4 quarter_v4(v4 v, int h)
-{
-	(void)h;
-	return v;
-}
-static inline v4 quarter_v8(v8 v, int h)
-{
-	return h == 0 ? __builtin_shufflevector(v, v, 0, 1, 2, 3) :
-			__builtin_shufflevector(v, v, 4, 5, 6, 7);
-}
+/* Lanes 4h..4h+3 of a 4- or 8-lane vector, as a 4-lane vector (macros: a vector passed by
+ * value to a function not inlined is an ABI question for the compiler). */
+#define QUARTER(VT, v, h) QUARTER_##VT(v, h)
+#define QUARTER_v4(v, h) (v)
+#define QUARTER_v8(v, h) \
+	((h) == 0 ? __builtin_shufflevector((v), (v), 0, 1, 2, 3) : __builtin_shufflevector((v), (v), 4, 5, 6, 7))
 
 /* a, b, c, d hold one word each of four blocks (lane j = block j); writes the four 16-byte
  * pieces (a[j], b[j], c[j], d[j]) at out + 64 j. */
