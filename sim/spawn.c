@@ -86,6 +86,8 @@ int sim_nodes_create(struct sim *s, char *err, size_t errlen)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	uint32_t nt = cpus > 1 ? (uint32_t)(cpus < SPAWN_MAX_THREADS ? cpus : SPAWN_MAX_THREADS) : 1;
 
+	if (s->opts->threads > 0 && nt > (uint32_t)s->opts->threads)
+		nt = (uint32_t)s->opts->threads;
 	if (s->count < SPAWN_MIN_NODES)
 		nt = 1;
 	for (uint32_t t = 0; t < nt; t++) {
