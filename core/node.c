@@ -113,8 +113,38 @@ int themis_node_new(themis_node **out, const themis_config *cfg)
 	if (!n)
 		return THEMIS_ENOMEM;
 	memset(n, 0, sizeof *n);
-	n->cfg = *cfg;
-	n->cfg.network = NULL;
+	n->cfg = (node_cfg){
+		.rand = cfg->rand,
+		.rand_ctx = cfg->rand_ctx,
+		.self = cfg->self,
+		.replay_window = cfg->replay_window,
+		.rekey_after_msgs = cfg->rekey_after_msgs,
+		.rekey_after_ns = cfg->rekey_after_ns,
+		.session_grace_ns = cfg->session_grace_ns,
+		.session_idle_ns = cfg->session_idle_ns,
+		.hs_retry_ns = cfg->hs_retry_ns,
+		.halfopen_ttl_ns = cfg->halfopen_ttl_ns,
+		.ttl_ns = cfg->ttl_ns,
+		.hs_attempts = cfg->hs_attempts,
+		.hello_rate = cfg->hello_rate,
+		.hello_burst = cfg->hello_burst,
+		.req_attempts = cfg->req_attempts,
+		.max_sessions = cfg->max_sessions,
+		.max_halfopen = cfg->max_halfopen,
+		.hello_cache = cfg->hello_cache,
+		.ratelimit_slots = cfg->ratelimit_slots,
+		.queue_per_peer = cfg->queue_per_peer,
+		.k = cfg->k,
+		.succ_len = cfg->succ_len,
+		.max_fingers = cfg->max_fingers,
+		.max_ops = cfg->max_ops,
+		.max_records = cfg->max_records,
+		.max_records_per_obj = cfg->max_records_per_obj,
+		.max_records_per_storer = cfg->max_records_per_storer,
+		.max_registrations = cfg->max_registrations,
+		.verified_cache = cfg->verified_cache,
+		.signed_records = cfg->signed_records,
+	};
 	n->hot = (node_hot_cfg){
 		.req_timeout_ns = cfg->req_timeout_ns,
 		.stabilize_ns = cfg->stabilize_ns,
@@ -129,8 +159,7 @@ int themis_node_new(themis_node **out, const themis_config *cfg)
 		.lookup_max_hops = cfg->lookup_max_hops,
 		.trace_lookups = cfg->trace_lookups,
 	};
-	memcpy(seed, cfg->seed, 32);
-	cr_wipe(n->cfg.seed, sizeof n->cfg.seed);   /* the seed lives on only inside self.sk */
+	memcpy(seed, cfg->seed, 32);   /* the seed lives on only inside self.sk */
 	cr_sign_keypair(n->self.pk, n->self.sk, seed);
 	cr_wipe(seed, sizeof seed);
 	themis_net_hash(cfg->network, n->self.net);

@@ -184,6 +184,33 @@ typedef struct node_hot_cfg {
 	int trace_lookups;
 } node_hot_cfg;
 
+/* The rest of the configuration, each value kept once: the fields in node_hot_cfg are not
+ * repeated here, and neither are the network name (hashed into self.net) nor the seed (it
+ * lives on only inside self.sk). A copy of the whole themis_config cost 104 bytes a node,
+ * 104 MB on a million-node simulated ring. A new themis_config field that the node reads
+ * after creation goes here (or in node_hot_cfg when nearly every datagram reads it) and is
+ * copied in themis_node_new. */
+typedef struct node_cfg {
+	themis_rand_fn rand;
+	void *rand_ctx;
+	themis_addr self;
+	uint32_t replay_window;
+	/* the 64-bit values together, then the 32-bit ones: no padding between them */
+	uint64_t rekey_after_msgs, rekey_after_ns;
+	uint64_t session_grace_ns, session_idle_ns;
+	uint64_t hs_retry_ns, halfopen_ttl_ns;
+	uint64_t ttl_ns;
+	uint32_t hs_attempts;
+	uint32_t hello_rate, hello_burst;
+	uint32_t req_attempts;
+	uint32_t max_sessions, max_halfopen, hello_cache, ratelimit_slots, queue_per_peer;
+	uint32_t k;
+	uint32_t succ_len, max_fingers, max_ops;
+	uint32_t max_records, max_records_per_obj, max_records_per_storer, max_registrations;
+	uint32_t verified_cache;
+	int signed_records;
+} node_cfg;
+
 /* Every table grows on demand (node_grow) up to its cap in cfg, so an idle node is small.
  * Field order is a cache layout: on a simulated ring of 100,000 nodes every datagram lands on
  * a node no cache holds, so the fields nearly every input reads or writes (the tables'
@@ -232,8 +259,7 @@ struct themis_node {
 
 	/* ---- mostly cold (see themis_node_prefetch for the lines a datagram needs) ---- */
 	themis_counters cnt;
-	themis_config cfg;       /* copy; cfg.network is not kept; the fields in hot are read
-				    from there */
+	node_cfg cfg;            /* the configuration values not in hot */
 	hs_self self;
 
 	uint8_t (*hello_cache)[16];  /* ring of truncated HELLO hashes */

@@ -3,6 +3,9 @@
  * It never simulates anything itself: sim_run does.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +22,7 @@
 
 static const char usage[] =
 	"usage: themis-sim SCENARIO.ini [--seed N] [--db FILE] [--set section.key=value]...\n"
-	"                  [--trace FILE|-] [--pcap FILE] [--progress] [--quiet]\n"
+	"                  [--trace FILE|-] [--pcap FILE] [--progress] [--quiet] [--threads N]\n"
 	"       themis-sim --calibrate | --help | --version\n"
 	"\n"
 	"Runs a THEMIS scenario in simulated time and appends its results to a SQLite database.\n"
@@ -30,6 +33,8 @@ static const char usage[] =
 	"  --pcap FILE     every datagram the simulated network carried, as a pcap file\n"
 	"  --progress      a status line on stderr (when it is a terminal)\n"
 	"  --quiet         no summary\n"
+	"  --threads N     at most N threads (default: one per core; 1: a single thread); the\n"
+	"                  trace, summary and rows are the same for every N\n"
 	"  --calibrate     measure this machine's crypto costs and print a [cpu] section\n"
 	"  --positions     print every node's ring position (m bits) in ring order and exit\n"
 	"Exit status: 0 ok, 1 an [expect] failed, 2 usage or scenario error.\n"
@@ -145,7 +150,7 @@ static int ensure_dir_of(const char *path)
 
 int main(int argc, char **argv)
 {
-	const char *file = NULL, *db = NULL, *trace = NULL, *pcap = NULL, *seed = NULL;
+	const char *file = NULL, *db = NULL, *trace = NULL, *pcap = NULL, *seed = NULL, *threads = NULL;
 	const char **sets = calloc((size_t)argc, sizeof *sets);
 	size_t nsets = 0;
 	int quiet = 0, progress = 0, positions = 0, status = 2;
@@ -155,6 +160,13 @@ int main(int argc, char **argv)
 	FILE *tf = NULL;
 	char dbpath[SIM_NAME_MAX + 32];
 
+#ifdef __GLIBC__
+	/* The heap grows by 64 MB at a time instead of 128 KB: a large ring's heap grows for
+	 * the whole setup and early run, and in small steps it paid a system call and a stretch
+	 * of small pages each time (measured: 100k nodes, a million finds, 15.82 -> 14.95 s,
+	 * medians of three interleaved runs). Untouched, the padding costs no memory. */
+	mallopt(M_TOP_PAD, 64 << 20);
+#endif
 	if (!sets || sim_scenario_init(&sc)) {
 		fprintf(stderr, "themis-sim: out of memory\n");
 		return 2;
@@ -194,6 +206,8 @@ int main(int argc, char **argv)
 			dst = &trace;
 		} else if (!strcmp(a, "--pcap")) {
 			dst = &pcap;
+		} else if (!strcmp(a, "--threads")) {
+			dst = &threads;
 		} else if (!strcmp(a, "--set")) {
 			dst = &sets[nsets++];
 		} else if (a[0] == '-' && a[1] != 0) {
@@ -216,6 +230,16 @@ int main(int argc, char **argv)
 	if (!file) {
 		status = usage_error("%s", "no scenario file given");
 		goto out;
+	}
+	int nthreads = 0;
+	if (threads) {
+		char *end;
+		long v = strtol(threads, &end, 10);
+		if (*threads < '0' || *threads > '9' || *end || v < 1 || v > 64) {
+			status = usage_error("bad --threads '%s' (1 to 64)", threads);
+			goto out;
+		}
+		nthreads = (int)v;
 	}
 	if (sim_scenario_load(&sc, file, err, sizeof err))
 		goto scenario_error;
@@ -259,7 +283,7 @@ int main(int argc, char **argv)
 		}
 	}
 	sim_opts o = { .trace = tf, .pcap_path = pcap, .db_path = db,
-		       .progress = progress && isatty(STDERR_FILENO) };
+		       .progress = progress && isatty(STDERR_FILENO), .threads = nthreads };
 	if (sim_run(&sc, &o, &sum, err, sizeof err)) {
 		fprintf(stderr, "themis-sim: %s\n", err);
 		goto out;

@@ -10,14 +10,17 @@
 
 typedef struct sim_metrics sim_metrics;
 
-/* Opens (creating tables if needed) and starts a run row. Returns NULL with a message in err
+/* Opens (creating tables if needed) and starts a run row; threaded: rows are written by a
+ * thread of their own (else at once, on the caller's). Returns NULL with a message in err
  * when the database cannot be used. */
 sim_metrics *sim_metrics_open(const char *path, const char *scenario, uint64_t seed,
-			      const char *security, const char *params, char *err, size_t errlen);
+			      const char *security, const char *params, int threaded, char *err,
+			      size_t errlen);
 int64_t sim_metrics_run_id(const sim_metrics *m);
 
-/* Row writers: 0, or -1 on a database error (the first error is kept for close). hops or
- * bytes < 0 store NULL; detail may be NULL. */
+/* Row writers: rows are handed to a writer thread and written in the order given (metrics.c),
+ * so a database error shows at close (the first one is kept); -1 here only for an error
+ * already known. hops or bytes < 0 store NULL; detail may be NULL. The strings are copied. */
 int sim_metrics_op(sim_metrics *m, int64_t op_id, const char *node, const char *kind,
 		   const char *target, uint64_t t_start, uint64_t t_end, int ok, int64_t hops,
 		   int64_t msgs, int64_t bytes, const char *detail);

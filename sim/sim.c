@@ -323,7 +323,7 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 	if (o->db_path) {
 		char *params = sim_scenario_params(sc);
 		s.db = sim_metrics_open(o->db_path, sc->name, sc->seed, sc->security ? "on" : "off",
-					params ? params : "", err, errlen);
+					params ? params : "", o->threads != 1, err, errlen);
 		free(params);
 		if (!s.db)
 			goto out;

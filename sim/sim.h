@@ -16,6 +16,8 @@ typedef struct sim_opts {
 	const char *pcap_path;  /* --pcap, or NULL */
 	const char *db_path;    /* --db, or NULL for no database */
 	int progress;           /* --progress: a status line on stderr about twice a second */
+	int threads;            /* --threads: at most this many threads (0: one per core, up to
+				   8; 1: no helper thread at all). Results never depend on it */
 } sim_opts;
 
 typedef struct sim_summary_row {

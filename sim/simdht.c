@@ -6,6 +6,8 @@
  */
 #include "simint.h"
 
+#include "par.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -584,6 +586,9 @@ void sim_dht_done(struct sim *s, uint32_t i, const themis_event *ev)
 
 /* ---- the oracle ring ------------------------------------------------------------------------ */
 
+/* Fewer members: the ring's tables are set on one thread (a few tens of milliseconds). */
+enum { STATIC_MIN_NODES = 16384 };
+
 /* pos += 2^j on an m-bit ring whose value fills the first m bits of 32 bytes. */
 static void pos_add_pow2(uint8_t pos[THEMIS_ID_LEN], unsigned j, unsigned m)
 {
@@ -674,24 +679,83 @@ static void peer_at(const struct sim *s, const uint32_t *ring, const uint8_t (*r
 	sim_addr_of(ring[a], s->sc->port, &p->addr);
 }
 
+/* What one range of the oracle ring's members needs: the sorted ring (read only). */
+typedef struct static_job {
+	struct sim *s;
+	const uint32_t *ring;   /* member node indexes in position order */
+	const uint64_t *rk;     /* their positions' first 64 bits */
+	const uint8_t (*rid)[THEMIS_ID_LEN]; /* their ids */
+	uint32_t n;
+} static_job;
+
+/* Members at ring indexes [lo, hi) get their successors, predecessor and fingers. Each
+ * touches only its own node object, so ranges run on threads of their own (par.h). */
+static int static_range(void *ctx, uint32_t lo, uint32_t hi, uint32_t *failed)
+{
+	const static_job *jb = ctx;
+	const struct sim *s = jb->s;
+	const sim_scenario *sc = s->sc;
+	const uint32_t *ring = jb->ring, n = jb->n, r = sc->succ_len;
+	themis_peer *fingers = malloc((sc->m + 1) * sizeof *fingers);
+	themis_peer succ[THEMIS_MAX_SUCC], pred;
+	int rc = 0;
+
+	if (!fingers) {
+		*failed = lo;
+		return THEMIS_ENOMEM;
+	}
+	for (uint32_t a = lo; a < hi; a++) {
+		uint32_t i = ring[a], ns = n - 1 < r ? n - 1 : r, nf = 0;
+		for (uint32_t k = 0; k < ns; k++)
+			peer_at(s, ring, jb->rid, (a + 1 + k) % n, &succ[k]);
+		if (n > 1) {
+			peer_at(s, ring, jb->rid, (a + n - 1) % n, &pred);
+			/* fingers 0 .. bits-1 all land on the first successor */
+			uint32_t last = ring[(a + 1) % n];
+			unsigned j = dist_bits(s->pos[i], s->pos[last], sc->m);
+			peer_at(s, ring, jb->rid, (a + 1) % n, &fingers[nf++]);
+			for (; j < sc->m; j++) {
+				uint8_t start[THEMIS_ID_LEN];
+				memcpy(start, s->pos[i], THEMIS_ID_LEN);
+				pos_add_pow2(start, j, sc->m);
+				/* random positions: about n 2^(j-m) members lie in [pos, pos + 2^j) */
+				double ahead = ldexp((double)n, (int)j - (int)sc->m);
+				uint32_t guess = (uint32_t)((a + (uint64_t)(ahead < n ? ahead : n - 1)) % n);
+				uint32_t f = ring_succ(s, ring, jb->rk, n, start, guess);
+				if (ring[f] == i || ring[f] == last)
+					continue;
+				last = ring[f];
+				peer_at(s, ring, jb->rid, f, &fingers[nf++]);
+			}
+		}
+		rc = themis_node_set_ring(s->nodes[i].tn, succ, ns, n > 1 ? &pred : NULL, fingers, nf);
+		if (rc < 0) {
+			*failed = a;
+			break;
+		}
+	}
+	free(fingers);
+	return rc < 0 ? rc : 0;
+}
+
 /* Every member gets the successor list, predecessor and distinct fingers (Chord's
  * successor(self + 2^j)) an oracle computes from the sorted positions: O(N log N) in all,
  * since fingers below the first successor's distance are that successor and each of the
- * others is one binary search. */
+ * others is one binary search. The tables are set on several threads on a large ring
+ * (STATIC_MIN_NODES); the timers are armed afterwards on this one, in ring order, as the
+ * sequential loop did (the event queue's sequence numbers depend on that order). */
 static int static_ring(struct sim *s, char *err, size_t errlen)
 {
 	const sim_scenario *sc = s->sc;
-	uint32_t n = 0, r = sc->succ_len;
+	uint32_t n = 0;
 	uint32_t *ring = malloc((size_t)sc->members * sizeof *ring);
 	uint64_t *rk = malloc((size_t)sc->members * sizeof *rk);
 	/* every member's id in ring order: a node's successors and fingers are read from here,
 	 * not from the node objects (two cache misses each on a million-node ring) */
 	uint8_t (*rid)[THEMIS_ID_LEN] = malloc((size_t)sc->members * sizeof *rid);
-	themis_peer *fingers = malloc((sc->m + 1) * sizeof *fingers);
-	themis_peer succ[THEMIS_MAX_SUCC], pred;
 	int rc = -1;
 
-	if (!ring || !rk || !rid || !fingers) {
+	if (!ring || !rk || !rid) {
 		snprintf(err, errlen, "out of memory for the static ring");
 		goto out;
 	}
@@ -710,36 +774,15 @@ static int static_ring(struct sim *s, char *err, size_t errlen)
 			goto out;
 		}
 	}
+	static_job jb = { .s = s, .ring = ring, .rk = rk, .rid = (const uint8_t (*)[THEMIS_ID_LEN])rid, .n = n };
+	uint32_t nt = n < STATIC_MIN_NODES ? 1 : sim_par_threads(s->opts->threads), failed = 0;
+	if (sim_par_for(nt, n, static_range, &jb, &failed) < 0) {
+		snprintf(err, errlen, "%s: the core refused node n%u's static ring", sc->file, ring[failed]);
+		goto out;
+	}
 	for (uint32_t a = 0; a < n; a++) {
-		uint32_t i = ring[a], ns = n - 1 < r ? n - 1 : r, nf = 0;
-		for (uint32_t k = 0; k < ns; k++)
-			peer_at(s, ring, rid, (a + 1 + k) % n, &succ[k]);
-		if (n > 1) {
-			peer_at(s, ring, rid, (a + n - 1) % n, &pred);
-			/* fingers 0 .. bits-1 all land on the first successor */
-			uint32_t last = ring[(a + 1) % n];
-			unsigned j = dist_bits(s->pos[i], s->pos[last], sc->m);
-			peer_at(s, ring, rid, (a + 1) % n, &fingers[nf++]);
-			for (; j < sc->m; j++) {
-				uint8_t start[THEMIS_ID_LEN];
-				memcpy(start, s->pos[i], THEMIS_ID_LEN);
-				pos_add_pow2(start, j, sc->m);
-				/* random positions: about n 2^(j-m) members lie in [pos, pos + 2^j) */
-				double ahead = ldexp((double)n, (int)j - (int)sc->m);
-				uint32_t guess = (uint32_t)((a + (uint64_t)(ahead < n ? ahead : n - 1)) % n);
-				uint32_t f = ring_succ(s, ring, rk, n, start, guess);
-				if (ring[f] == i || ring[f] == last)
-					continue;
-				last = ring[f];
-				peer_at(s, ring, rid, f, &fingers[nf++]);
-			}
-		}
-		if (themis_node_set_ring(s->nodes[i].tn, succ, ns, n > 1 ? &pred : NULL, fingers, nf) < 0) {
-			snprintf(err, errlen, "%s: the core refused node n%u's static ring", sc->file, i);
-			goto out;
-		}
-		s->nodes[i].member = 1;
-		sim_node_arm(s, i);
+		s->nodes[ring[a]].member = 1;
+		sim_node_arm(s, ring[a]);
 	}
 	s->dst.live_members = n;
 	rc = 0;
@@ -747,7 +790,6 @@ out:
 	free(ring);
 	free(rk);
 	free(rid);
-	free(fingers);
 	return rc;
 }
 

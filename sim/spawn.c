@@ -5,28 +5,21 @@
  * a thread only writes the sim_node slots of its own index range, and nothing it calls
  * draws randomness (the keys come from the seeds). Nothing here runs once the loop starts.
  *
- * Once a process has started a thread, glibc's malloc takes a lock on every call for the rest
- * of the run, and the event loop allocates a few times per message: at 100k nodes and a
- * million finds that cost more (~1.5 s) than the threads saved (~0.8 s). So threads only for
- * rings where key derivation outweighs it (SPAWN_MIN_NODES).
+ * Threads only for rings where key derivation takes long enough to pay for starting them
+ * (SPAWN_MIN_NODES). An earlier note here held that once a process has started a thread,
+ * glibc's malloc locks on every call and the event loop lost ~1.5 s at 100k nodes; measured
+ * again (a thread started and joined before main, 100k nodes, a million finds: 17.46 s
+ * against 17.81 s without, medians of three interleaved runs) the cost is below the noise.
  */
 #include "simint.h"
 
-#include <pthread.h>
+#include "par.h"
+
 #include <stdio.h>
-#include <unistd.h>
 
 enum {
-	SPAWN_MAX_THREADS = 8,
-	SPAWN_MIN_NODES = 500000,  /* fewer nodes: one thread (see above) */
+	SPAWN_MIN_NODES = 16384,   /* fewer nodes: one thread (under 0.2 s of keys) */
 };
-
-typedef struct spawn_job {
-	struct sim *s;
-	uint32_t lo, hi;       /* node indexes [lo, hi) */
-	uint32_t failed;       /* first index the core refused, SIM_NODE_NONE when none */
-	int rc;
-} spawn_job;
 
 static int make_one(struct sim *s, uint32_t i)
 {
@@ -64,52 +57,26 @@ static int make_one(struct sim *s, uint32_t i)
 	return 0;
 }
 
-static void *run_job(void *arg)
+static int make_range(void *ctx, uint32_t lo, uint32_t hi, uint32_t *failed)
 {
-	spawn_job *j = arg;
-	for (uint32_t i = j->lo; i < j->hi; i++) {
-		int rc = make_one(j->s, i);
+	for (uint32_t i = lo; i < hi; i++) {
+		int rc = make_one(ctx, i);
 		if (rc < 0) {
-			j->failed = i;
-			j->rc = rc;
-			break;
+			*failed = i;
+			return rc;
 		}
 	}
-	return NULL;
+	return 0;
 }
 
 int sim_nodes_create(struct sim *s, char *err, size_t errlen)
 {
-	spawn_job job[SPAWN_MAX_THREADS];
-	pthread_t tid[SPAWN_MAX_THREADS];
-	int started[SPAWN_MAX_THREADS] = { 0 };
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	uint32_t nt = cpus > 1 ? (uint32_t)(cpus < SPAWN_MAX_THREADS ? cpus : SPAWN_MAX_THREADS) : 1;
-
-	if (s->count < SPAWN_MIN_NODES)
-		nt = 1;
-	for (uint32_t t = 0; t < nt; t++) {
-		job[t] = (spawn_job){ .s = s, .lo = (uint32_t)((uint64_t)s->count * t / nt),
-				      .hi = (uint32_t)((uint64_t)s->count * (t + 1) / nt),
-				      .failed = SIM_NODE_NONE };
-		/* job 0 runs here; a thread that cannot start leaves its range to this one too */
-		if (t > 0)
-			started[t] = pthread_create(&tid[t], NULL, run_job, &job[t]) == 0;
-	}
-	run_job(&job[0]);
-	for (uint32_t t = 1; t < nt; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else
-			run_job(&job[t]);
-	}
-	/* the lowest index refused, as the sequential loop would have reported it */
-	for (uint32_t t = 0; t < nt; t++) {
-		if (job[t].failed != SIM_NODE_NONE) {
-			snprintf(err, errlen, "%s: the core refused node n%u's configuration (error %d)",
-				 s->sc->file, job[t].failed, job[t].rc);
-			return -1;
-		}
+	uint32_t nt = s->count < SPAWN_MIN_NODES ? 1 : sim_par_threads(s->opts->threads), failed = 0;
+	int rc = sim_par_for(nt, s->count, make_range, s, &failed);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: the core refused node n%u's configuration (error %d)",
+			 s->sc->file, failed, rc);
+		return -1;
 	}
 	return 0;
 }

@@ -19,6 +19,10 @@ fi
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/figures.sh ]; then
 	if sh tests/figures.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed figures"; fi
 fi
+# The simulator's helper threads change nothing: the same results with 1 and 2 threads.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/threads.sh ]; then
+	if sh tests/threads.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed threads"; fi
+fi
 # A short slice of the churn campaign (make churn runs the long one): ring correctness
 # under churn is the DHT's central promise, so every test run checks a few seeds of it.
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/churn_campaign.sh ]; then

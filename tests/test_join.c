@@ -181,7 +181,7 @@ static void capture(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 	(void)op_id, (void)p, (void)now;
 	answer.got = resp ? 1 : -1;
 	if (resp)
-		assert_int_equal(msg_lists_decode(&answer.m, resp->body, resp->bodylen, n->cfg.m), 0);
+		assert_int_equal(msg_lists_decode(&answer.m, resp->body, resp->bodylen, n->hot.m), 0);
 }
 
 static void ask(tnet *t, int from, int to, uint8_t type, const uint8_t *body, size_t blen)
@@ -612,7 +612,7 @@ static void test_finger_rounds_wait_for_neighbours(void **state)
 
 	gap_new(&g);
 	tnet *t = g.t;
-	uint64_t period = t->node[g.S]->cfg.fix_fingers_ns;
+	uint64_t period = t->node[g.S]->hot.fix_fingers_ns;
 
 	assert_int_equal(fix_round(t, g.S), 1);
 	assert_int_equal(fix_round(t, g.S), 1);

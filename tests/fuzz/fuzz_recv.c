@@ -111,7 +111,7 @@ static void advance(world *w, uint64_t dt)
 static void check_bounds(const themis_node *n)
 {
 	if (n->nhalfopen > n->cfg.max_halfopen || n->nsessions > n->cfg.max_sessions ||
-	    n->npend > n->cfg.max_pending || n->npeers > n->cfg.max_peers)
+	    n->npend > n->hot.max_pending || n->npeers > n->hot.max_peers)
 		abort();
 }
 
