@@ -88,8 +88,9 @@ static inline void store_words(uint8_t *out, v4 w)
  * value to a function not inlined is an ABI question for the compiler). */
 #define QUARTER(VT, v, h) QUARTER_##VT(v, h)
 #define QUARTER_v4(v, h) (v)
-#define QUARTER_v8(v, h) \
-	((h) == 0 ? __builtin_shufflevector((v), (v), 0, 1, 2, 3) : __builtin_shufflevector((v), (v), 4, 5, 6, 7))
+#define QUARTER_v8(v, h)                                                       \
+	((h) == 0 ? __builtin_shufflevector((v), (v), 0, 1, 2, 3) :            \
+		    __builtin_shufflevector((v), (v), 4, 5, 6, 7))
 
 /* a, b, c, d hold one word each of four blocks (lane j = block j); writes the four 16-byte
  * pieces (a[j], b[j], c[j], d[j]) at out + 64 j. */
@@ -143,10 +144,11 @@ typedef uint32_t v16 __attribute__((vector_size(64)));
 
 /* rotate the words of each 4-word row: word i takes word (i + k) % 4 */
 #define ROW_ROT(x, k)                                                          \
-	__builtin_shufflevector(x, x, (0 + k) % 4, (1 + k) % 4, (2 + k) % 4, (3 + k) % 4,        \
-				4 + (0 + k) % 4, 4 + (1 + k) % 4, 4 + (2 + k) % 4, 4 + (3 + k) % 4,  \
-				8 + (0 + k) % 4, 8 + (1 + k) % 4, 8 + (2 + k) % 4, 8 + (3 + k) % 4,  \
-				12 + (0 + k) % 4, 12 + (1 + k) % 4, 12 + (2 + k) % 4, 12 + (3 + k) % 4)
+	__builtin_shufflevector(x, x,                                          \
+		(0 + k) % 4, (1 + k) % 4, (2 + k) % 4, (3 + k) % 4,            \
+		4 + (0 + k) % 4, 4 + (1 + k) % 4, 4 + (2 + k) % 4, 4 + (3 + k) % 4, \
+		8 + (0 + k) % 4, 8 + (1 + k) % 4, 8 + (2 + k) % 4, 8 + (3 + k) % 4, \
+		12 + (0 + k) % 4, 12 + (1 + k) % 4, 12 + (2 + k) % 4, 12 + (3 + k) % 4)
 /* a double round of four blocks held as rows a, b, c, d: columns, then diagonals */
 #define ROW_DOUBLE(a, b, c, d)                                                 \
 	do {                                                                   \
@@ -167,19 +169,29 @@ typedef uint32_t v16 __attribute__((vector_size(64)));
 					(w_ == 0 ? (uint32_t)((first) + j_) : 0); \
 			}                                                      \
 	} while (0)
-/* block j = row a, b, c, d of block j, 16 bytes each */
-#define ROW_STORE(out, a, b, c, d)                                             \
-	do {                                                                   \
-		ROW_PIECE(out, a, 0, 0); ROW_PIECE(out, b, 0, 1); ROW_PIECE(out, c, 0, 2); ROW_PIECE(out, d, 0, 3); \
-		ROW_PIECE(out, a, 1, 0); ROW_PIECE(out, b, 1, 1); ROW_PIECE(out, c, 1, 2); ROW_PIECE(out, d, 1, 3); \
-		ROW_PIECE(out, a, 2, 0); ROW_PIECE(out, b, 2, 1); ROW_PIECE(out, c, 2, 2); ROW_PIECE(out, d, 2, 3); \
-		ROW_PIECE(out, a, 3, 0); ROW_PIECE(out, b, 3, 1); ROW_PIECE(out, c, 3, 2); ROW_PIECE(out, d, 3, 3); \
-	} while (0)
+/* the 16 bytes of row r of block j, from x holding row r of four blocks */
 #define ROW_PIECE(out, x, j, r)                                                \
 	store_words((out) + BLOCK * (j) + 16 * (r),                            \
 		    __builtin_shufflevector(x, x, 4 * (j), 4 * (j) + 1, 4 * (j) + 2, 4 * (j) + 3))
+#define ROW_BLOCK(out, a, b, c, d, j)                                          \
+	do {                                                                   \
+		ROW_PIECE(out, a, j, 0);                                       \
+		ROW_PIECE(out, b, j, 1);                                       \
+		ROW_PIECE(out, c, j, 2);                                       \
+		ROW_PIECE(out, d, j, 3);                                       \
+	} while (0)
+/* the four blocks, in order */
+#define ROW_STORE(out, a, b, c, d)                                             \
+	do {                                                                   \
+		ROW_BLOCK(out, a, b, c, d, 0);                                 \
+		ROW_BLOCK(out, a, b, c, d, 1);                                 \
+		ROW_BLOCK(out, a, b, c, d, 2);                                 \
+		ROW_BLOCK(out, a, b, c, d, 3);                                 \
+	} while (0)
 
-__attribute__((target("avx512f,avx512vl"))) static void k4_avx512(uint8_t *out, const uint32_t in[16])
+#define AVX512 __attribute__((target("avx512f,avx512vl")))
+
+AVX512 static void k4_avx512(uint8_t *out, const uint32_t in[16])
 {
 	v16 a, b, c, d, a0, b0, c0, d0;
 
@@ -193,7 +205,7 @@ __attribute__((target("avx512f,avx512vl"))) static void k4_avx512(uint8_t *out, 
 	sodium_memzero(&c, sizeof c); sodium_memzero(&d, sizeof d);
 	sodium_memzero(&b0, sizeof b0); sodium_memzero(&c0, sizeof c0);
 }
-__attribute__((target("avx512f,avx512vl"))) static void k8_avx512(uint8_t *out, const uint32_t in[16])
+AVX512 static void k8_avx512(uint8_t *out, const uint32_t in[16])
 {
 	v16 a, b, c, d, e, f, g, h, a0, b0, c0, d0, h0;
 
