@@ -107,6 +107,18 @@ static void add_owner_cand(themis_node *n, lookup *lk, const ring_node *rn)
 
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
 
+/* The node just asked was the owner a FIND_SUCC named along with a backup: if it is gone,
+ * the backup (the successor after it, the new owner after a leave or a failure) is the next
+ * to ask; if it answered, the backup is forgotten. */
+static void use_backup(themis_node *n, lookup *lk, int gone)
+{
+	if (!lk->has_backup || memcmp(lk->asked.id, lk->backup_for, THEMIS_ID_LEN) != 0)
+		return;
+	lk->has_backup = 0;
+	if (gone)
+		add_owner_cand(n, lk, &lk->backup);
+}
+
 /* The owner of pos when our successor list covers it (ring.h). Naming it directly saves the
  * hops through the successors before it. */
 static const ring_node *owner_in_successors(const themis_node *n, const uint8_t pos[RING_POS_LEN])
@@ -206,6 +218,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	if (!resp) {
 		trace_hop(n, o, 0, now);
 		mark_bad(lk, lk->asked.id);
+		use_backup(n, lk, 1);
 		step(n, o, now);
 		return;
 	}
@@ -213,6 +226,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	    (m->nnodes == 0 && m->kind != FIND_NEXT && m->kind != FIND_GONE)) {
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		mark_bad(lk, lk->asked.id);
+		use_backup(n, lk, 1);
 		step(n, o, now);
 		return;
 	}
@@ -222,9 +236,11 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		trace_hop(n, o, 0, now);
 		mark_bad(lk, lk->asked.id);
 		dht_node_failed(n, lk->asked.id, now);
+		use_backup(n, lk, 1);
 		step(n, o, now);
 		return;
 	}
+	use_backup(n, lk, 0);   /* the named owner answered: its own answer decides */
 	dht_node_seen(n, &lk->asked, o->kind == THEMIS_OP_JOIN);
 	switch (m->kind) {
 	case FIND_OWNER:
@@ -266,10 +282,13 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 				return;
 			}
 			add_owner_cand(n, lk, &m->nodes[0]);
-			/* the backup: the owner should the first be gone; it too must lie past the
-			 * target, seen from the node that answered */
-			if (m->nnodes > 1 && ring_in_oc(lk->pos, lk->asked.pos, m->nodes[1].pos))
-				add_owner_cand(n, lk, &m->nodes[1]);
+			/* the backup, for when that owner turns out to be gone; it too must lie
+			 * past the target, seen from the node that answered */
+			if (m->nnodes > 1 && ring_in_oc(lk->pos, lk->asked.pos, m->nodes[1].pos)) {
+				lk->backup = m->nodes[1];
+				memcpy(lk->backup_for, m->nodes[0].id, THEMIS_ID_LEN);
+				lk->has_backup = 1;
+			}
 			progress = 1;
 		}
 		break;
@@ -300,7 +319,7 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 	size_t k;
 
 	lk->hops = 0;
-	lk->ncand = lk->nowner_cand = lk->nbad = 0;
+	lk->ncand = lk->nowner_cand = lk->nbad = lk->has_backup = 0;
 	memcpy(lk->target, target, THEMIS_ID_LEN);
 	themis_ring_pos(target, n->hot.m, lk->pos);
 	lk->key = ring_pos_key(lk->pos);

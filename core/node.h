@@ -110,6 +110,7 @@ typedef struct lookup {
 	uint8_t nbad;
 	uint8_t exact;                      /* the target's and every candidate's position is its
 					       key (m <= 64): distances compare on keys alone */
+	uint8_t has_backup;                 /* backup names the owner should backup_for be gone */
 	uint8_t order[LK_CANDS];            /* slots of cand, closest preceding target first */
 	uint64_t asked_at;
 	uint64_t key;                       /* the target position's key */
@@ -120,6 +121,10 @@ typedef struct lookup {
 	uint8_t pos[RING_POS_LEN];          /* its ring position */
 	ring_node asked;                    /* the node the outstanding request went to */
 	ring_node owner_cand[2];
+	ring_node backup;                   /* from a FIND_SUCC: the successor after the owner it
+					       named, asked only if that owner answers FIND_GONE
+					       or times out */
+	uint8_t backup_for[THEMIS_ID_LEN];
 	ring_node cand[LK_CANDS];           /* slots */
 	uint8_t bad[LK_BAD][THEMIS_ID_LEN]; /* asked already, made no progress or timed out */
 } lookup;
