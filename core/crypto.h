@@ -62,7 +62,7 @@ void cr_aead_seal(uint8_t *c, const uint8_t *m, size_t mlen, const uint8_t *ad, 
 int cr_aead_open(uint8_t *m, const uint8_t *c, size_t clen, const uint8_t *ad, size_t adlen,
 		 uint64_t ctr, const uint8_t key[CR_KEY_LEN]);
 /* The AEAD's ChaCha20 implementation (aead.c): which < 0 names the one in use (the best the
- * CPU has, picked at first use); 0 "generic", 1 "avx2", 2 "avx512" switches to that one for
+ * CPU has, picked at first use); 0 "libsodium", 1 "avx2", 2 "avx512" switches to that one for
  * tests and benchmarks, or returns NULL when this CPU or build lacks it. All give the same
  * bytes. */
 const char *cr_aead_impl(int which);
