@@ -170,6 +170,8 @@ run: deps all
 	@echo; echo "== the simulator: scenarios/showcase.ini (results in results/showcase.db)"
 	@$(BUILD)/themis-sim scenarios/showcase.ini --db results/showcase.db
 	@sh analysis/figures.sh results/showcase.db results/showcase
+	@echo; echo "== the real implementation: two themisd daemons on loopback UDP (net/examples/mesh-demo.sh)"
+	@sh net/examples/mesh-demo.sh $(BUILD)
 
 # The paper's experiments that a simulator can reproduce, figures in results/paper/.
 paper: deps programs
