@@ -717,8 +717,21 @@ static void on_get_succ(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 
 static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
 
+/* Bounds of one leave: successors that may refuse our records because they are leaving too
+ * (each names the nodes after it, so a run of leaving neighbours is walked past), and extra
+ * handoff rounds for records that reached us while we were handing ours over. */
+enum { LEAVE_MAX_REFUSALS = 32, LEAVE_EXTRA_ROUNDS = 3 };
+
+/* The leave ends without leaving (we stay in the ring and keep what we hold). */
+static void leave_abort(themis_node *n, op *o, uint64_t now)
+{
+	n->leaving = 0;
+	op_finish(n, o, 0, now);
+}
+
 static void leave_done(themis_node *n, op *o, int ok, uint64_t now)
 {
+	n->leaving = 0;
 	n->joined = 0;
 	n->ring.nsucc = 0;
 	n->ring.has_pred = 0;
@@ -745,7 +758,7 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 
 	if (!m) {
 		keep_batch(n, o);
-		op_finish(n, o, 0, now);
+		leave_abort(n, o, now);
 		return;
 	}
 	if (o->phase == 0) {
@@ -781,7 +794,7 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 					(size_t)len, leave_cb, o->id, now) != 0) {
 			free(m);
 			keep_batch(n, o);
-			op_finish(n, o, 0, now);
+			leave_abort(n, o, now);
 		} else {
 			free(m);
 		}
@@ -808,28 +821,44 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	op *o = op_get(n, op_id);
-	int status;
+	msg_lists *r;
+	int status = -1;
 
-	(void)p;
 	if (!o)
 		return;
-	status = req_status(n, resp);
-	if (o->phase == 0) {
-		if (status == ST_OK) {
-			o->nbatch = 0;
-			if (!o->batch_more)
-				o->phase = 1;
-		} else if (resp && ++o->retried > 3) {
-			keep_batch(n, o);   /* a successor that keeps refusing: give up, lose nothing */
-			op_finish(n, o, 0, now);
-			return;
-		}
-		/* On failure the dead successor is gone from the list (failure path): the same
-		 * batch goes to the next one, or back into our table when none is left. */
-		dht_leave_step(n, o, now);
+	if (o->phase != 0) {
+		leave_done(n, o, 1, now);   /* the predecessor was told, or could not be: we are out */
 		return;
 	}
-	leave_done(n, o, 1, now);   /* the predecessor was told, or could not be: we are out */
+	r = resp ? malloc(sizeof *r) : NULL;
+	if (r && msg_lists_decode(r, resp->body, resp->bodylen, n->hot.m) == 0 && r->kind <= ST_STALE)
+		status = r->kind;
+	else if (resp)
+		node_drop(n, THEMIS_DROP_MALFORMED);
+	if (status == ST_OK) {
+		o->nbatch = 0;
+		/* Records that reached us meanwhile (a storer's STORE) go too, in a few more
+		 * rounds at most; the predecessor is told only when the table is empty. */
+		if (!o->batch_more && (!n->store || store_count(n->store) == 0 ||
+				       o->rounds++ >= LEAVE_EXTRA_ROUNDS))
+			o->phase = 1;
+	} else if (status == ST_NOT_RESPONSIBLE && o->refusals++ < LEAVE_MAX_REFUSALS) {
+		/* Our successor is leaving too (or has left): it would carry our records out of
+		 * the ring. The nodes it names come after it; they replace our list, which it
+		 * heads (ring_set_successors skips us should the list come round). */
+		(void)ring_remove(&n->ring, p->id);
+		if (r->nnodes)
+			ring_set_successors(&n->ring, NULL, r->nodes, r->nnodes);
+	} else if (resp && ++o->retried > 3) {
+		free(r);
+		keep_batch(n, o);   /* a successor that keeps refusing: give up, lose nothing */
+		leave_abort(n, o, now);
+		return;
+	}
+	free(r);
+	/* On failure the dead successor is gone from the list (failure path): the same batch
+	 * goes to the next one, or back into our table when none is left. */
+	dht_leave_step(n, o, now);
 }
 
 int64_t themis_leave(themis_node *n, uint64_t now)
@@ -843,23 +872,47 @@ int64_t themis_leave(themis_node *n, uint64_t now)
 	if (!o)
 		return THEMIS_EFULL;
 	id = (int64_t)o->id;
+	n->leaving = 1;
 	dht_leave_step(n, o, now);
 	return id;
+}
+
+/* LEAVE_R: a lists body whose kind is the status; when we refuse (ST_NOT_RESPONSIBLE) it
+ * names our successors, where the leaver tries next. Frees m, which it reuses. */
+static void leave_answer(themis_node *n, peer *p, uint64_t req_id, msg_lists *m, uint8_t status,
+			 uint64_t now)
+{
+	uint8_t out[FRAME_BODY_MAX];
+	size_t written;
+	int len;
+
+	m->kind = status;
+	m->nnodes = m->nrec = m->more = 0;
+	if (status == ST_NOT_RESPONSIBLE && n->joined)
+		add_successors(n, m);
+	len = msg_lists_encode(out, sizeof out, m, &written);
+	free(m);
+	if (len >= 0)
+		req_respond(n, p, MSG_LEAVE | MSG_RESPONSE, req_id, out, (size_t)len, now);
 }
 
 static void on_leave(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen,
 		     uint64_t now)
 {
 	msg_lists *m = malloc(sizeof *m);
-	uint8_t out[1];
 	ring_node l;
-	int len;
 
 	if (!m || msg_lists_decode(m, body, blen, n->hot.m) != 0 ||
 	    (m->kind != LEAVE_TO_SUCC && m->kind != LEAVE_TO_PRED)) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
 		free(m);
+		return;
+	}
+	/* A node that is leaving, or has left, is nobody's successor: records handed to it
+	 * would leave the ring with it. */
+	if (!n->joined || (n->leaving && m->kind == LEAVE_TO_SUCC)) {
+		leave_answer(n, p, req_id, m, ST_NOT_RESPONSIBLE, now);
 		return;
 	}
 	peer_node(n, p, &l);
@@ -881,10 +934,7 @@ static void on_leave(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bo
 		if ((was & 2) || n->ring.nsucc == 0)
 			ring_set_successors(&n->ring, NULL, m->nodes, m->nnodes);
 	}
-	free(m);
-	len = msg_status_encode(out, sizeof out, ST_OK);
-	if (len >= 0)
-		req_respond(n, p, MSG_LEAVE | MSG_RESPONSE, req_id, out, (size_t)len, now);
+	leave_answer(n, p, req_id, m, ST_OK, now);
 }
 
 void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now)

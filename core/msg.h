@@ -21,7 +21,7 @@ enum {
 	MSG_STORE = 0x03,       /* msg_store                    -> status */
 	MSG_JOIN = 0x04,        /* empty                        -> msg_lists (ST_*) */
 	MSG_UPDATE = 0x05,      /* empty (stabilize + notify)   -> msg_lists (has_pred) */
-	MSG_LEAVE = 0x06,       /* msg_lists (LEAVE_*)          -> status */
+	MSG_LEAVE = 0x06,       /* msg_lists (LEAVE_*)          -> msg_lists (ST_*) */
 	MSG_GET_SUCC = 0x07,    /* empty                        -> msg_lists */
 	MSG_TRANSFER = 0x08,    /* empty: more handed-off records -> msg_lists */
 	MSG_PONG = MSG_PING | MSG_RESPONSE,
@@ -48,7 +48,8 @@ enum {
 /* Status codes of STORE, LEAVE and JOIN answers. */
 enum {
 	ST_OK = 0,
-	ST_NOT_RESPONSIBLE = 1,   /* STORE: target not in (pred, me]; JOIN: nodes = the next to ask */
+	ST_NOT_RESPONSIBLE = 1,   /* STORE: target not in (pred, me]; JOIN: nodes = the next to ask;
+				     LEAVE: I am leaving too, nodes = my successors */
 	ST_FULL = 2,
 	ST_BAD_SIG = 3,
 	ST_BAD_RECORD = 4,        /* malformed or not the sender's own (unsigned mode) */
@@ -95,7 +96,8 @@ int msg_status_encode(uint8_t *out, size_t cap, uint8_t status);
  * nearest after the caller and nodes[1] its predecessor; nodes[kind..] = successor list;
  * records = handoff; the receiver drops kind > 2 or nnodes < kind as malformed),
  * LEAVE (kind = LEAVE_TO_*; TO_SUCC: nodes = [leaver's predecessor] or none, records;
- * TO_PRED: nodes = leaver's successor list), GET_SUCC_R (kind 0, nodes = [me, successors]),
+ * TO_PRED: nodes = leaver's successor list), LEAVE_R (kind = status; ST_NOT_RESPONSIBLE:
+ * nodes = the responder's successors, it is leaving too), GET_SUCC_R (kind 0, nodes = [me, successors]),
  * TRANSFER_R (kind 0, records). */
 int msg_lists_encode(uint8_t *out, size_t cap, const msg_lists *m, size_t *nrec_written);
 /* The same body with nodes only (nrec 0, more 0), the nodes named in place: answering a FIND

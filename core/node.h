@@ -136,6 +136,8 @@ typedef struct op {
 	int kind;                    /* themis_op_kind or OPK_* */
 	uint8_t phase;
 	uint8_t retried;             /* a store that met ST_NOT_RESPONSIBLE looks up once more */
+	uint8_t refusals;            /* LEAVE: successors that refused our records (leaving too) */
+	uint8_t rounds;              /* LEAVE: handoff rounds for records that came meanwhile */
 	uint8_t have_owner;
 	uint8_t nrec, more;
 	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */
@@ -281,6 +283,7 @@ struct themis_node {
 	int has_bad_hint;
 	ring_node rect_cand;     /* a would-be predecessor waiting for the old one's ping */
 	int has_rect_cand;
+	uint8_t leaving;         /* a LEAVE op runs: we are nobody's successor any more (dht.c) */
 	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
 };
 
