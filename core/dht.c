@@ -790,8 +790,10 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 		m->more = (uint8_t)o->batch_more;
 		len = msg_lists_encode(out, sizeof out, m, &written);
 		o->msgs++;
-		if (len < 0 || req_send(n, n->ring.succ[0].id, &n->ring.succ[0].addr, MSG_LEAVE, out,
-					(size_t)len, leave_cb, o->id, now) != 0) {
+		/* quick: a successor that died silently costs one req_timeout, not the failure
+		 * detector's several seconds; the batch then goes to the next successor */
+		if (len < 0 || req_send_quick(n, n->ring.succ[0].id, &n->ring.succ[0].addr, MSG_LEAVE,
+					      out, (size_t)len, leave_cb, o->id, now) != 0) {
 			free(m);
 			keep_batch(n, o);
 			leave_abort(n, o, now);
@@ -808,8 +810,8 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 		free(m);
 		o->phase = 2;
 		o->msgs++;
-		if (len >= 0 && req_send(n, n->ring.pred.id, &n->ring.pred.addr, MSG_LEAVE, out, (size_t)len,
-					 leave_cb, o->id, now) == 0)
+		if (len >= 0 && req_send_quick(n, n->ring.pred.id, &n->ring.pred.addr, MSG_LEAVE, out,
+					       (size_t)len, leave_cb, o->id, now) == 0)
 			return;
 		leave_done(n, o, 1, now);
 		return;

@@ -80,6 +80,7 @@ typedef struct pending {
 	uint64_t sent_at;        /* when the last copy was sent */
 	uint32_t attempts;       /* copies sent */
 	uint16_t flen;
+	uint8_t quick;           /* req_send_quick: fails within one req_timeout */
 	uint8_t *frame;          /* kept for retransmission; right after the struct, one allocation */
 } pending;
 
@@ -332,9 +333,17 @@ void peers_free_all(themis_node *n);
 
 /* req.c: requests and their answers */
 /* Send request type with body to node (id, addr); cb gets the answer or NULL on failure.
- * Returns 0, or a negative error (then cb is never called). */
+ * Returns 0, or a negative error (then cb is never called). A request fails after
+ * req_attempts copies a req_timeout apart, and after the failure detector's handshake when
+ * the peer stayed silent (several seconds in all). */
 int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr, uint8_t type,
 	     const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id, uint64_t now);
+/* The same, failing within one req_timeout: two copies half of it apart, no session renewal.
+ * For a caller with a deadline of its own that has somewhere else to go (a leave hands its
+ * records to the next successor). */
+int req_send_quick(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr,
+		   uint8_t type, const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id,
+		   uint64_t now);
 /* Answer request req_id of p with type and body (lost like a datagram if it cannot go). */
 void req_respond(themis_node *n, peer *p, uint8_t type, uint64_t req_id, const uint8_t *body,
 		 size_t blen, uint64_t now);

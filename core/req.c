@@ -44,8 +44,17 @@ static void complete(themis_node *n, pending *pd, const wire_frame *resp, uint64
 	peer_unhold(n, p);
 }
 
-int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr, uint8_t type,
-	     const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id, uint64_t now)
+enum { QUICK_ATTEMPTS = 2 };
+
+/* The wait for one copy's answer. */
+static uint64_t copy_timeout(const themis_node *n, const pending *pd)
+{
+	return pd->quick ? n->hot.req_timeout_ns / QUICK_ATTEMPTS : n->hot.req_timeout_ns;
+}
+
+static int send_request(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr,
+			uint8_t type, const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id,
+			int quick, uint64_t now)
 {
 	pending *pd;
 	peer *p;
@@ -73,6 +82,7 @@ int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr 
 	pd->op_id = op_id;
 	pd->peer = p;
 	pd->cb = cb;
+	pd->quick = (uint8_t)quick;
 	pd->flen = (uint16_t)(FRAME_HDR_LEN + blen);
 	wire_frame_header(pd->frame, type, pd->req_id);
 	if (blen)
@@ -89,8 +99,21 @@ int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr 
 	peer_unhold(n, p);
 	pd->attempts = 1;
 	pd->sent_at = now;
-	pd->deadline = now + n->hot.req_timeout_ns;
+	pd->deadline = now + copy_timeout(n, pd);
 	return 0;
+}
+
+int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr, uint8_t type,
+	     const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id, uint64_t now)
+{
+	return send_request(n, id, addr, type, body, blen, cb, op_id, 0, now);
+}
+
+int req_send_quick(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr,
+		   uint8_t type, const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id,
+		   uint64_t now)
+{
+	return send_request(n, id, addr, type, body, blen, cb, op_id, 1, now);
 }
 
 void req_respond(themis_node *n, peer *p, uint8_t type, uint64_t req_id, const uint8_t *body,
@@ -152,22 +175,24 @@ void pending_on_timeout(themis_node *n, pending *pd, uint64_t now)
 	if (pd->deadline > now)
 		return;
 	/* Still waiting for a handshake: the frame is queued, not lost; the handshake's own
-	 * retries and failure decide (handshake_failed fails this request). */
-	if (n->hot.security && !p->cur && p->init) {
+	 * retries and failure decide (handshake_failed fails this request). A quick request
+	 * does not wait for them. */
+	if (n->hot.security && !p->cur && p->init && !pd->quick) {
 		pd->deadline = now + n->hot.req_timeout_ns;
 		return;
 	}
-	if (pd->attempts >= n->cfg.req_attempts) {
+	if (pd->attempts >= (pd->quick ? QUICK_ATTEMPTS : n->cfg.req_attempts)) {
 		complete(n, pd, NULL, now);
 		return;
 	}
 	/* Nothing heard from p since we sent: its side of our session may be gone (a lost
-	 * CONFIRM whose half-open slot expired, a restart). Renew the session, then resend. */
-	if (p->last_rx < pd->sent_at)
+	 * CONFIRM whose half-open slot expired, a restart). Renew the session, then resend
+	 * (a quick request just resends: the renewal's handshake would outlast it). */
+	if (p->last_rx < pd->sent_at && !pd->quick)
 		peer_renew(n, p, now);
 	pd->attempts++;
 	pd->sent_at = now;
-	pd->deadline = now + n->hot.req_timeout_ns;
+	pd->deadline = now + copy_timeout(n, pd);
 	if (peer_send_frame(n, p, pd->frame, pd->flen, now) != 0)
 		complete(n, pd, NULL, now);
 }

@@ -21,6 +21,8 @@
 #include "rundir.h"
 #include "sdnotify.h"
 
+/* How long shutdown waits for the nodes' leaves: a few round trips each, plus one
+ * req_timeout (1 s by default) for a successor that died silently (dht.c, leave). */
 #define LEAVE_BOUND_NS 2000000000ull
 
 static const char usage[] =

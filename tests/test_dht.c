@@ -288,6 +288,99 @@ static void test_leave_without_loss(void **state)
 	tnet_del(t);
 }
 
+/* Stores, from node `storer`, an object whose owner is node `owner`: the first name of the form
+ * "PREFIX-k" that lands there. Fills obj. */
+static void store_owned_by(tnet *t, int storer, int owner, const char *prefix, uint8_t obj[32])
+{
+	char name[64];
+
+	for (int k = 0;; k++) {
+		snprintf(name, sizeof name, "%s-%d", prefix, k);
+		themis_obj_id(name, 0, obj);
+		if (true_owner(t, obj) == owner)
+			break;
+	}
+	assert_true(themis_store(t->node[storer], obj, NULL, t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, SEC);
+	themis_record rec[4];
+	assert_int_equal(themis_node_records(t->node[owner], obj, rec, 4, t->now), 1);
+}
+
+/* Three neighbours leave at the same instant (the virtual nodes of one daemon on SIGTERM):
+ * the first two hand their records to a node that is leaving too, which refuses them and
+ * names its successors; every record ends at the first node after them that stays. */
+static void test_neighbours_leave_together(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(8);
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+	uint8_t obj[3][32];
+	themis_event ev;
+
+	assert_int_equal(k, 8);
+	int a = idx[1], b = idx[2], c = idx[3], stay = idx[4], storer = idx[6];
+	store_owned_by(t, storer, a, "with-a", obj[0]);
+	store_owned_by(t, storer, b, "with-b", obj[1]);
+	store_owned_by(t, storer, c, "with-c", obj[2]);
+	assert_true(themis_leave(t->node[a], t->now) > 0);
+	assert_true(themis_leave(t->node[b], t->now) > 0);
+	assert_true(themis_leave(t->node[c], t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, SEC);
+	int leavers[3] = { a, b, c };
+	for (int i = 0; i < 3; i++) {
+		themis_ring_info ri;
+		assert_true(last_done(t, leavers[i], THEMIS_OP_LEAVE, &ev));
+		assert_int_equal(ev.ok, 1);
+		themis_node_ring(t->node[leavers[i]], &ri);
+		assert_int_equal(ri.joined, 0);
+		assert_int_equal(ri.records, 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		themis_record rec[4];
+		assert_int_equal(themis_node_records(t->node[stay], obj[i], rec, 4, t->now), 1);
+	}
+	tnet_advance(t, 10 * SEC);
+	assert_true(ring_ideal(t));
+	for (int i = 0; i < 3; i++) {
+		find_from(t, idx[0], obj[i], &ev);
+		assert_int_equal(ev.ok, 1);
+		assert_int_equal(ev.nrec, 1);
+	}
+	tnet_del(t);
+}
+
+/* A leave whose successor died silently a moment ago: the LEAVE to it fails within one
+ * req_timeout (not the failure detector's seconds of retries and handshakes) and the records
+ * go to the next successor, so a daemon's bounded shutdown still hands them over. */
+static void test_leave_past_dead_successor(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(6);
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+	uint8_t obj[32];
+	themis_event ev;
+	themis_config c;
+
+	assert_int_equal(k, 6);
+	int d = idx[1], dead = idx[2], next = idx[3];
+	store_owned_by(t, idx[5], d, "past-dead", obj);
+	t->down[dead] = 1;
+	uint64_t t0 = t->now;
+	assert_true(themis_leave(t->node[d], t->now) > 0);
+	tnet_pump(t);
+	themis_config_default(&c);
+	while (!last_done(t, d, THEMIS_OP_LEAVE, &ev) && t->now - t0 < 10 * SEC)
+		tnet_advance(t, SEC / 10);
+	assert_true(last_done(t, d, THEMIS_OP_LEAVE, &ev));
+	assert_int_equal(ev.ok, 1);
+	assert_true(ev.t_end_ns - t0 <= c.req_timeout_ns);
+	themis_record rec[4];
+	assert_int_equal(themis_node_records(t->node[next], obj, rec, 4, t->now), 1);
+	tnet_del(t);
+}
+
 /* A requester cut off from the leaver's predecessor P (the tap drops its packets to P) asks
  * PP, the node before P, whose successor list still names the leaver D: PP's FIND_SUCC names
  * D and, as a backup, D's successor S. D answers FIND_GONE and the lookup goes on to S, the new
@@ -567,6 +660,8 @@ int main(void)
 		cmocka_unit_test(test_store_find_and_handoff),
 		cmocka_unit_test(test_store_shortcut_stale_successor),
 		cmocka_unit_test(test_leave_without_loss),
+		cmocka_unit_test(test_neighbours_leave_together),
+		cmocka_unit_test(test_leave_past_dead_successor),
 		cmocka_unit_test(test_find_right_after_leave_uses_backup_owner),
 		cmocka_unit_test(test_silent_failure_heals_and_restore),
 		cmocka_unit_test(test_expiry_without_refresh),
