@@ -868,7 +868,7 @@ int64_t themis_leave(themis_node *n, uint64_t now)
 	op *o;
 	int64_t id;
 
-	if (!n->joined)
+	if (!n->joined || n->leaving)   /* one leave at a time */
 		return THEMIS_ESTATE;
 	o = op_new(n, THEMIS_OP_LEAVE, 0, now);
 	if (!o)

@@ -265,7 +265,8 @@ int64_t themis_ping(themis_node *node, const themis_peer *peer, uint64_t now);
  * successor list: Zave's join). bootstrap NULL starts a new ring of one. */
 int64_t themis_join(themis_node *node, const themis_peer *bootstrap, uint64_t now);
 /* Leave gracefully: hand the object table and the predecessor to the successor and tell the
- * predecessor, so no association is lost. The node is out of the ring afterwards. */
+ * predecessor, so no association is lost. The node is out of the ring afterwards.
+ * THEMIS_ESTATE when the node is not in a ring or already leaving. */
 int64_t themis_leave(themis_node *node, uint64_t now);
 /* Iterative find of target (a node id or an object id; its first m bits are the position):
  * the event names the responsible node and carries the records it holds for target. */
