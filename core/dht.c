@@ -15,7 +15,7 @@ int dht_init(themis_node *n)
 {
 	ring_node self;
 
-	ring_node_make(&self, n->self.id, &n->cfg.self, n->hot.m);
+	ring_node_make(&self, n->self.id, &n->cfg.self);
 	return ring_init(&n->ring, &self, n->hot.m, n->cfg.succ_len, n->cfg.max_fingers);
 }
 
@@ -51,10 +51,10 @@ static void near_remove(themis_node *n, const uint8_t id[THEMIS_ID_LEN])
 /* c took us for its successor: remember it, dropping the stale or the farthest entry when full. */
 static void near_note(themis_node *n, const ring_node *c, uint64_t now)
 {
-	uint8_t d[RING_POS_LEN], dw[RING_POS_LEN], dc[RING_POS_LEN];
+	uint8_t cpos[RING_POS_LEN], d[RING_POS_LEN], dw[RING_POS_LEN], dc[RING_POS_LEN];
 	uint32_t i, worst = 0;
 
-	if (ring_cmp(c->pos, n->ring.self.pos) == 0)
+	if (ring_cmp(ring_node_pos(c, n->hot.m, cpos), n->ring.self_pos) == 0)
 		return;
 	for (i = 0; i < n->nnear; i++)
 		if (memcmp(n->near[i].rn.id, c->id, THEMIS_ID_LEN) == 0) {
@@ -70,19 +70,19 @@ static void near_note(themis_node *n, const ring_node *c, uint64_t now)
 		return;
 	}
 	/* Full: the entry to give up is a stale one, else the one farthest before us. */
-	ring_dist(dc, c->pos, n->ring.self.pos);
+	ring_dist(dc, cpos, n->ring.self_pos);
 	for (i = 0; i < n->nnear; i++) {
 		if (n->near[i].seen + near_ttl(n) < now) {
 			worst = i;
 			break;
 		}
-		ring_dist(d, n->near[i].rn.pos, n->ring.self.pos);
-		ring_dist(dw, n->near[worst].rn.pos, n->ring.self.pos);
+		ring_dist(d, RING_POS(&n->near[i].rn, n->hot.m), n->ring.self_pos);
+		ring_dist(dw, RING_POS(&n->near[worst].rn, n->hot.m), n->ring.self_pos);
 		if (ring_cmp(d, dw) > 0)
 			worst = i;
 	}
 	if (i == n->nnear) {
-		ring_dist(dw, n->near[worst].rn.pos, n->ring.self.pos);
+		ring_dist(dw, RING_POS(&n->near[worst].rn, n->hot.m), n->ring.self_pos);
 		if (ring_cmp(dc, dw) >= 0)
 			return;   /* farther than every entry kept */
 	}
@@ -94,11 +94,11 @@ static void near_note(themis_node *n, const ring_node *c, uint64_t now)
 static void nearer_after(const themis_node *n, const uint8_t pos[RING_POS_LEN], const ring_node *c,
 			 const ring_node **best, uint8_t db[RING_POS_LEN])
 {
-	uint8_t d[RING_POS_LEN];
+	uint8_t cpos[RING_POS_LEN], d[RING_POS_LEN];
 
-	if (!ring_in_oo(c->pos, pos, n->ring.self.pos))
+	if (!ring_in_oo(ring_node_pos(c, n->hot.m, cpos), pos, n->ring.self_pos))
 		return;
-	ring_dist(d, pos, c->pos);
+	ring_dist(d, pos, cpos);
 	if (!*best || ring_cmp(d, db) < 0) {
 		*best = c;
 		memcpy(db, d, RING_POS_LEN);
@@ -133,11 +133,11 @@ const ring_node *dht_behind_owner(const themis_node *n, const uint8_t pos[RING_P
 	 * usual routing forward is the way. */
 	if (!n->joined || n->nnear == 0)
 		return NULL;   /* nobody took us for their successor lately: no such stretch */
-	ring_dist(d, pos, n->ring.self.pos);
+	ring_dist(d, pos, n->ring.self_pos);
 	for (uint32_t i = 0; i < n->nnear && !span; i++) {
 		if (n->near[i].seen + near_ttl(n) < now)
 			continue;
-		ring_dist(df, n->near[i].rn.pos, n->ring.self.pos);
+		ring_dist(df, RING_POS(&n->near[i].rn, n->hot.m), n->ring.self_pos);
 		span = ring_cmp(d, df) < 0;
 	}
 	return span ? near_after(n, pos, now) : NULL;
@@ -164,19 +164,19 @@ int dht_responsible(const themis_node *n, const uint8_t pos[RING_POS_LEN])
 	if (n->ring.nsucc == 0)
 		return 1;    /* alone: the whole ring is ours */
 	if (n->ring.has_pred)
-		return ring_in_oc(pos, n->ring.pred.pos, n->ring.self.pos);
+		return ring_in_oc(pos, RING_POS(&n->ring.pred, n->hot.m), n->ring.self_pos);
 	/* No predecessor yet (just joined, or it died): the nearest node we know before us stands
 	 * in for it until someone notifies us. A lookup that reaches us was sent here by our
 	 * predecessor's successor pointer; refusing would strand it until the next update. */
 	ring_node before;
-	if (ring_closest_preceding(&n->ring, n->ring.self.pos, NULL, 0, &before, 1) == 1)
-		return ring_in_oc(pos, before.pos, n->ring.self.pos);
-	return ring_cmp(pos, n->ring.self.pos) == 0;
+	if (ring_closest_preceding(&n->ring, n->ring.self_pos, NULL, 0, &before, 1) == 1)
+		return ring_in_oc(pos, RING_POS(&before, n->hot.m), n->ring.self_pos);
+	return ring_cmp(pos, n->ring.self_pos) == 0;
 }
 
-static void peer_node(const themis_node *n, const peer *p, ring_node *rn)
+static void peer_node(const peer *p, ring_node *rn)
 {
-	ring_node_make(rn, p->id, &p->addr, n->hot.m);
+	ring_node_make(rn, p->id, &p->addr);
 }
 
 void dht_node_seen(themis_node *n, const ring_node *rn, int joining)
@@ -278,7 +278,7 @@ void dht_owner_found(themis_node *n, op *o, int ok, uint64_t now)
 		return;
 	}
 	/* JOIN: the lookup of our own position ended at our successor-to-be. */
-	if (ok && (ring_cmp(o->owner.pos, n->ring.self.pos) == 0 ||
+	if (ok && (ring_cmp(RING_POS(&o->owner, n->hot.m), n->ring.self_pos) == 0 ||
 		   memcmp(o->owner.id, n->self.id, THEMIS_ID_LEN) == 0)) {
 		op_finish(n, o, 0, now);   /* a node already has our position */
 		return;
@@ -337,11 +337,12 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		 * strictly closer, at most lookup_max_hops in all; only the owner's own ST_OK
 		 * counts). With none, look again a little later. */
 		const ring_node *next = NULL;
-		uint8_t d[RING_POS_LEN], db[RING_POS_LEN];
+		uint8_t d[RING_POS_LEN], db[RING_POS_LEN], owner[RING_POS_LEN], c[RING_POS_LEN];
+		ring_node_pos(&o->owner, n->hot.m, owner);
 		for (uint32_t i = 0; i < m->nnodes; i++) {
-			if (!ring_in_oo(m->nodes[i].pos, n->ring.self.pos, o->owner.pos))
+			if (!ring_in_oo(ring_node_pos(&m->nodes[i], n->hot.m, c), n->ring.self_pos, owner))
 				continue;
-			ring_dist(d, n->ring.self.pos, m->nodes[i].pos);
+			ring_dist(d, n->ring.self_pos, c);
 			if (!next || ring_cmp(d, db) < 0) {
 				next = &m->nodes[i];
 				memcpy(db, d, sizeof db);
@@ -390,7 +391,7 @@ int64_t themis_join(themis_node *n, const themis_peer *bootstrap, uint64_t now)
 		op_finish(n, o, 0, now);
 		return THEMIS_EINVAL;
 	}
-	ring_node_make(&first, bootstrap->id, &bootstrap->addr, n->hot.m);
+	ring_node_make(&first, bootstrap->id, &bootstrap->addr);
 	o->boot = first;
 	int64_t id = (int64_t)o->id;
 	lookup_start(n, o, n->self.id, &first, now);
@@ -402,20 +403,23 @@ static void on_join(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 	msg_lists *m = calloc(1, sizeof *m);
 	uint8_t out[FRAME_BODY_MAX];
 	ring_node c;
+	uint8_t cpos[RING_POS_LEN];
 	const ring_node *known;
 	size_t written;
 	int len;
 
 	if (!m)
 		return;
-	peer_node(n, p, &c);
+	peer_node(p, &c);
+	ring_node_pos(&c, n->hot.m, cpos);
 	if (!n->joined) {
 		m->kind = ST_NOT_RESPONSIBLE;
-	} else if ((known = ring_find_pos(&n->ring, c.pos)) && memcmp(known->id, c.id, THEMIS_ID_LEN) != 0) {
+	} else if ((known = ring_find_pos(&n->ring, cpos)) && memcmp(known->id, c.id, THEMIS_ID_LEN) != 0) {
 		m->kind = ST_COLLISION;   /* PROTOCOL.md, Names: colliding positions cannot both join */
-	} else if (n->ring.nsucc == 0 || (!n->ring.has_pred && dht_responsible(n, c.pos)) ||
-		   (n->ring.has_pred && (ring_in_oo(c.pos, n->ring.pred.pos, n->ring.self.pos) ||
-					 memcmp(c.id, n->ring.pred.id, THEMIS_ID_LEN) == 0))) {
+	} else if (n->ring.nsucc == 0 || (!n->ring.has_pred && dht_responsible(n, cpos)) ||
+		   (n->ring.has_pred &&
+		    (ring_in_oo(cpos, RING_POS(&n->ring.pred, n->hot.m), n->ring.self_pos) ||
+		     memcmp(c.id, n->ring.pred.id, THEMIS_ID_LEN) == 0))) {
 		m->kind = ST_OK;
 		m->nodes[m->nnodes++] = n->ring.self;
 		add_successors(n, m);
@@ -425,7 +429,7 @@ static void on_join(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 		/* The caller lies before our predecessor (or, with none yet, before the nearest
 		 * node we know behind us): name the nearest node after it we know, the next one
 		 * it should ask. */
-		const ring_node *after = near_after(n, c.pos, now);
+		const ring_node *after = near_after(n, cpos, now);
 		m->kind = ST_NOT_RESPONSIBLE;
 		if (after)
 			m->nodes[m->nnodes++] = *after;
@@ -481,7 +485,7 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		dht_node_failed(n, p->id, now);
 		return;
 	}
-	peer_node(n, p, &s);
+	peer_node(p, &s);
 	succs = m->nodes + m->kind;
 	nsuccs = m->nnodes - m->kind;
 	if (m->nrec)
@@ -503,7 +507,8 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		const ring_node *c = &m->nodes[k];
 		if (m->kind == 2 && k == 0 && n->has_bad_hint && memcmp(c->id, n->bad_hint, THEMIS_ID_LEN) == 0)
 			continue;
-		if (memcmp(c->id, n->self.id, THEMIS_ID_LEN) == 0 || !ring_in_oo(c->pos, n->ring.self.pos, s.pos))
+		if (memcmp(c->id, n->self.id, THEMIS_ID_LEN) == 0 ||
+		    !ring_in_oo(RING_POS(c, n->hot.m), n->ring.self_pos, RING_POS(&s, n->hot.m)))
 			continue;
 		/* A node between us and our successor: a better successor, adopted only if it
 		 * answers (Zave). Until then the current list stays. */
@@ -541,7 +546,8 @@ static void adopt_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		return;
 	}
 	/* It answered: it is our first successor now, its list follows. */
-	if (n->ring.nsucc == 0 || ring_in_oo(m->nodes[0].pos, n->ring.self.pos, n->ring.succ[0].pos)) {
+	if (n->ring.nsucc == 0 || ring_in_oo(RING_POS(&m->nodes[0], n->hot.m), n->ring.self_pos,
+					     RING_POS(&n->ring.succ[0], n->hot.m))) {
 		ring_set_successors(&n->ring, NULL, m->nodes, m->nnodes);
 		n->t_stabilize = now;   /* notify it at once */
 	}
@@ -594,7 +600,8 @@ static void rectify(themis_node *n, const ring_node *c, uint64_t now)
 {
 	if (n->ring.nsucc == 0)
 		ring_set_successors(&n->ring, c, NULL, 0);   /* we were alone: c closes the ring */
-	if (!n->ring.has_pred || ring_in_oo(c->pos, n->ring.pred.pos, n->ring.self.pos)) {
+	if (!n->ring.has_pred ||
+	    ring_in_oo(RING_POS(c, n->hot.m), RING_POS(&n->ring.pred, n->hot.m), n->ring.self_pos)) {
 		n->ring.pred = *c;
 		n->ring.has_pred = 1;
 		return;
@@ -618,7 +625,7 @@ static void respond_with_handoff(themis_node *n, peer *p, uint8_t type, uint64_t
 	int len;
 
 	if (n->joined && n->ring.has_pred && memcmp(n->ring.pred.id, c->id, THEMIS_ID_LEN) == 0)
-		len = encode_with_handoff(n, m, n->ring.self.pos, c->pos, out, sizeof out, now);
+		len = encode_with_handoff(n, m, n->ring.self_pos, RING_POS(c, n->hot.m), out, sizeof out, now);
 	else
 		len = msg_lists_encode(out, sizeof out, m, &written);
 	if (len >= 0)
@@ -632,7 +639,7 @@ static void on_update(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 
 	if (!m)
 		return;
-	peer_node(n, p, &c);
+	peer_node(p, &c);
 	if (n->joined) {
 		const ring_node *after;
 		ring_node old = n->ring.pred;
@@ -648,7 +655,8 @@ static void on_update(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 		/* Our predecessor, and when the caller is not it, first the node nearest after the
 		 * caller that we know (it may adopt it as its successor). */
 		if (n->ring.has_pred) {
-			after = memcmp(c.id, n->ring.pred.id, THEMIS_ID_LEN) == 0 ? NULL : near_after(n, c.pos, now);
+			after = memcmp(c.id, n->ring.pred.id, THEMIS_ID_LEN) == 0 ? NULL :
+				near_after(n, RING_POS(&c, n->hot.m), now);
 			m->kind = 1;
 			if (after && memcmp(after->id, n->ring.pred.id, THEMIS_ID_LEN) != 0) {
 				m->kind = 2;
@@ -669,7 +677,7 @@ static void on_transfer(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 
 	if (!m)
 		return;
-	peer_node(n, p, &c);
+	peer_node(p, &c);
 	respond_with_handoff(n, p, MSG_TRANSFER, req_id, m, &c, now);
 	free(m);
 }
@@ -779,7 +787,7 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 			if (!o->batch)
 				o->batch = calloc(MSG_MAX_RECORDS, sizeof *o->batch);
 			if (o->batch) {
-				o->nbatch = store_take_range(n->store, n->ring.self.pos, n->ring.self.pos, o->batch,
+				o->nbatch = store_take_range(n->store, n->ring.self_pos, n->ring.self_pos, o->batch,
 							     room < MSG_MAX_RECORDS ? room : MSG_MAX_RECORDS, &more);
 				o->batch_more = more;
 			}
@@ -917,7 +925,7 @@ static void on_leave(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bo
 		leave_answer(n, p, req_id, m, ST_NOT_RESPONSIBLE, now);
 		return;
 	}
-	peer_node(n, p, &l);
+	peer_node(p, &l);
 	near_remove(n, l.id);   /* never handed out again as a node behind us */
 	if (m->kind == LEAVE_TO_SUCC) {
 		/* Our predecessor leaves: its predecessor becomes ours, its records ours. */
@@ -978,8 +986,8 @@ static void fix_fingers(themis_node *n, uint64_t now)
 	for (unsigned tries = 0; tries < n->hot.m; tries++) {
 		unsigned i = n->next_finger % n->hot.m;
 		n->next_finger = i == 0 ? n->hot.m - 1 : i - 1;
-		ring_finger_start(start, n->ring.self.pos, i, n->hot.m);
-		if (ring_in_oc(start, n->ring.self.pos, n->ring.succ[0].pos)) {
+		ring_finger_start(start, n->ring.self_pos, i, n->hot.m);
+		if (ring_in_oc(start, n->ring.self_pos, RING_POS(&n->ring.succ[0], n->hot.m))) {
 			ring_finger_add(&n->ring, &n->ring.succ[0]);
 			continue;
 		}
@@ -1112,15 +1120,15 @@ int themis_node_set_ring(themis_node *n, const themis_peer *succ, size_t nsucc, 
 	if (nsucc > RING_MAX_SUCC || (nsucc && !succ) || (nfingers && !fingers))
 		return THEMIS_EINVAL;
 	for (size_t i = 0; i < nsucc; i++)
-		ring_node_make(&list[i], succ[i].id, &succ[i].addr, n->hot.m);
+		ring_node_make(&list[i], succ[i].id, &succ[i].addr);
 	ring_set_successors(&n->ring, NULL, list, nsucc);
 	n->ring.has_pred = pred != NULL;
 	if (pred)
-		ring_node_make(&n->ring.pred, pred->id, &pred->addr, n->hot.m);
+		ring_node_make(&n->ring.pred, pred->id, &pred->addr);
 	/* the whole table at once: allocate it exactly (a million nodes feel the slack) */
 	ring_fingers_reserve(&n->ring, nfingers < UINT32_MAX ? (uint32_t)nfingers : UINT32_MAX);
 	for (size_t i = 0; i < nfingers; i++) {
-		ring_node_make(&rn, fingers[i].id, &fingers[i].addr, n->hot.m);
+		ring_node_make(&rn, fingers[i].id, &fingers[i].addr);
 		ring_finger_add(&n->ring, &rn);
 	}
 	n->joined = 1;

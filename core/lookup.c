@@ -53,11 +53,11 @@ static int known_cand(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
 }
 
 /* rn (position key rk) lies strictly nearer before the target than the candidate in slot s. */
-static int nearer(const lookup *lk, const ring_node *rn, uint64_t rk, uint8_t s)
+static int nearer(const themis_node *n, const lookup *lk, const ring_node *rn, uint64_t rk, uint8_t s)
 {
 	if (lk->exact)
 		return lk->key - rk < lk->key - lk->ckey[s];
-	return ring_dist_cmp(rn->pos, lk->cand[s].pos, lk->pos) < 0;
+	return ring_dist_cmp(RING_POS(rn, n->hot.m), RING_POS(&lk->cand[s], n->hot.m), lk->pos) < 0;
 }
 
 /* Insert rn among the candidates, kept sorted by clockwise distance to the target (closest
@@ -70,11 +70,12 @@ static void add_cand(themis_node *n, lookup *lk, const ring_node *rn)
 
 	if (memcmp(rn->id, node_id(n), THEMIS_ID_LEN) == 0 || is_bad(lk, rn->id) || known_cand(lk, rn->id))
 		return;
-	uint64_t rk = ring_pos_key(rn->pos);
-	if (lk->exact && !ring_pos_fits_key(rn->pos))
+	uint64_t rk = ring_id_key(rn->id, n->hot.m);
+	/* on a ring of m <= 64 bits every position fits its key */
+	if (lk->exact && n->hot.m > 64 && !ring_pos_fits_key(RING_POS(rn, n->hot.m)))
 		lk->exact = 0;
 	for (i = 0; i < lk->ncand; i++) {
-		if (nearer(lk, rn, rk, lk->order[i]))
+		if (nearer(n, lk, rn, rk, lk->order[i]))
 			break;
 	}
 	if (i == LK_CANDS)
@@ -209,6 +210,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	op *o = op_get(n, op_id);
 	lookup *lk;
 	msg_lists ml, *m = &ml;   /* on the stack: this is the hot path of every lookup */
+	uint8_t asked[RING_POS_LEN];
 	int progress = 0;
 
 	(void)p;
@@ -242,6 +244,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	}
 	use_backup(n, lk, 0);   /* the named owner answered: its own answer decides */
 	dht_node_seen(n, &lk->asked, o->kind == THEMIS_OP_JOIN);
+	ring_node_pos(&lk->asked, n->hot.m, asked);
 	switch (m->kind) {
 	case FIND_OWNER:
 		/* Only the node we asked can claim to own the target. */
@@ -261,14 +264,14 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		/* A node the responder knows sits exactly at the target: the owner if it is alive,
 		 * which only it can confirm (its FIND_OWNER answer). Routing tables keep dead nodes
 		 * until they are repaired, so the claim alone never ends a lookup. */
-		if (memcmp(m->nodes[0].pos, lk->pos, RING_POS_LEN) == 0) {
+		if (memcmp(RING_POS(&m->nodes[0], n->hot.m), lk->pos, RING_POS_LEN) == 0) {
 			add_owner_cand(n, lk, &m->nodes[0]);
 			progress = 1;
 		}
 		break;
 	case FIND_SUCC:
 		/* The owner lies at or past the target, seen from the node that answered. */
-		if (ring_in_oc(lk->pos, lk->asked.pos, m->nodes[0].pos)) {
+		if (ring_in_oc(lk->pos, asked, RING_POS(&m->nodes[0], n->hot.m))) {
 			if (o->kind == THEMIS_OP_JOIN && memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
 				/* A join asks the named node JOIN at once instead of FIND: the answer is
 				 * the same check (it owns our position, or it names the nearest node
@@ -284,7 +287,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 			add_owner_cand(n, lk, &m->nodes[0]);
 			/* the backup, for when that owner turns out to be gone; it too must lie
 			 * past the target, seen from the node that answered */
-			if (m->nnodes > 1 && ring_in_oc(lk->pos, lk->asked.pos, m->nodes[1].pos)) {
+			if (m->nnodes > 1 && ring_in_oc(lk->pos, asked, RING_POS(&m->nodes[1], n->hot.m))) {
 				lk->backup = m->nodes[1];
 				memcpy(lk->backup_for, m->nodes[0].id, THEMIS_ID_LEN);
 				lk->has_backup = 1;
@@ -294,7 +297,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		break;
 	case FIND_NEXT:
 		for (uint32_t i = 0; i < m->nnodes; i++) {
-			if (ring_in_oo(m->nodes[i].pos, lk->asked.pos, lk->pos)) {
+			if (ring_in_oo(RING_POS(&m->nodes[i], n->hot.m), asked, lk->pos)) {
 				add_cand(n, lk, &m->nodes[i]);
 				progress = 1;
 			}

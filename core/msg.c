@@ -51,8 +51,9 @@ static int record_ok(const store_record *rec)
 	return family_ok(rec->addr.family) && rec->tag_len <= REC_TAG_MAX;
 }
 
-/* The decoders derive positions from ids; an m outside PROTOCOL.md's 8..256 is a caller bug,
- * refused rather than clamped so that it cannot silently produce wrong positions. */
+/* The caller derives the decoded nodes' and targets' positions from their ids with ring_m;
+ * an m outside PROTOCOL.md's 8..256 is a caller bug, refused rather than clamped so that it
+ * cannot silently produce wrong positions. */
 static int ring_m_ok(unsigned ring_m)
 {
 	return ring_m >= RING_M_MIN && ring_m <= RING_M_MAX;
@@ -105,11 +106,10 @@ int msg_node_get(ring_node *rn, const uint8_t in[MSG_NODE_LEN], unsigned ring_m)
 {
 	if (!ring_m_ok(ring_m) || !addr_ok(in + NODE_FAMILY_OFF))
 		return -1;
-	/* The position is never taken from the wire: it is a function of the id, so a peer
-	 * cannot place a node anywhere but where its id puts it. */
+	/* No position travels: it is a function of the id (ring_node_pos), so a peer cannot
+	 * place a node anywhere but where its id puts it. */
 	memset(rn, 0, sizeof *rn);
 	memcpy(rn->id, in + NODE_ID_OFF, THEMIS_ID_LEN);
-	themis_ring_pos(rn->id, ring_m, rn->pos);
 	addr_get(&rn->addr, in + NODE_FAMILY_OFF);
 	return 0;
 }

@@ -101,7 +101,7 @@ enum { LK_CANDS = 8, LK_BAD = 32 };
  * hop itself; an answer must make progress toward target or its giver is not asked again.
  * Layout: every answer scans the candidates and the nodes asked already, and on a large
  * simulated ring the lookup is long out of the cache when the answer comes; so the scans read
- * packed 8-byte keys and id tags (a line or two) and touch an 84-byte entry only to copy it
+ * packed 8-byte keys and id tags (a line or two) and touch a 52-byte entry only to copy it
  * in or out, or when the tags agree. Everything from ckey on is valid only up to its count:
  * op_new zeroes the head alone. */
 typedef struct lookup {

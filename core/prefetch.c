@@ -105,7 +105,7 @@ void themis_node_prefetch_input(const themis_node *n, const uint8_t *pkt, size_t
 	uint64_t key = be64_get(pkt + PLAIN_MIN_LEN);
 	if (rs->m < 64)
 		key &= ~(UINT64_MAX >> rs->m);
-	uint64_t self = be64_get(rs->self.pos), dt = key - self;
+	uint64_t self = be64_get(rs->self_pos), dt = key - self;
 	uint32_t end = 0;
 	while (end < rs->nfingers && rs->finger_key[end] - self - 1 < dt - 1)
 		end++;

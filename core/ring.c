@@ -76,7 +76,7 @@ static inline w256 pow2(unsigned i)
 	return v;
 }
 
-/* A finger's key: the first 64 bits of its position. */
+/* A position's key: its first 64 bits. */
 static inline uint64_t key_of(const uint8_t pos[RING_POS_LEN])
 {
 	return load_be64(pos);
@@ -113,6 +113,19 @@ static inline int in_oc64(uint64_t x, uint64_t a, uint64_t b)
 	return a == b || x - a - 1 < b - a;
 }
 
+/* A node's position as a number, derived from its id (ring.h). */
+static inline w256 node_pos(const ring_state *rs, const ring_node *rn)
+{
+	uint8_t p[RING_POS_LEN];
+	return load(ring_node_pos(rn, rs->m, p));
+}
+
+/* A node's key: the first 64 bits of its position. */
+static inline uint64_t node_key(const ring_state *rs, const ring_node *rn)
+{
+	return ring_id_key(rn->id, rs->m);
+}
+
 /* Finger i's position as a number. From the packed key when that is exact, so that a scan
  * of the fingers reads the key array and not the entries themselves. */
 static inline w256 finger_pos(const ring_state *rs, uint32_t i)
@@ -121,7 +134,7 @@ static inline w256 finger_pos(const ring_state *rs, uint32_t i)
 		w256 v = { { rs->finger_key[i], 0, 0, 0 } };
 		return v;
 	}
-	return load(rs->fingers[i].pos);
+	return node_pos(rs, &rs->fingers[i]);
 }
 
 int ring_cmp(const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN])
@@ -204,11 +217,10 @@ void ring_finger_start(uint8_t out[RING_POS_LEN], const uint8_t pos[RING_POS_LEN
 	}
 }
 
-void ring_node_make(ring_node *rn, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr, unsigned m)
+void ring_node_make(ring_node *rn, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr)
 {
 	memset(rn, 0, sizeof(*rn));
 	memcpy(rn->id, id, THEMIS_ID_LEN);
-	themis_ring_pos(id, m, rn->pos);
 	if (addr != NULL)
 		rn->addr = *addr;
 }
@@ -246,9 +258,8 @@ int ring_init(ring_state *rs, const ring_node *self, unsigned m, uint32_t r, uin
 	rs->r = r;
 	rs->max_fingers = max_fingers;
 	rs->keys_exact = m <= 64;
-	/* Every comparison is against self.pos, so derive it here from the id and this m rather
-	 * than trust a position the caller may have computed for another ring size. */
-	ring_node_make(&rs->self, self->id, &self->addr, m);
+	ring_node_make(&rs->self, self->id, &self->addr);
+	themis_ring_pos(self->id, m, rs->self_pos);
 	return 0;
 }
 
@@ -277,14 +288,11 @@ static int list_has_id(const ring_node *list, size_t n, const uint8_t id[THEMIS_
 	return 0;
 }
 
-/* Recompute the successors' keys and succ_exact after the list changed. */
+/* Recompute the successors' keys after the list changed. */
 static void succ_keys_update(ring_state *rs)
 {
-	rs->succ_exact = 1;
-	for (uint32_t i = 0; i < rs->nsucc; i++) {
-		rs->succ_key[i] = key_of(rs->succ[i].pos);
-		rs->succ_exact &= fits_key(rs->succ[i].pos);
-	}
+	for (uint32_t i = 0; i < rs->nsucc; i++)
+		rs->succ_key[i] = node_key(rs, &rs->succ[i]);
 }
 
 void ring_set_successors(ring_state *rs, const ring_node *first, const ring_node *list, size_t n)
@@ -392,9 +400,7 @@ int ring_fingers_reserve(ring_state *rs, uint32_t n)
 static void finger_put(ring_state *rs, uint32_t at, const ring_node *rn)
 {
 	rs->fingers[at] = *rn;
-	rs->finger_key[at] = key_of(rn->pos);
-	if (!fits_key(rn->pos))
-		rs->keys_exact = 0;   /* a position from a wider ring: use the entries from now on */
+	rs->finger_key[at] = node_key(rs, rn);
 }
 
 /* rn, in a bucket no entry holds, goes in at index at of the distance-sorted arrays. */
@@ -419,13 +425,12 @@ static void finger_insert(ring_state *rs, uint32_t at, const ring_node *rn)
 	rs->nfingers++;
 }
 
-/* ring_finger_add on keys alone (every position involved fits its key): bucket i of the
- * 256-bit arithmetic is 192 + the top bit of the 64-bit distance. Called for every answer a
- * lookup gets (dht_node_seen), so on a static ring it is a search that finds the entry it
- * already has. */
+/* ring_finger_add on keys alone (keys_exact, m <= 64): bucket i of the 256-bit arithmetic is
+ * 192 + the top bit of the 64-bit distance. Called for every answer a lookup gets
+ * (dht_node_seen), so on a static ring it is a search that finds the entry it already has. */
 static void finger_add64(ring_state *rs, const ring_node *rn)
 {
-	uint64_t self = key_of(rs->self.pos), d = key_of(rn->pos) - self;
+	uint64_t self = key_of(rs->self_pos), d = node_key(rs, rn) - self;
 
 	if (d == 0)
 		return;
@@ -457,11 +462,11 @@ static void finger_add64(ring_state *rs, const ring_node *rn)
 
 void ring_finger_add(ring_state *rs, const ring_node *rn)
 {
-	if (rs->keys_exact && fits_key(rn->pos) && fits_key(rs->self.pos)) {
+	if (rs->keys_exact) {
 		finger_add64(rs, rn);
 		return;
 	}
-	w256 self = load(rs->self.pos), d = sub(load(rn->pos), self);
+	w256 self = load(rs->self_pos), d = sub(node_pos(rs, rn), self);
 	int bucket = top_bit(d);
 
 	/* Self, or another id at our own position: no bucket, neither before nor after us. */
@@ -570,13 +575,6 @@ typedef struct best64 {
  * predecessor, then fingers), whatever the order the entries are offered in. */
 enum { FROM_SUCC, FROM_PRED, FROM_FINGER };
 
-/* The key of an id's position on a ring of m <= 64 bits: its first m bits, as a number. */
-static inline uint64_t id_key(const uint8_t id[THEMIS_ID_LEN], unsigned m)
-{
-	uint64_t k = load_be64(id);
-	return m >= 64 ? k : k & ~(UINT64_MAX >> m);
-}
-
 static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMIS_ID_LEN], size_t nskip,
 		    const ring_node *c, uint64_t cpos, uint8_t rank)
 {
@@ -608,7 +606,7 @@ static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMI
 		}
 	}
 	for (size_t i = 0; i < nskip; i++)
-		if (id_key(skip[i], rs->m) == cpos && memcmp(skip[i], c->id, THEMIS_ID_LEN) == 0)
+		if (ring_id_key(skip[i], rs->m) == cpos && memcmp(skip[i], c->id, THEMIS_ID_LEN) == 0)
 			return;
 	size_t keep = b->n < b->k ? b->n : b->k - 1;
 	memmove(&b->node[at + 1], &b->node[at], (keep - at) * sizeof(b->node[0]));
@@ -621,13 +619,11 @@ static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMI
 		b->n++;
 }
 
-/* 1 when the key-only search gives the exact answer: the fingers' keys are exact and so are
- * the target, self, the successors and the predecessor. */
+/* 1 when the key-only search gives the exact answer: every node's key is exact (m <= 64)
+ * and so is the target's. */
 static int all_fit(const ring_state *rs, const uint8_t target[RING_POS_LEN])
 {
-	if (!rs->keys_exact || !rs->succ_exact || !fits_key(target) || !fits_key(rs->self.pos))
-		return 0;
-	return !rs->has_pred || fits_key(rs->pred.pos);
+	return rs->keys_exact && fits_key(target);
 }
 
 static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RING_POS_LEN],
@@ -636,7 +632,7 @@ static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RIN
 {
 	best64 b;
 
-	b.self = key_of(rs->self.pos);
+	b.self = key_of(rs->self_pos);
 	b.dt = key_of(target) - b.self;
 	b.n = 0;
 	b.k = k < RING_MAX_SUCC + 1 ? k : RING_MAX_SUCC + 1;
@@ -660,7 +656,7 @@ static size_t closest_preceding64(const ring_state *rs, const uint8_t target[RIN
 	for (uint32_t i = 0; i < rs->nsucc; i++)
 		offer64(&b, rs, skip, nskip, &rs->succ[i], rs->succ_key[i], FROM_SUCC);
 	if (rs->has_pred)
-		offer64(&b, rs, skip, nskip, &rs->pred, key_of(rs->pred.pos), FROM_PRED);
+		offer64(&b, rs, skip, nskip, &rs->pred, node_key(rs, &rs->pred), FROM_PRED);
 	for (size_t i = 0; i < b.n; i++)
 		out[i] = b.node[i];
 	return b.n;
@@ -688,7 +684,7 @@ size_t ring_closest_preceding_ref(const ring_state *rs, const uint8_t target[RIN
 		return 0;
 	if (all_fit(rs, target))
 		return closest_preceding64(rs, target, skip, nskip, out, k);
-	b.self = load(rs->self.pos);
+	b.self = load(rs->self_pos);
 	b.dt = sub(load(target), b.self);
 	b.n = 0;
 	b.k = k < RING_MAX_SUCC + 1 ? k : RING_MAX_SUCC + 1;
@@ -696,13 +692,13 @@ size_t ring_closest_preceding_ref(const ring_state *rs, const uint8_t target[RIN
 	if (zero(b.dt))
 		b.dt.w[0] = b.dt.w[1] = b.dt.w[2] = b.dt.w[3] = UINT64_MAX;
 	for (uint32_t i = 0; i < rs->nsucc; i++)
-		offer(&b, rs, skip, nskip, &rs->succ[i], load(rs->succ[i].pos));
+		offer(&b, rs, skip, nskip, &rs->succ[i], node_pos(rs, &rs->succ[i]));
 	for (uint32_t i = 0; i < rs->nfingers; i++)
 		offer(&b, rs, skip, nskip, &rs->fingers[i], finger_pos(rs, i));
 	/* The predecessor precedes almost every target; it is the last resort when nothing
 	 * else is strictly before the target. */
 	if (rs->has_pred)
-		offer(&b, rs, skip, nskip, &rs->pred, load(rs->pred.pos));
+		offer(&b, rs, skip, nskip, &rs->pred, node_pos(rs, &rs->pred));
 	for (size_t i = 0; i < b.n; i++)
 		out[i] = b.node[i];
 	return b.n;
@@ -710,11 +706,9 @@ size_t ring_closest_preceding_ref(const ring_state *rs, const uint8_t target[RIN
 
 const ring_node *ring_owner_in_successors(const ring_state *rs, const uint8_t pos[RING_POS_LEN])
 {
-	const uint8_t *prev = rs->self.pos;
-
-	if (rs->succ_exact && fits_key(pos) && fits_key(prev)) {
+	if (rs->keys_exact && fits_key(pos)) {
 		/* on the packed keys: an entry is read only when it is the answer */
-		uint64_t x = key_of(pos), a = key_of(prev);
+		uint64_t x = key_of(pos), a = key_of(rs->self_pos);
 		for (uint32_t j = 0; j < rs->nsucc; j++) {
 			if (in_oc64(x, a, rs->succ_key[j]))
 				return &rs->succ[j];
@@ -722,28 +716,31 @@ const ring_node *ring_owner_in_successors(const ring_state *rs, const uint8_t po
 		}
 		return NULL;
 	}
+	uint8_t prev[RING_POS_LEN], cur[RING_POS_LEN];
+	memcpy(prev, rs->self_pos, RING_POS_LEN);
 	for (uint32_t j = 0; j < rs->nsucc; j++) {
-		if (ring_in_oc(pos, prev, rs->succ[j].pos))
+		if (ring_in_oc(pos, prev, ring_node_pos(&rs->succ[j], rs->m, cur)))
 			return &rs->succ[j];
-		prev = rs->succ[j].pos;
+		memcpy(prev, cur, RING_POS_LEN);
 	}
 	return NULL;
 }
 
 const ring_node *ring_find_pos(const ring_state *rs, const uint8_t pos[RING_POS_LEN])
 {
-	if (ring_cmp(rs->self.pos, pos) == 0)
-		return &rs->self;
-	for (uint32_t i = 0; i < rs->nsucc; i++) {
-		if (ring_cmp(rs->succ[i].pos, pos) == 0)
-			return &rs->succ[i];
-	}
-	if (rs->has_pred && ring_cmp(rs->pred.pos, pos) == 0)
-		return &rs->pred;
 	/* equal positions have equal keys: compare whole positions only when the keys agree */
 	uint64_t key = key_of(pos);
+
+	if (ring_cmp(rs->self_pos, pos) == 0)
+		return &rs->self;
+	for (uint32_t i = 0; i < rs->nsucc; i++) {
+		if (rs->succ_key[i] == key && ring_cmp(RING_POS(&rs->succ[i], rs->m), pos) == 0)
+			return &rs->succ[i];
+	}
+	if (rs->has_pred && ring_cmp(RING_POS(&rs->pred, rs->m), pos) == 0)
+		return &rs->pred;
 	for (uint32_t i = 0; i < rs->nfingers; i++) {
-		if (rs->finger_key[i] == key && ring_cmp(rs->fingers[i].pos, pos) == 0)
+		if (rs->finger_key[i] == key && ring_cmp(RING_POS(&rs->fingers[i], rs->m), pos) == 0)
 			return &rs->fingers[i];
 	}
 	return NULL;

@@ -20,13 +20,13 @@ enum {
 	RING_MAX_SUCC = 16,      /* longest successor list a node keeps or accepts */
 };
 
-/* A node as the ring knows it: id, locator and position (first m bits of the id). The
- * order is a cache layout: answering a FIND compares ids and puts id and locator on the wire,
- * so those 52 bytes sit together and a finger entry read for it seldom spans two lines. */
+/* A node as the ring knows it: id and locator, the 52 bytes answering a FIND compares and puts
+ * on the wire. Its position is not stored: it is the first m bits of the id (ring_node_pos),
+ * and on a large simulated ring the 32 bytes it would add to every finger, successor and
+ * lookup candidate are memory traffic. Hot paths use the position's key (ring_id_key). */
 typedef struct ring_node {
 	uint8_t id[THEMIS_ID_LEN];
 	themis_addr addr;
-	uint8_t pos[RING_POS_LEN];
 } ring_node;
 
 /* ---- arithmetic ---- */
@@ -39,6 +39,25 @@ static inline uint64_t ring_pos_key(const uint8_t pos[RING_POS_LEN])
 		k = k << 8 | pos[i];
 	return k;
 }
+
+/* The key of an id's position on the m-bit ring (8 <= m <= 256), without forming the
+ * position: ring_pos_key(themis_ring_pos(id, m)). */
+static inline uint64_t ring_id_key(const uint8_t id[THEMIS_ID_LEN], unsigned m)
+{
+	uint64_t k = ring_pos_key(id);
+	return m >= 64 ? k : k & ~(UINT64_MAX >> m);
+}
+
+/* A node's position on the m-bit ring, written to out: themis_ring_pos of its id. Returns out. */
+static inline uint8_t *ring_node_pos(const ring_node *rn, unsigned m, uint8_t out[RING_POS_LEN])
+{
+	themis_ring_pos(rn->id, m, out);
+	return out;
+}
+
+/* The same in a temporary that lives to the end of the enclosing block, for use in an
+ * expression: ring_in_oo(RING_POS(c, m), a, b). */
+#define RING_POS(rn, m) ((const uint8_t *)ring_node_pos((rn), (m), (uint8_t[RING_POS_LEN]){ 0 }))
 
 /* 1 when the position is its key alone (every bit past the first 64 is zero): then distances
  * between such positions, taken mod 2^64 on the keys, order exactly as the whole ones do. */
@@ -62,8 +81,8 @@ void ring_dist(uint8_t out[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const u
 int ring_dist_cmp(const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN], const uint8_t t[RING_POS_LEN]);
 /* out = pos + 2^i on the m-bit ring (0 <= i < m), i.e. the start of finger i + 1. */
 void ring_finger_start(uint8_t out[RING_POS_LEN], const uint8_t pos[RING_POS_LEN], unsigned i, unsigned m);
-/* Fill a ring_node from an id and a locator (position from the id and m). */
-void ring_node_make(ring_node *rn, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr, unsigned m);
+/* Fill a ring_node from an id and a locator (addr may be NULL: a zero locator). */
+void ring_node_make(ring_node *rn, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr);
 
 /* ---- one node's view ---- */
 
@@ -72,23 +91,24 @@ typedef struct ring_state {
 	uint32_t r;              /* successor list length wanted (1 = the paper's single successor) */
 	uint32_t max_fingers;
 	ring_node self;
+	uint8_t self_pos[RING_POS_LEN];   /* self's position, derived once: most comparisons
+					     are against it */
 	ring_node *succ;         /* r entries, allocated on the first non-empty list (an idle
 				    node stays small: a million of them fit in a simulator) */
 	uint64_t *succ_key;      /* r keys, the successors' like finger_key: answering a FIND
 				    reads one line of them instead of r entries (one block
 				    with succ, which follows the keys; freed through this) */
 	uint32_t nsucc;
-	int succ_exact;          /* every successor's position fits its key (keys_exact) */
 	ring_node pred;
 	int has_pred;
 	ring_node *fingers;      /* distinct entries, sorted by clockwise distance from self */
 	uint64_t *finger_key;    /* the first 64 bits of each finger's position, packed: routing
 				    scans every finger, and on a large simulated ring reading
-				    these few cache lines instead of every 84-byte entry is most
+				    these few cache lines instead of every 52-byte entry is most
 				    of the cost of answering a FIND */
 	uint32_t nfingers, fingers_alloc;
-	int keys_exact;          /* m <= 64 and every finger's position fits its key, so the
-				    key alone is the position (the low words are zero) */
+	int keys_exact;          /* m <= 64: every node's position fits its key, so the key
+				    alone is the position (the low words are zero) */
 } ring_state;
 
 /* r in 1..RING_MAX_SUCC, max_fingers >= 1. Fingers are allocated on demand. Returns 0 or -1. */

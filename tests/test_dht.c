@@ -39,7 +39,7 @@ static int sorted_live(tnet *t, int *idx)
 			idx[k++] = i;
 	}
 	for (int a = 1; a < k; a++)
-		for (int b = a; b > 0 && pos_cmp(t->node[idx[b]]->ring.self.pos, t->node[idx[b - 1]]->ring.self.pos) < 0; b--) {
+		for (int b = a; b > 0 && pos_cmp(t->node[idx[b]]->ring.self_pos, t->node[idx[b - 1]]->ring.self_pos) < 0; b--) {
 			int x = idx[b];
 			idx[b] = idx[b - 1];
 			idx[b - 1] = x;
@@ -77,7 +77,7 @@ static int true_owner(tnet *t, const uint8_t target[32])
 
 	themis_ring_pos(target, ring_m, pos);
 	for (int a = 0; a < k; a++)
-		if (pos_cmp(t->node[idx[a]]->ring.self.pos, pos) >= 0)
+		if (pos_cmp(t->node[idx[a]]->ring.self_pos, pos) >= 0)
 			return idx[a];
 	return idx[0];
 }
@@ -636,7 +636,7 @@ static void test_collision_refused(void **state)
 	int a = tnet_add(t, NET, seed_cfg);
 	memcpy(chosen_seed, seeds[1], 32);
 	int b = tnet_add(t, NET, seed_cfg);
-	assert_memory_equal(t->node[a]->ring.self.pos, t->node[b]->ring.self.pos, 32);
+	assert_memory_equal(t->node[a]->ring.self_pos, t->node[b]->ring.self_pos, 32);
 	themis_peer boot;
 	themis_event ev;
 	themis_join(t->node[a], NULL, t->now);

@@ -46,7 +46,7 @@ static void join_cfg(themis_config *c)
 
 static const uint8_t *pos_of(tnet *t, int i)
 {
-	return t->node[i]->ring.self.pos;
+	return t->node[i]->ring.self_pos;
 }
 
 static const uint8_t *id_of(tnet *t, int i)

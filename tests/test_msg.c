@@ -20,7 +20,6 @@ static void sample_node(ring_node *rn, uint8_t seed, int v6)
 {
 	memset(rn, 0, sizeof *rn);
 	fill(rn->id, sizeof rn->id, seed);
-	themis_ring_pos(rn->id, M, rn->pos);
 	if (v6) {
 		rn->addr.family = 6;
 		fill(rn->addr.addr, 16, (uint8_t)(seed + 1));
@@ -72,7 +71,6 @@ static void test_node_layout(void **state)
 
 	assert_int_equal(msg_node_get(&d, out, M), 0);
 	assert_memory_equal(d.id, rn.id, 32);
-	assert_memory_equal(d.pos, rn.pos, 32);
 	assert_int_equal(d.addr.family, 4);
 	assert_memory_equal(d.addr.addr, want + 33, 16);
 	assert_int_equal(d.addr.port, 40003);
@@ -87,10 +85,12 @@ static void test_node_position_from_id(void **state)
 	sample_node(&rn, 9, 0);
 	msg_node_put(out, &rn);
 	assert_int_equal(msg_node_get(&d, out, 13), 0);
-	themis_ring_pos(rn.id, 13, pos);
-	assert_memory_equal(d.pos, pos, 32);
-	assert_int_equal(d.pos[1] & 0x07, 0);
-	assert_int_equal(d.pos[2], 0);
+	assert_memory_equal(d.id, rn.id, 32);
+	ring_node_pos(&d, 13, pos);
+	assert_int_equal(pos[0], rn.id[0]);
+	assert_int_equal(pos[1], rn.id[1] & 0xf8);
+	for (size_t i = 2; i < sizeof pos; i++)
+		assert_int_equal(pos[i], 0);
 	assert_int_equal(msg_node_get(&d, out, 7), -1);
 	assert_int_equal(msg_node_get(&d, out, 257), -1);
 }

@@ -33,11 +33,11 @@ static void node_at(ring_node *rn, uint64_t v, unsigned m, uint32_t tag)
 	pos_of(pos, v, m);
 	memcpy(id, pos, sizeof(id));
 	/* Bits below m are free in the id: fill them so that ids differ even when positions
-	 * collide, and so that ring_node_make has something to clear. */
+	 * collide, and so that deriving a position (ring_node_pos) has bits to clear. */
 	for (int i = 0; i < 4; i++)
 		id[28 + i] = (uint8_t)(tag >> (24 - 8 * i));
 	id[27] = 0xA5;
-	ring_node_make(rn, id, &a, m);
+	ring_node_make(rn, id, &a);
 }
 
 /* The m-bit value of a position (m <= 64). */
@@ -338,14 +338,16 @@ static void test_node_make(void **state)
 	uint8_t id[THEMIS_ID_LEN];
 	themis_addr a = { 4, { 10, 1, 2, 3 }, 4242 };
 	ring_node rn;
+	uint8_t pos[RING_POS_LEN];
 
 	memset(id, 0xFF, sizeof(id));
-	ring_node_make(&rn, id, &a, 13);
+	ring_node_make(&rn, id, &a);
 	assert_memory_equal(rn.id, id, THEMIS_ID_LEN);
-	assert_int_equal(rn.pos[0], 0xFF);
-	assert_int_equal(rn.pos[1], 0xF8);
+	ring_node_pos(&rn, 13, pos);
+	assert_int_equal(pos[0], 0xFF);
+	assert_int_equal(pos[1], 0xF8);
 	for (int i = 2; i < RING_POS_LEN; i++)
-		assert_int_equal(rn.pos[i], 0);
+		assert_int_equal(pos[i], 0);
 	assert_int_equal(rn.addr.port, 4242);
 	assert_int_equal(rn.addr.addr[3], 3);
 }
@@ -370,7 +372,7 @@ static void test_init(void **state)
 	assert_int_equal(rs.nfingers, 0);
 	assert_int_equal(rs.has_pred, 0);
 	assert_null(rs.fingers);
-	assert_memory_equal(rs.self.pos, self.pos, RING_POS_LEN);
+	assert_memory_equal(rs.self_pos, RING_POS(&self, 8), RING_POS_LEN);
 	ring_free(&rs);
 	ring_free(&rs);
 }
@@ -483,12 +485,12 @@ static void test_find(void **state)
 		const ring_node *n = ring_find_id(&rs, all[i]->id);
 		assert_non_null(n);
 		assert_memory_equal(n->id, all[i]->id, THEMIS_ID_LEN);
-		n = ring_find_pos(&rs, all[i]->pos);
+		n = ring_find_pos(&rs, RING_POS(all[i], 13));
 		assert_non_null(n);
 		assert_memory_equal(n->id, all[i]->id, THEMIS_ID_LEN);
 	}
 	assert_null(ring_find_id(&rs, Z.id));
-	assert_null(ring_find_pos(&rs, Z.pos));
+	assert_null(ring_find_pos(&rs, RING_POS(&Z, 13)));
 	ring_free(&rs);
 }
 
@@ -558,7 +560,7 @@ static void check_network(const uint64_t *vals, size_t n, unsigned m, uint32_t m
 			if (memcmp(f->id, nodes[want[i]].id, THEMIS_ID_LEN) != 0)
 				fail_msg("m %u node %zu (%llx): finger %zu is %llx, expected %llx", m,
 					 self, (unsigned long long)vals[self], i - from,
-					 (unsigned long long)val_of(f->pos, m),
+					 (unsigned long long)val_of(RING_POS(f, m), m),
 					 (unsigned long long)vals[want[i]]);
 			assert_int_equal(f->addr.port, nodes[want[i]].addr.port);
 		}
@@ -634,7 +636,7 @@ static void expect_fingers(const ring_state *rs, const uint64_t *want, size_t n)
 {
 	assert_int_equal(rs->nfingers, n);
 	for (size_t i = 0; i < n; i++)
-		assert_int_equal(val_of(rs->fingers[i].pos, rs->m), want[i]);
+		assert_int_equal(val_of(RING_POS(&rs->fingers[i], rs->m), rs->m), want[i]);
 }
 
 static void test_fingers_table(void **state)
@@ -764,7 +766,7 @@ static void test_closest_preceding_table(void **state)
 		if (got != nwant)
 			fail_msg("row %zu: %zu nodes, expected %zu", r, got, nwant);
 		for (size_t i = 0; i < got; i++)
-			assert_int_equal(out[i].pos[0], row->want[i]);
+			assert_int_equal(RING_POS(&out[i], 8)[0], row->want[i]);
 	}
 	ring_free(&rs);
 }
@@ -840,7 +842,7 @@ static void test_closest_preceding_random(void **state)
 			ring_node want[RING_MAX_SUCC + 1 + 64];
 			size_t nw = 0;
 			for (size_t k = 0; k < nknown; k++) {
-				uint64_t v = val_of(known[k].pos, m);
+				uint64_t v = val_of(RING_POS(&known[k], m), m);
 				uint64_t dv = (v - vals[self]) & mask, dt = (tv - vals[self]) & mask;
 				int inside = dv != 0 && (dt == 0 || dv < dt);
 				int dup = 0;
@@ -850,7 +852,7 @@ static void test_closest_preceding_random(void **state)
 					continue;
 				size_t at = nw++;
 				uint64_t dk = (tv - v) & mask;
-				while (at > 0 && ((tv - val_of(want[at - 1].pos, m)) & mask) > dk) {
+				while (at > 0 && ((tv - val_of(RING_POS(&want[at - 1], m), m)) & mask) > dk) {
 					want[at] = want[at - 1];
 					at--;
 				}
@@ -866,7 +868,7 @@ static void test_closest_preceding_random(void **state)
 				for (size_t j = 0; j < got; j++) {
 					assert_memory_equal(out[j].id, want[j].id, THEMIS_ID_LEN);
 					assert_false(memcmp(out[j].id, rs.self.id, THEMIS_ID_LEN) == 0);
-					assert_true(ring_in_oo(out[j].pos, rs.self.pos, target));
+					assert_true(ring_in_oo(RING_POS(&out[j], m), rs.self_pos, target));
 				}
 			}
 		}

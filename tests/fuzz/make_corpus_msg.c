@@ -45,7 +45,6 @@ static void node(ring_node *rn, uint8_t seed, int v6)
 {
 	memset(rn, 0, sizeof *rn);
 	fill(rn->id, sizeof rn->id, seed);
-	themis_ring_pos(rn->id, 256, rn->pos);
 	rn->addr.family = v6 ? 6 : 4;
 	fill(rn->addr.addr, v6 ? 16 : 4, (uint8_t)(seed + 1));
 	rn->addr.port = (uint16_t)(4000 + seed);
