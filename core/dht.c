@@ -337,12 +337,12 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		 * strictly closer, at most lookup_max_hops in all; only the owner's own ST_OK
 		 * counts). With none, look again a little later. */
 		const ring_node *next = NULL;
-		uint8_t d[RING_POS_LEN], db[RING_POS_LEN], owner[RING_POS_LEN], c[RING_POS_LEN];
+		uint8_t d[RING_POS_LEN], db[RING_POS_LEN], owner[RING_POS_LEN], cpos[RING_POS_LEN];
 		ring_node_pos(&o->owner, n->hot.m, owner);
 		for (uint32_t i = 0; i < m->nnodes; i++) {
-			if (!ring_in_oo(ring_node_pos(&m->nodes[i], n->hot.m, c), n->ring.self_pos, owner))
+			if (!ring_in_oo(ring_node_pos(&m->nodes[i], n->hot.m, cpos), n->ring.self_pos, owner))
 				continue;
-			ring_dist(d, n->ring.self_pos, c);
+			ring_dist(d, n->ring.self_pos, cpos);
 			if (!next || ring_cmp(d, db) < 0) {
 				next = &m->nodes[i];
 				memcpy(db, d, sizeof db);
