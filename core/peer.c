@@ -619,10 +619,22 @@ void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt,
 	} else {
 		p = s->peer;
 		p->addr = *from;
-		/* A replaced session the peer still sends on stays alive: after crossing
-		 * handshakes each side may send on a different one (PROTOCOL.md: no tie-break). */
-		if (s != p->cur && s->deadline)
+		if (!p->cur && session_usable(n, s, now)) {
+			/* We are renewing this session because the peer went quiet (a request
+			 * timed out, peer_renew); it authenticates on it again, so the peer still
+			 * holds its half: it is current once more, and the frames that queued up
+			 * meanwhile (answers to these very requests among them, beyond the queue's
+			 * bound) go now instead of after the new handshake. That handshake goes on
+			 * and takes over as a rekey would. */
+			s->deadline = 0;
+			p->cur = s;
+			flush_queue(n, p, now);
+		} else if (s != p->cur && s->deadline) {
+			/* A replaced session the peer still sends on stays alive: after crossing
+			 * handshakes each side may send on a different one (PROTOCOL.md: no
+			 * tie-break). */
 			s->deadline = now + n->cfg.session_grace_ns;
+		}
 	}
 	s->last_used = now;
 	p->last_rx = now;

@@ -260,6 +260,38 @@ static void test_failed_rekey_keeps_session(void **state)
 
 static void rekey_msgs_cfg(themis_config *c) { c->rekey_after_msgs = 16; }
 
+/* A renews its session with B because a request timed out while B was frozen (a suspended
+ * process, a partition: the new handshake's HELLO is lost too). B comes back and sends on the
+ * old session, which proves it still holds its half: A makes it current again and answers at
+ * once, and its own retransmission goes out with them. Before, A queued the answers behind
+ * the new handshake (the HELLO retry a second later) and dropped those beyond the queue's
+ * bound, so B's requests waited a req_timeout for their retransmissions. */
+static void test_renewal_ends_on_proof_of_life(void **state)
+{
+	(void)state;
+	tnet *t = established(NULL);
+	themis_counters ca;
+	enum { PINGS = 24 };   /* more than the queue holds (queue_per_peer 16) */
+
+	tnet_advance(t, SEC / 10);
+	t->down[B] = 1;
+	ping(t, A, B);
+	tnet_pump(t);
+	tnet_advance(t, SEC + SEC / 10);   /* the ping times out: A renews, its HELLO is lost */
+	assert_int_equal(tnet_ops_done(t, A, 1), 1);
+	assert_null(t->node[A]->peers[0]->cur);
+	t->down[B] = 0;
+	for (int i = 0; i < PINGS; i++)
+		ping(t, B, A);
+	tnet_pump(t);   /* no clock advance: only what travels on a live session arrives */
+	assert_int_equal(tnet_ops_done(t, B, 1), PINGS);
+	assert_int_equal(tnet_ops_done(t, A, 1), 2);   /* A's own ping, retransmitted */
+	assert_int_equal(tnet_ops_done(t, A, 0), 0);
+	themis_node_counters(t->node[A], &ca);
+	assert_int_equal(ca.handshakes_failed, 0);
+	tnet_del(t);
+}
+
 static void test_rekey_after_messages(void **state)
 {
 	(void)state;
@@ -965,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_crossing_handshakes),
 		cmocka_unit_test(test_ping_fails_when_sessions_full),
 		cmocka_unit_test(test_failed_rekey_keeps_session),
+		cmocka_unit_test(test_renewal_ends_on_proof_of_life),
 		cmocka_unit_test(test_rekey_after_messages),
 		cmocka_unit_test(test_rekey_after_lifetime),
 		cmocka_unit_test(test_queue_bounded),
