@@ -18,9 +18,10 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 export THEMIS_RUNTIME_DIR="$tmp" THEMIS_LOG=info   # the logs go to files in tmp
 
-# A port range of 16 from the process id: two demos at once rarely collide, and a busy port
-# makes the daemon exit at once, which the wait below reports.
-base=$((20000 + ($$ % 2000) * 16))
+# A port range of 16 from the process id, below Linux's ephemeral ports (32768 and up, where
+# any outgoing socket may sit): two demos at once rarely collide, and a busy port makes the
+# daemon exit at once, which the wait below reports.
+base=$((20000 + ($$ % 760) * 16))
 A=$tmp/a.sock
 B=$tmp/b.sock
 
