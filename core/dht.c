@@ -831,8 +831,8 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	op *o = op_get(n, op_id);
-	msg_lists *r;
-	int status = -1;
+	msg_lists *r = NULL;
+	int status = -1;   /* no answer, or none we could read */
 
 	if (!o)
 		return;
@@ -840,11 +840,12 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		leave_done(n, o, 1, now);   /* the predecessor was told, or could not be: we are out */
 		return;
 	}
-	r = resp ? malloc(sizeof *r) : NULL;
-	if (r && msg_lists_decode(r, resp->body, resp->bodylen, n->hot.m) == 0 && r->kind <= ST_STALE)
-		status = r->kind;
-	else if (resp)
-		node_drop(n, THEMIS_DROP_MALFORMED);
+	if (resp && (r = malloc(sizeof *r)) != NULL) {
+		if (msg_lists_decode(r, resp->body, resp->bodylen, n->hot.m) == 0 && r->kind <= ST_STALE)
+			status = r->kind;
+		else
+			node_drop(n, THEMIS_DROP_MALFORMED);
+	}
 	if (status == ST_OK) {
 		o->nbatch = 0;
 		/* Records that reached us meanwhile (a storer's STORE) go too, in a few more

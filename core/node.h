@@ -347,7 +347,7 @@ int req_send_quick(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis
 /* Answer request req_id of p with type and body (lost like a datagram if it cannot go). */
 void req_respond(themis_node *n, peer *p, uint8_t type, uint64_t req_id, const uint8_t *body,
 		 size_t blen, uint64_t now);
-/* The status byte of a STORE or LEAVE answer; -1 when the request failed (resp NULL) or the
+/* The status byte of a STORE answer; -1 when the request failed (resp NULL) or the
  * answer is malformed (counted). */
 int req_status(themis_node *n, const wire_frame *resp);
 /* A response frame arrived from p: hand it to its request's callback (or drop it). */
