@@ -8,10 +8,10 @@ BUILD=${1:-build}
 D=$BUILD/themisd
 C=$BUILD/themis
 [ -x "$D" ] && [ -x "$C" ] || { echo "mesh-demo: build $D and $C first (make)" >&2; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/themis-mesh.XXXXXX") || exit 1
-pids=
+tmp=$(mktemp -d) || exit 1   # under $TMPDIR when set
+pid_a= pid_b=
 cleanup() {
-	[ -n "$pids" ] && kill $pids 2>/dev/null
+	[ -n "$pid_a$pid_b" ] && kill $pid_a $pid_b 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -45,12 +45,12 @@ wait_joined() {
 echo "host A: themisd with 6 nodes on 127.0.0.1:$base..$((base + 5)), a new ring"
 "$D" --network demo --listen "127.0.0.1:$base" --nodes 6 --state "$tmp/a" --control "$A" \
 	--stabilize 100 2>"$tmp/a.log" &
-pids="$!"   # host A's, then host B's
+pid_a=$!
 wait_joined "$A" 6 "$tmp/a.log"
 echo "host B: themisd with 4 nodes on 127.0.0.1:$((base + 8)).., bootstrapping from host A"
 "$D" --network demo --listen "127.0.0.1:$((base + 8))" --nodes 4 --state "$tmp/b" --control "$B" \
 	--stabilize 100 --bootstrap "127.0.0.1:$base" 2>"$tmp/b.log" &
-pids="$pids $!"
+pid_b=$!
 wait_joined "$B" 4 "$tmp/b.log"
 # two maintenance rounds, so the fingers know both hosts
 sleep 0.3
@@ -67,14 +67,14 @@ echo
 echo "SIGTERM to host B, then to host A: every node hands its records to its successor and leaves"
 # A rolling stop, as an operator does it: host A's nodes learn of B's departure within a few
 # maintenance rounds (a node that left tells only its predecessor at once); stopped sooner,
-# a node of A may wait for a B node that is already gone and exceed the leave bound.
+# a node of A may hand its records to B nodes already gone, waiting a second for each.
 for h in b a; do
-	pid=${pids%% *}
-	[ $h = b ] && pid=${pids#* }
+	pid=$pid_a
+	[ $h = b ] && pid=$pid_b
 	kill -TERM "$pid"
 	wait "$pid"
 	grep "every node left\|did not finish" "$tmp/$h.log" |
 		sed "s/^.*: /  host $(echo $h | tr ab AB): /"
 	[ $h = b ] && sleep 0.5
 done
-pids=
+pid_a= pid_b=
