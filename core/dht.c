@@ -730,6 +730,42 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
  * handoff rounds for records that reached us while we were handing ours over. */
 enum { LEAVE_MAX_REFUSALS = 32, LEAVE_EXTRA_ROUNDS = 3 };
 
+/* Liveness probes, sent as the leave starts (and again when a refusal hands us a new
+ * successor list): a quick GET_SUCC to every successor after the first and to the
+ * predecessor. Should the first successor have died silently, the probes of dead later ones
+ * fail within the same req_timeout and take those nodes out of the tables (the failure
+ * path), and the handoff, which waits for them, goes next to the first live successor: one
+ * req_timeout in all, not one per dead neighbour (two daemons stopped together). A dead
+ * predecessor is skipped the same way. */
+static void leave_probe_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp,
+			   uint64_t now)
+{
+	op *o = op_get(n, op_id);
+
+	(void)p;
+	(void)resp;
+	if (!o || o->kind != THEMIS_OP_LEAVE || o->probes == 0)
+		return;   /* the leave ended meanwhile */
+	if (--o->probes == 0 && o->probe_wait) {
+		o->probe_wait = 0;
+		dht_leave_step(n, o, now);
+	}
+}
+
+static void leave_probe(themis_node *n, op *o, int with_pred, uint64_t now)
+{
+	const ring_state *rs = &n->ring;
+
+	for (uint32_t i = 1; i < rs->nsucc && o->probes < UINT8_MAX; i++)
+		if (req_send_quick(n, rs->succ[i].id, &rs->succ[i].addr, MSG_GET_SUCC, NULL, 0,
+				   leave_probe_cb, o->id, now) == 0)
+			o->probes++;
+	if (with_pred && rs->has_pred && o->probes < UINT8_MAX &&
+	    req_send_quick(n, rs->pred.id, &rs->pred.addr, MSG_GET_SUCC, NULL, 0, leave_probe_cb,
+			   o->id, now) == 0)
+		o->probes++;
+}
+
 /* The leave ends without leaving (we stay in the ring and keep what we hold). */
 static void leave_abort(themis_node *n, op *o, uint64_t now)
 {
@@ -858,8 +894,15 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		 * the ring. The nodes it names come after it; they replace our list, which it
 		 * heads (ring_set_successors skips us should the list come round). */
 		(void)ring_remove(&n->ring, p->id);
-		if (r->nnodes)
+		if (r->nnodes) {
 			ring_set_successors(&n->ring, NULL, r->nodes, r->nnodes);
+			leave_probe(n, o, 0, now);
+		}
+	} else if (!resp && o->probes) {
+		/* The successor is dead; the probes sent with the handoff end within the same
+		 * req_timeout, and the last of them makes the next try (leave_probe_cb). */
+		o->probe_wait = 1;
+		return;
 	} else if (resp && ++o->retried > 3) {
 		free(r);
 		keep_batch(n, o);   /* a successor that keeps refusing: give up, lose nothing */
@@ -884,6 +927,7 @@ int64_t themis_leave(themis_node *n, uint64_t now)
 		return THEMIS_EFULL;
 	id = (int64_t)o->id;
 	n->leaving = 1;
+	leave_probe(n, o, 1, now);   /* first: the step may end the leave at once */
 	dht_leave_step(n, o, now);
 	return id;
 }

@@ -139,6 +139,8 @@ typedef struct op {
 	uint8_t retried;             /* a store that met ST_NOT_RESPONSIBLE looks up once more */
 	uint8_t refusals;            /* LEAVE: successors that refused our records (leaving too) */
 	uint8_t rounds;              /* LEAVE: handoff rounds for records that came meanwhile */
+	uint8_t probes;              /* LEAVE: liveness probes of later successors outstanding */
+	uint8_t probe_wait;          /* LEAVE: the handoff failed; the next try waits for them */
 	uint8_t have_owner;
 	uint8_t nrec, more;
 	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */

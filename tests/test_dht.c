@@ -382,6 +382,38 @@ static void test_leave_past_dead_successor(void **state)
 	tnet_del(t);
 }
 
+/* Two successors in a row died silently (two daemons stopped at once, say): the later
+ * successors were probed while the LEAVE to the first waited, so the records reach the first
+ * live one within one req_timeout in all, not one req_timeout per dead successor, and a
+ * daemon's bounded shutdown still hands them over. */
+static void test_leave_past_two_dead_successors(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(7);
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+	uint8_t obj[32];
+	themis_event ev;
+	themis_config c;
+
+	assert_int_equal(k, 7);
+	int d = idx[1], next = idx[4];
+	store_owned_by(t, idx[6], d, "past-two-dead", obj);
+	t->down[idx[2]] = 1;
+	t->down[idx[3]] = 1;
+	uint64_t t0 = t->now;
+	assert_true(themis_leave(t->node[d], t->now) > 0);
+	tnet_pump(t);
+	themis_config_default(&c);
+	while (!last_done(t, d, THEMIS_OP_LEAVE, &ev) && t->now - t0 < 10 * SEC)
+		tnet_advance(t, SEC / 10);
+	assert_true(last_done(t, d, THEMIS_OP_LEAVE, &ev));
+	assert_int_equal(ev.ok, 1);
+	assert_true(ev.t_end_ns - t0 <= c.req_timeout_ns);
+	themis_record rec[4];
+	assert_int_equal(themis_node_records(t->node[next], obj, rec, 4, t->now), 1);
+	tnet_del(t);
+}
+
 /* A requester cut off from the leaver's predecessor P (the tap drops its packets to P) asks
  * PP, the node before P, whose successor list still names the leaver D: PP's FIND_SUCC names
  * D and, as a backup, D's successor S. D answers FIND_GONE and the lookup goes on to S, the new
@@ -663,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_leave_without_loss),
 		cmocka_unit_test(test_neighbours_leave_together),
 		cmocka_unit_test(test_leave_past_dead_successor),
+		cmocka_unit_test(test_leave_past_two_dead_successors),
 		cmocka_unit_test(test_find_right_after_leave_uses_backup_owner),
 		cmocka_unit_test(test_silent_failure_heals_and_restore),
 		cmocka_unit_test(test_expiry_without_refresh),
