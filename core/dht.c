@@ -752,18 +752,21 @@ static void leave_probe_cb(themis_node *n, uint64_t op_id, peer *p, const wire_f
 	}
 }
 
+static void probe_one(themis_node *n, op *o, const ring_node *rn, uint64_t now)
+{
+	if (o->probes < UINT8_MAX &&
+	    req_send_quick(n, rn->id, &rn->addr, MSG_GET_SUCC, NULL, 0, leave_probe_cb, o->id, now) == 0) {
+		o->probes++;
+		o->msgs++;
+	}
+}
+
 static void leave_probe(themis_node *n, op *o, int with_pred, uint64_t now)
 {
-	const ring_state *rs = &n->ring;
-
-	for (uint32_t i = 1; i < rs->nsucc && o->probes < UINT8_MAX; i++)
-		if (req_send_quick(n, rs->succ[i].id, &rs->succ[i].addr, MSG_GET_SUCC, NULL, 0,
-				   leave_probe_cb, o->id, now) == 0)
-			o->probes++;
-	if (with_pred && rs->has_pred && o->probes < UINT8_MAX &&
-	    req_send_quick(n, rs->pred.id, &rs->pred.addr, MSG_GET_SUCC, NULL, 0, leave_probe_cb,
-			   o->id, now) == 0)
-		o->probes++;
+	for (uint32_t i = 1; i < n->ring.nsucc; i++)
+		probe_one(n, o, &n->ring.succ[i], now);
+	if (with_pred && n->ring.has_pred)
+		probe_one(n, o, &n->ring.pred, now);
 }
 
 /* The leave ends without leaving (we stay in the ring and keep what we hold). */
