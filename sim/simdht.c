@@ -6,6 +6,7 @@
  */
 #include "simint.h"
 
+#include "fmt.h"
 #include "par.h"
 
 #include <math.h>
@@ -121,28 +122,36 @@ static const char *verb_name(uint32_t verb)
 	}
 }
 
+/* "n<index>" (fmt.h: a million finds name their node and owner) */
+static void index_name(uint32_t j, char *out, size_t n)
+{
+	sim_fmt f = sim_fmt_on(out, n);
+	sim_fmt_str(&f, "n");
+	sim_fmt_u64(&f, j);
+}
+
 static void node_name(const struct sim *s, const uint8_t *id, char *out, size_t n)
 {
 	uint32_t j = sim_node_of_id(s, id);
 	char hex[17];
 	if (j != SIM_NODE_NONE)
-		snprintf(out, n, "n%u", j);
+		index_name(j, out, n);
 	else
 		snprintf(out, n, "id:%s", themis_hex(id, 8, hex));
 }
 
-static void target_of(const struct sim *s, const sim_opreq *q, char *out, size_t n)
+static void target_of(const sim_opreq *q, char *out, size_t n)
 {
+	sim_fmt f = sim_fmt_on(out, n);
 	if (q->verb == SIM_VERB_JOIN) {
 		if (q->via == SIM_NODE_NONE)
-			snprintf(out, n, "new ring");
+			sim_fmt_str(&f, "new ring");
 		else
-			snprintf(out, n, "n%u", q->via);
+			index_name(q->via, out, n);
 	} else if (q->verb == SIM_VERB_LEAVE) {
-		snprintf(out, n, "-");
+		sim_fmt_str(&f, "-");
 	} else {
-		(void)s;
-		snprintf(out, n, "%s", q->name);
+		sim_fmt_str(&f, q->name);
 	}
 }
 
@@ -186,7 +195,7 @@ static void refused(struct sim *s, uint32_t i, uint32_t r, const char *why)
 	const sim_opreq *q = &s->reqs[r];
 	char nn[16], target[SIM_NAME_MAX + 8];
 	snprintf(nn, sizeof nn, "n%u", i);
-	target_of(s, q, target, sizeof target);
+	target_of(q, target, sizeof target);
 	if (q->verb == SIM_VERB_FIND)
 		s->dst.finds_done++;
 	sim_trace_note(&s->tr, s->now, i, "%s %s refused: %s", verb_name(q->verb), target, why);
@@ -354,7 +363,9 @@ void sim_dht_workload_tick(struct sim *s, uint32_t verb)
 		} else {
 			char hex[17];
 			sim_rng_bytes(&s->dht, q->key, THEMIS_ID_LEN);
-			snprintf(q->name, sizeof q->name, "0x%s", themis_hex(q->key, 8, hex));
+			sim_fmt f = sim_fmt_on(q->name, sizeof q->name);
+			sim_fmt_str(&f, "0x");
+			sim_fmt_str(&f, themis_hex(q->key, 8, hex));
 		}
 		ask(s, i, r);
 	}
@@ -416,7 +427,7 @@ void sim_dht_start(struct sim *s, uint32_t i, uint32_t r, uint64_t now)
 	int64_t op = THEMIS_EINVAL;
 	char target[SIM_NAME_MAX + 8];
 
-	target_of(s, q, target, sizeof target);
+	target_of(q, target, sizeof target);
 	switch (q->verb) {
 	case SIM_VERB_JOIN:
 		if (q->via != SIM_NODE_NONE)
@@ -448,7 +459,15 @@ void sim_dht_start(struct sim *s, uint32_t i, uint32_t r, uint64_t now)
 		op = themis_discover(n->tn, q->name, tag, now);
 		break;
 	}
-	sim_trace_note(&s->tr, now, i, "%s %s -> op %lld", verb_name(q->verb), target, (long long)op);
+	/* "%s %s -> op %lld" */
+	char note[SIM_TRACE_NOTE_MAX + 1];
+	sim_fmt f = sim_fmt_on(note, sizeof note);
+	sim_fmt_str(&f, verb_name(q->verb));
+	sim_fmt_str(&f, " ");
+	sim_fmt_str(&f, target);
+	sim_fmt_str(&f, " -> op ");
+	sim_fmt_i64(&f, op);
+	sim_trace_note_text(&s->tr, now, i, note, f.len);
 	if (op < 0) {
 		char why[32];
 		snprintf(why, sizeof why, "error %lld", (long long)op);
@@ -518,7 +537,7 @@ void sim_dht_done(struct sim *s, uint32_t i, const themis_event *ev)
 	uint32_t r = n->ops[w].req;
 	n->ops[w] = n->ops[--n->nops];
 	const sim_opreq *q = &s->reqs[r];
-	target_of(s, q, target, sizeof target);
+	target_of(q, target, sizeof target);
 	/* a find's owner is named below, from the true owner when it is that node (no search) */
 	if ((ev->op == THEMIS_OP_STORE || ev->op == THEMIS_OP_JOIN ||
 	     (ev->op == THEMIS_OP_FIND && q->verb != SIM_VERB_FIND)) && ev->ok)
@@ -546,7 +565,7 @@ void sim_dht_done(struct sim *s, uint32_t i, const themis_event *ev)
 		if (wrong)
 			node_name(s, ev->owner.id, owner, sizeof owner);
 		else
-			snprintf(owner, sizeof owner, "n%u", truth);
+			index_name(truth, owner, sizeof owner);
 		ghosts = ghosts_in(s, q, ev);
 		break;
 	}
@@ -572,11 +591,28 @@ void sim_dht_done(struct sim *s, uint32_t i, const themis_event *ev)
 		break;
 	}
 	d->ghosts += ghosts;
-	snprintf(detail, sizeof detail, "owner=%s recs=%u%s%s", owner, ev->nrec, wrong ? " WRONG-OWNER" : "",
-		 ghosts ? " GHOST" : "");
-	sim_trace_note(&s->tr, s->now, i, "OP_DONE %s %s %s hops=%u msgs=%u %s", themis_op_name(ev->op), target,
-		       ev->ok ? "ok" : "FAILED", ev->hops, ev->msgs, detail);
-	snprintf(nn, sizeof nn, "n%u", i);
+	/* "owner=%s recs=%u%s%s" and "OP_DONE %s %s %s hops=%u msgs=%u %s" */
+	sim_fmt f = sim_fmt_on(detail, sizeof detail);
+	sim_fmt_str(&f, "owner=");
+	sim_fmt_str(&f, owner);
+	sim_fmt_str(&f, " recs=");
+	sim_fmt_u64(&f, ev->nrec);
+	sim_fmt_str(&f, wrong ? " WRONG-OWNER" : "");
+	sim_fmt_str(&f, ghosts ? " GHOST" : "");
+	char note[SIM_TRACE_NOTE_MAX + 1];
+	f = sim_fmt_on(note, sizeof note);
+	sim_fmt_str(&f, "OP_DONE ");
+	sim_fmt_str(&f, themis_op_name(ev->op));
+	sim_fmt_str(&f, " ");
+	sim_fmt_str(&f, target);
+	sim_fmt_str(&f, ev->ok ? " ok hops=" : " FAILED hops=");
+	sim_fmt_u64(&f, ev->hops);
+	sim_fmt_str(&f, " msgs=");
+	sim_fmt_u64(&f, ev->msgs);
+	sim_fmt_str(&f, " ");
+	sim_fmt_str(&f, detail);
+	sim_trace_note_text(&s->tr, s->now, i, note, f.len);
+	index_name(i, nn, sizeof nn);
 	s->st.op_rows++;
 	if (s->db)
 		sim_metrics_op(s->db, s->st.op_rows, nn, themis_op_name(ev->op), target, ev->t_start_ns,

@@ -186,7 +186,7 @@ void sim_trace_dgram(sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t from,
 
 void sim_trace_note(sim_trace *tr, uint64_t t, uint32_t node, const char *fmt, ...)
 {
-	char text[256];
+	char text[SIM_TRACE_NOTE_MAX + 1];
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(text, sizeof text, fmt, ap);
@@ -195,13 +195,20 @@ void sim_trace_note(sim_trace *tr, uint64_t t, uint32_t node, const char *fmt, .
 		n = 0;
 	if ((size_t)n >= sizeof text)
 		n = sizeof text - 1;
-	put(tr, t, SIM_TR_NOTE, node, 0, (const uint8_t *)text, (size_t)n);
+	sim_trace_note_text(tr, t, node, text, (size_t)n);
+}
+
+void sim_trace_note_text(sim_trace *tr, uint64_t t, uint32_t node, const char *text, size_t len)
+{
+	if (len > SIM_TRACE_NOTE_MAX)
+		len = SIM_TRACE_NOTE_MAX;
+	put(tr, t, SIM_TR_NOTE, node, 0, (const uint8_t *)text, len);
 	if (!tr->out)
 		return;
 	char a[16];
 	node_name(a, sizeof a, node);
 	stamp(tr->out, t);
-	fprintf(tr->out, "%s %s\n", a, text);
+	fprintf(tr->out, "%s %.*s\n", a, (int)len, text);
 }
 
 void sim_trace_final(sim_trace *tr, char hex[65])

@@ -34,9 +34,14 @@ void sim_trace_init(sim_trace *tr, FILE *out);
 /* A datagram event. from/to are node indexes (SIM_NODE_NONE for none). */
 void sim_trace_dgram(sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t from, uint32_t to,
 		     const uint8_t *pkt, size_t len);
+/* A note's text is cut at this many bytes. */
+enum { SIM_TRACE_NOTE_MAX = 255 };
 /* A text event of node (or SIM_NODE_NONE for the scenario); hashed as text. */
 void sim_trace_note(sim_trace *tr, uint64_t t, uint32_t node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* The same with the text already made (len bytes, no NUL needed): the per-operation notes
+ * of large runs build theirs with fmt.h. */
+void sim_trace_note_text(sim_trace *tr, uint64_t t, uint32_t node, const char *text, size_t len);
 /* Finishes the hash: 64 lower-case hex digits and a NUL into hex. */
 void sim_trace_final(sim_trace *tr, char hex[65]);
 
