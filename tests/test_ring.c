@@ -352,6 +352,31 @@ static void test_node_make(void **state)
 	assert_int_equal(rn.addr.addr[3], 3);
 }
 
+/* A position's key is its first 64 bits read big-endian (ring_pos_key, spelled out for the
+ * compiler), and an id's key (ring_id_key) is the key of its position, for every m and for
+ * ids whose bits are all set, none set, or random. */
+static void test_keys_match_positions(void **state)
+{
+	(void)state;
+	uint8_t id[THEMIS_ID_LEN], pos[THEMIS_ID_LEN];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	for (int kind = 0; kind < 3; kind++) {
+		for (size_t i = 0; i < THEMIS_ID_LEN; i++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			id[i] = kind == 0 ? 0xFF : kind == 1 ? 0 : (uint8_t)(x >> 56);
+		}
+		for (unsigned m = 8; m <= 256; m++) {
+			themis_ring_pos(id, m, pos);
+			uint64_t want = 0;
+			for (int i = 0; i < 8; i++)
+				want = want << 8 | pos[i];
+			assert_true(ring_pos_key(pos) == want);
+			assert_true(ring_id_key(id, m) == want);
+		}
+	}
+}
+
 /* ---- one node's view ---- */
 
 static void test_init(void **state)
@@ -895,6 +920,7 @@ int main(void)
 		cmocka_unit_test(test_fingers_table),
 		cmocka_unit_test(test_closest_preceding_table),
 		cmocka_unit_test(test_closest_preceding_random),
+		cmocka_unit_test(test_keys_match_positions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
