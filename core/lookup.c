@@ -205,6 +205,17 @@ static void take_records(themis_node *n, op *o, const msg_lists *m)
 	}
 }
 
+/* The progress check: x lies strictly between the node that named it and the target. With
+ * m <= 64 every position is its key, and keys alone decide (deriving each named node's
+ * 256-bit position and comparing was most of what reading an answer cost). */
+static int closer(const themis_node *n, const lookup *lk, const ring_node *x,
+		  const uint8_t asked[RING_POS_LEN])
+{
+	if (n->hot.m <= 64)
+		return ring_key_in_oo(ring_id_key(x->id, n->hot.m), ring_pos_key(asked), lk->key);
+	return ring_in_oo(RING_POS(x, n->hot.m), asked, lk->pos);
+}
+
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	op *o = op_get(n, op_id);
@@ -297,7 +308,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		break;
 	case FIND_NEXT:
 		for (uint32_t i = 0; i < m->nnodes; i++) {
-			if (ring_in_oo(RING_POS(&m->nodes[i], n->hot.m), asked, lk->pos)) {
+			if (closer(n, lk, &m->nodes[i], asked)) {
 				add_cand(n, lk, &m->nodes[i]);
 				progress = 1;
 			}

@@ -98,20 +98,6 @@ static inline int fit3(const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_L
 		load_be64(c + 24)) == 0;
 }
 
-/* x in (a, b) on keys: 0 < x - a < b - a, where b == a (a zero difference) means the whole
- * ring but a. Subtracting one from both sides turns the two tests into one unsigned compare:
- * x - a - 1 < b - a - 1, and a - a - 1 is the largest number, so (a, a) holds everything
- * but a. */
-static inline int in_oo64(uint64_t x, uint64_t a, uint64_t b)
-{
-	return x - a - 1 < b - a - 1;
-}
-
-/* x in (a, b] on keys: (a, a] is the whole ring. */
-static inline int in_oc64(uint64_t x, uint64_t a, uint64_t b)
-{
-	return a == b || x - a - 1 < b - a;
-}
 
 /* A node's position as a number, derived from its id (ring.h). */
 static inline w256 node_pos(const ring_state *rs, const ring_node *rn)
@@ -178,14 +164,14 @@ static int in_oo(w256 x, w256 a, w256 b)
 int ring_in_oo(const uint8_t x[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN])
 {
 	if (fit3(x, a, b))
-		return in_oo64(key_of(x), key_of(a), key_of(b));
+		return ring_key_in_oo(key_of(x), key_of(a), key_of(b));
 	return in_oo(load(x), load(a), load(b));
 }
 
 int ring_in_oc(const uint8_t x[RING_POS_LEN], const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_LEN])
 {
 	if (fit3(x, a, b))
-		return in_oc64(key_of(x), key_of(a), key_of(b));
+		return ring_key_in_oc(key_of(x), key_of(a), key_of(b));
 	w256 A = load(a), db = sub(load(b), A), dx;
 
 	/* a == b: (n, n] is the full circle, n included, so a lone node owns every key. */
@@ -561,7 +547,7 @@ static void offer(best *b, const ring_state *rs, const uint8_t (*skip)[THEMIS_ID
 /* The same search on keys alone, for a ring whose positions all fit their keys (m <= 64):
  * one subtraction and one compare per entry instead of four-word arithmetic. dt is the
  * target's distance from self; 0 (target == self) stands for the whole ring, which the
- * minus-one compare of in_oo64 gives for free. */
+ * minus-one compare of ring_key_in_oo gives for free. */
 typedef struct best64 {
 	uint64_t self, dt;
 	const ring_node *node[RING_MAX_SUCC + 1];
@@ -710,7 +696,7 @@ const ring_node *ring_owner_in_successors(const ring_state *rs, const uint8_t po
 		/* on the packed keys: an entry is read only when it is the answer */
 		uint64_t x = key_of(pos), a = key_of(rs->self_pos);
 		for (uint32_t j = 0; j < rs->nsucc; j++) {
-			if (in_oc64(x, a, rs->succ_key[j]))
+			if (ring_key_in_oc(x, a, rs->succ_key[j]))
 				return &rs->succ[j];
 			a = rs->succ_key[j];
 		}

@@ -46,6 +46,19 @@ static inline uint64_t ring_pos_key(const uint8_t pos[RING_POS_LEN])
 	return ring_get_key(pos);
 }
 
+/* x in (a, b) and x in (a, b] on keys, mod 2^64: ring_in_oo and ring_in_oc for positions that
+ * are their keys (every position when m <= 64). (a, a) is the whole ring but a, (a, a] the
+ * whole ring; subtracting one from both sides makes each test one unsigned compare. */
+static inline int ring_key_in_oo(uint64_t x, uint64_t a, uint64_t b)
+{
+	return x - a - 1 < b - a - 1;
+}
+
+static inline int ring_key_in_oc(uint64_t x, uint64_t a, uint64_t b)
+{
+	return a == b || x - a - 1 < b - a;
+}
+
 /* The key of an id's position on the m-bit ring (8 <= m <= 256), without forming the
  * position: ring_pos_key(themis_ring_pos(id, m)). */
 static inline uint64_t ring_id_key(const uint8_t id[THEMIS_ID_LEN], unsigned m)
