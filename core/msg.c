@@ -319,7 +319,8 @@ int msg_lists_decode(msg_lists *m, const uint8_t *p, size_t len, unsigned ring_m
 	if (nrec > MSG_MAX_RECORDS || more > 1)
 		return -1;
 
-	memset(m, 0, sizeof *m);
+	/* Only the counts and what they cover are written (each entry in full by its getter):
+	 * zeroing the whole struct, kilobytes of unused entries, was 2 % of a large run. */
 	m->kind = p[0];
 	m->nnodes = nnodes;
 	m->nrec = nrec;

@@ -107,7 +107,8 @@ int msg_nodes_encode(uint8_t *out, size_t cap, uint8_t kind, const ring_node *co
 /* ---- decoders: 0 on success, -1 when malformed (wrong length, counts over bounds, bad
  * address family or padding, tag too long, status out of range). msg_lists_decode does not
  * know the message type, so its caller checks kind. ring_m is the ring size the positions
- * will be derived from the ids with (ring_node_pos); outside 8..256 it is refused. ---- */
+ * will be derived from the ids with (ring_node_pos); outside 8..256 it is refused.
+ * msg_lists_decode writes the counts and the entries they cover, nothing past them. ---- */
 
 int msg_find_decode(msg_find *m, const uint8_t *p, size_t len, unsigned ring_m);
 int msg_store_decode(msg_store *m, const uint8_t *p, size_t len);
