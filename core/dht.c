@@ -163,6 +163,11 @@ int dht_responsible(const themis_node *n, const uint8_t pos[RING_POS_LEN])
 		return 0;
 	if (n->ring.nsucc == 0)
 		return 1;    /* alone: the whole ring is ours */
+	/* every FIND a node answers asks this: with m <= 64 positions are their keys, and the
+	 * keys decide without deriving the predecessor's whole position */
+	if (n->ring.has_pred && n->hot.m <= 64)
+		return ring_key_in_oc(ring_pos_key(pos), ring_id_key(n->ring.pred.id, n->hot.m),
+				      ring_pos_key(n->ring.self_pos));
 	if (n->ring.has_pred)
 		return ring_in_oc(pos, RING_POS(&n->ring.pred, n->hot.m), n->ring.self_pos);
 	/* No predecessor yet (just joined, or it died): the nearest node we know before us stands
