@@ -735,13 +735,15 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
  * handoff rounds for records that reached us while we were handing ours over. */
 enum { LEAVE_MAX_REFUSALS = 32, LEAVE_EXTRA_ROUNDS = 3 };
 
-/* Liveness probes, sent as the leave starts (and again when a refusal hands us a new
- * successor list): a quick GET_SUCC to every successor after the first and to the
- * predecessor. Should the first successor have died silently, the probes of dead later ones
- * fail within the same req_timeout and take those nodes out of the tables (the failure
- * path), and the handoff, which waits for them, goes next to the first live successor: one
+/* Liveness probes, for a handoff not answered within req_timeout / LEAVE_PROBE_DIV (an
+ * answer comes within a round trip; a successor that died silently gives none): a quick
+ * GET_SUCC to every successor after the first and, the first time, to the predecessor.
+ * Should the first successor be dead, the probes of dead later ones fail by the time its
+ * handoff does, a few round trips later, and take those nodes out of the tables (the failure
+ * path); the handoff, which waits for them, goes next to the first live successor: about one
  * req_timeout in all, not one per dead neighbour (two daemons stopped together). A dead
- * predecessor is skipped the same way. */
+ * predecessor is skipped the same way. Not sent at once: a probe to a node we have no
+ * session with costs a handshake, and a leave that goes well needs none. */
 static void leave_probe_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp,
 			   uint64_t now)
 {
@@ -766,12 +768,21 @@ static void probe_one(themis_node *n, op *o, const ring_node *rn, uint64_t now)
 	}
 }
 
-static void leave_probe(themis_node *n, op *o, int with_pred, uint64_t now)
+static void leave_probe(themis_node *n, op *o, uint64_t now)
 {
+	if (o->probed)
+		return;
+	o->probed = 1;
 	for (uint32_t i = 1; i < n->ring.nsucc; i++)
 		probe_one(n, o, &n->ring.succ[i], now);
-	if (with_pred && n->ring.has_pred)
+	if (o->refusals == 0 && n->ring.has_pred)
 		probe_one(n, o, &n->ring.pred, now);
+}
+
+void dht_leave_wake(themis_node *n, op *o, uint64_t now)
+{
+	if (o->phase == 0)
+		leave_probe(n, o, now);
 }
 
 /* The leave ends without leaving (we stay in the ring and keep what we hold). */
@@ -851,6 +862,8 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 			leave_abort(n, o, now);
 		} else {
 			free(m);
+			if (!o->probed)
+				o->wake_at = now + n->hot.req_timeout_ns / LEAVE_PROBE_DIV;
 		}
 		return;
 	}
@@ -884,6 +897,7 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		leave_done(n, o, 1, now);   /* the predecessor was told, or could not be: we are out */
 		return;
 	}
+	o->wake_at = 0;   /* answered or failed: no probe is due for this handoff */
 	if (resp && (r = malloc(sizeof *r)) != NULL) {
 		if (msg_lists_decode(r, resp->body, resp->bodylen, n->hot.m) == 0 && r->kind <= ST_STALE)
 			status = r->kind;
@@ -904,14 +918,18 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		(void)ring_remove(&n->ring, p->id);
 		if (r->nnodes) {
 			ring_set_successors(&n->ring, NULL, r->nodes, r->nnodes);
-			leave_probe(n, o, 0, now);
+			o->probed = 0;   /* a new list: probed anew should its head not answer */
 		}
-	} else if (!resp && o->probes) {
-		/* The successor is dead; the probes sent with the handoff end within the same
-		 * req_timeout, and the last of them makes the next try (leave_probe_cb). */
-		o->probe_wait = 1;
-		return;
-	} else if (resp && ++o->retried > 3) {
+	} else if (!resp) {
+		/* The successor is dead. The probes (sent a moment after the handoff, or now if
+		 * they were not) end soon after it; the last of them makes the next try
+		 * (leave_probe_cb). */
+		leave_probe(n, o, now);
+		if (o->probes) {
+			o->probe_wait = 1;
+			return;
+		}
+	} else if (++o->retried > 3) {
 		free(r);
 		keep_batch(n, o);   /* a successor that keeps refusing: give up, lose nothing */
 		leave_abort(n, o, now);
@@ -935,7 +953,6 @@ int64_t themis_leave(themis_node *n, uint64_t now)
 		return THEMIS_EFULL;
 	id = (int64_t)o->id;
 	n->leaving = 1;
-	leave_probe(n, o, 1, now);   /* first: the step may end the leave at once */
 	dht_leave_step(n, o, now);
 	return id;
 }

@@ -139,6 +139,7 @@ typedef struct op {
 	uint8_t retried;             /* a store that met ST_NOT_RESPONSIBLE looks up once more */
 	uint8_t refusals;            /* LEAVE: successors that refused our records (leaving too) */
 	uint8_t rounds;              /* LEAVE: handoff rounds for records that came meanwhile */
+	uint8_t probed;              /* LEAVE: the current successor list has been probed */
 	uint8_t probes;              /* LEAVE: liveness probes of later successors outstanding */
 	uint8_t probe_wait;          /* LEAVE: the handoff failed; the next try waits for them */
 	uint8_t have_owner;
@@ -146,7 +147,7 @@ typedef struct op {
 	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */
 	uint64_t parent;             /* REGISTER's stores report to it instead of an event */
 	uint64_t t_start;
-	uint64_t wake_at;            /* JOIN: when to try again (0: not waiting) */
+	uint64_t wake_at;            /* JOIN: when to try again; LEAVE: when to probe (0: none) */
 	uint32_t msgs;
 	int chosen;
 	uint32_t r;                  /* REGISTER/DISCOVER: replica index in use */
@@ -401,6 +402,10 @@ void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now);
 uint64_t dht_next_deadline(const themis_node *n);
 void dht_on_timeout(themis_node *n, uint64_t now);
 void dht_leave_step(themis_node *n, op *o, uint64_t now);
+/* A LEAVE whose handoff is not answered after req_timeout / LEAVE_PROBE_DIV probes its later
+ * successors and its predecessor (dht.c): a handoff answered sooner sends no probe. */
+enum { LEAVE_PROBE_DIV = 8 };
+void dht_leave_wake(themis_node *n, op *o, uint64_t now);
 /* A JOIN waiting to try again woke up. */
 void dht_join_retry(themis_node *n, op *o, uint64_t now);
 

@@ -151,6 +151,8 @@ void ops_on_timeout(themis_node *n, uint64_t now)
 			o->wake_at = 0;
 			if (o->kind == THEMIS_OP_JOIN)
 				dht_join_retry(n, o, now);
+			else if (o->kind == THEMIS_OP_LEAVE)
+				dht_leave_wake(n, o, now);
 			i = (uint32_t)-1;
 		}
 	}
