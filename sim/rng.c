@@ -7,10 +7,13 @@
 #include <sodium.h>
 #include <string.h>
 
+/* Big-endian, spelled out: GCC makes this one byte-swapped store (the loop it ran byte by
+ * byte, and every find's random key goes through here). */
 static void put64(uint8_t *p, uint64_t v)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
+	p[0] = (uint8_t)(v >> 56); p[1] = (uint8_t)(v >> 48); p[2] = (uint8_t)(v >> 40);
+	p[3] = (uint8_t)(v >> 32); p[4] = (uint8_t)(v >> 24); p[5] = (uint8_t)(v >> 16);
+	p[6] = (uint8_t)(v >> 8); p[7] = (uint8_t)v;
 }
 
 void sim_rng_derive(uint8_t out[32], uint64_t seed, uint32_t purpose, uint64_t index)
