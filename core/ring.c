@@ -98,7 +98,6 @@ static inline int fit3(const uint8_t a[RING_POS_LEN], const uint8_t b[RING_POS_L
 		load_be64(c + 24)) == 0;
 }
 
-
 /* A node's position as a number, derived from its id (ring.h). */
 static inline w256 node_pos(const ring_state *rs, const ring_node *rn)
 {
