@@ -352,34 +352,44 @@ static void test_neighbours_leave_together(void **state)
 	tnet_del(t);
 }
 
+/* On a ring of count nodes, the node after the first leaves while the ndead nodes after it
+ * are down (silently: their packets vanish): the leave must end ok within bound of simulated
+ * time, and the record it owned must be at the first live node after the dead ones. */
+static void leave_past_dead(int count, int ndead, const char *prefix, uint64_t bound)
+{
+	tnet *t = ring_of(count);
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+	uint8_t obj[32];
+	themis_event ev;
+
+	assert_int_equal(k, count);
+	int d = idx[1], next = idx[2 + ndead];
+	store_owned_by(t, idx[count - 1], d, prefix, obj);
+	for (int i = 0; i < ndead; i++)
+		t->down[idx[2 + i]] = 1;
+	uint64_t t0 = t->now;
+	assert_true(themis_leave(t->node[d], t->now) > 0);
+	tnet_pump(t);
+	while (!last_done(t, d, THEMIS_OP_LEAVE, &ev) && t->now - t0 < 10 * SEC)
+		tnet_advance(t, SEC / 10);
+	assert_true(last_done(t, d, THEMIS_OP_LEAVE, &ev));
+	assert_int_equal(ev.ok, 1);
+	assert_true(ev.t_end_ns - t0 <= bound);
+	themis_record rec[4];
+	assert_int_equal(themis_node_records(t->node[next], obj, rec, 4, t->now), 1);
+	tnet_del(t);
+}
+
 /* A leave whose successor died silently a moment ago: the LEAVE to it fails within one
  * req_timeout (not the failure detector's seconds of retries and handshakes) and the records
  * go to the next successor, so a daemon's bounded shutdown still hands them over. */
 static void test_leave_past_dead_successor(void **state)
 {
-	(void)state;
-	tnet *t = ring_of(6);
-	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
-	uint8_t obj[32];
-	themis_event ev;
 	themis_config c;
 
-	assert_int_equal(k, 6);
-	int d = idx[1], dead = idx[2], next = idx[3];
-	store_owned_by(t, idx[5], d, "past-dead", obj);
-	t->down[dead] = 1;
-	uint64_t t0 = t->now;
-	assert_true(themis_leave(t->node[d], t->now) > 0);
-	tnet_pump(t);
+	(void)state;
 	themis_config_default(&c);
-	while (!last_done(t, d, THEMIS_OP_LEAVE, &ev) && t->now - t0 < 10 * SEC)
-		tnet_advance(t, SEC / 10);
-	assert_true(last_done(t, d, THEMIS_OP_LEAVE, &ev));
-	assert_int_equal(ev.ok, 1);
-	assert_true(ev.t_end_ns - t0 <= c.req_timeout_ns);
-	themis_record rec[4];
-	assert_int_equal(themis_node_records(t->node[next], obj, rec, 4, t->now), 1);
-	tnet_del(t);
+	leave_past_dead(6, 1, "past-dead", c.req_timeout_ns);
 }
 
 /* A leave whose successor answers at once sends its two LEAVEs and nothing else: the
@@ -409,30 +419,11 @@ static void test_leave_answered_sends_no_probe(void **state)
  * bounded shutdown still hands them over. */
 static void test_leave_past_two_dead_successors(void **state)
 {
-	(void)state;
-	tnet *t = ring_of(7);
-	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
-	uint8_t obj[32];
-	themis_event ev;
 	themis_config c;
 
-	assert_int_equal(k, 7);
-	int d = idx[1], next = idx[4];
-	store_owned_by(t, idx[6], d, "past-two-dead", obj);
-	t->down[idx[2]] = 1;
-	t->down[idx[3]] = 1;
-	uint64_t t0 = t->now;
-	assert_true(themis_leave(t->node[d], t->now) > 0);
-	tnet_pump(t);
+	(void)state;
 	themis_config_default(&c);
-	while (!last_done(t, d, THEMIS_OP_LEAVE, &ev) && t->now - t0 < 10 * SEC)
-		tnet_advance(t, SEC / 10);
-	assert_true(last_done(t, d, THEMIS_OP_LEAVE, &ev));
-	assert_int_equal(ev.ok, 1);
-	assert_true(ev.t_end_ns - t0 <= c.req_timeout_ns + c.req_timeout_ns / LEAVE_PROBE_DIV);
-	themis_record rec[4];
-	assert_int_equal(themis_node_records(t->node[next], obj, rec, 4, t->now), 1);
-	tnet_del(t);
+	leave_past_dead(7, 2, "past-two-dead", c.req_timeout_ns + c.req_timeout_ns / LEAVE_PROBE_DIV);
 }
 
 /* A requester cut off from the leaver's predecessor P (the tap drops its packets to P) asks
