@@ -204,6 +204,8 @@ typedef struct node_hot_cfg {
 typedef struct node_cfg {
 	themis_rand_fn rand;
 	void *rand_ctx;
+	themis_send_fn send;
+	void *send_ctx;
 	themis_addr self;
 	uint32_t replay_window;
 	/* the 64-bit values together, then the 32-bit ones: no padding between them */

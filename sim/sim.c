@@ -114,7 +114,7 @@ static void dispatch(struct sim *s, const sim_event *ev)
 	switch ((sim_ev_kind)ev->kind) {
 	case SIM_EV_DELIVER:
 		if (!s->nodes[ev->a].up) {
-			sim_pkt *p = &s->pkts[ev->b];
+			sim_pkt *p = sim_pkt_at(s, ev->b);
 			s->st.down_drops++;
 			sim_trace_dgram(&s->tr, s->now, SIM_TR_DOWN, p->from, ev->a, p->data, p->len);
 			sim_pkt_free(s, ev->b);
@@ -205,15 +205,15 @@ static void prefetch_upcoming(const struct sim *s, const sim_event *now)
 	if (now->kind == SIM_EV_DELIVER && now->a < s->count) {
 		themis_node_prefetch(s->nodes[now->a].tn, 2);
 		if (now->b < s->npkts)
-			themis_node_prefetch_input(s->nodes[now->a].tn, s->pkts[now->b].data,
-						   s->pkts[now->b].len);
+			themis_node_prefetch_input(s->nodes[now->a].tn, sim_pkt_at(s, now->b)->data,
+						   sim_pkt_at(s, now->b)->len);
 	}
 	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		themis_node_prefetch(s->nodes[i].tn, 1);
 		/* the whole datagram: its header line was hinted one event ago, so its length
 		 * is at hand; the trace hash and the node read every byte */
 		if (e->kind == SIM_EV_DELIVER && e->b < s->npkts) {
-			const sim_pkt *p = &s->pkts[e->b];
+			const sim_pkt *p = sim_pkt_at(s, e->b);
 			const char *c = (const char *)p;
 			size_t end = offsetof(sim_pkt, data) + (p->len <= sizeof p->data ? p->len : 0);
 			for (size_t off = 64; off < end; off += 64) {
@@ -227,7 +227,7 @@ static void prefetch_upcoming(const struct sim *s, const sim_event *now)
 	if (e && (i = fed_node(s, e)) != SIM_NODE_NONE && i < s->count) {
 		themis_node_prefetch(s->nodes[i].tn, 0);
 		if (e->kind == SIM_EV_DELIVER && e->b < s->npkts)
-			__builtin_prefetch(&s->pkts[e->b]);
+			__builtin_prefetch(sim_pkt_at(s, e->b));
 	}
 	/* four ahead: the simulator's own record of the node, where the core object's
 	 * address is read two events later */
@@ -272,7 +272,10 @@ static void teardown(struct sim *s)
 	}
 	free(s->nodes);
 	free(s->by_id);
-	free(s->pkts);
+	for (uint32_t k = 0; k < s->npkt_chunks; k++)
+		free(s->pkt_chunk[k]);
+	free(s->pkt_chunk);
+	free(s->sent);
 	free(s->st.rtt);
 	sim_evq_free(&s->q);
 	sim_adversary_free(&s->adv);
@@ -301,6 +304,7 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 	s.opts = o;
 	s.count = sc->count;
 	s.free_pkt = SIM_NODE_NONE;
+	s.sender = SIM_NODE_NONE;
 	sim_evq_init(&s.q);
 	double t0 = wall_now(), last = t0, loop_t0 = t0;
 

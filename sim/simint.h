@@ -79,7 +79,7 @@ typedef struct sim_node {
 } sim_node;
 
 /* A datagram in flight (or waiting to leave a busy node). Each slot starts on a cache line
- * (the table is allocated on one, transmit.c), so a datagram and its header take the fewest
+ * (the chunks are allocated on one, transmit.c), so a datagram and its header take the fewest
  * lines: a FIND three, its answer five, read cold when delivered. */
 typedef struct sim_pkt {
 	_Alignas(64) uint32_t from; /* sending node, SIM_NODE_NONE when injected */
@@ -140,8 +140,13 @@ struct sim {
 	sim_node *nodes;
 	uint32_t count;
 	sim_idx *by_id;
-	sim_pkt *pkts;
-	uint32_t npkts, pktcap, free_pkt;
+	/* the datagram slots, in chunks that never move once allocated: a node's send callback
+	 * fills a new slot while the datagram it is reacting to still sits in another */
+	sim_pkt **pkt_chunk;
+	uint32_t npkts, npkt_chunks, free_pkt;
+	/* the slots the node being fed has sent so far, in order (simnode.c) */
+	uint32_t *sent;
+	uint32_t nsent, sentcap, sender;
 	sim_net net;
 	sim_trace tr;
 	sim_pcap pcap;
@@ -177,6 +182,11 @@ void sim_attack_record(struct sim *s, const char *kind, const char *action, cons
 		       const char *outcome);
 
 /* transmit.c: packet slots (SIM_NODE_NONE when memory ran out) and the datagram path */
+enum { SIM_PKT_CHUNK_BITS = 10 };   /* 1,024 slots (1.3 MB) a chunk */
+static inline sim_pkt *sim_pkt_at(const struct sim *s, uint32_t slot)
+{
+	return &s->pkt_chunk[slot >> SIM_PKT_CHUNK_BITS][slot & ((1u << SIM_PKT_CHUNK_BITS) - 1)];
+}
 uint32_t sim_pkt_alloc(struct sim *s);
 void sim_pkt_free(struct sim *s, uint32_t slot);
 void sim_push(struct sim *s, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b);
@@ -186,6 +196,8 @@ void sim_transmit(struct sim *s, uint32_t slot, uint64_t now);
 void sim_route(struct sim *s, uint32_t slot, uint64_t now);
 
 /* spawn.c: every node's core object (s->nodes allocated, zeroed); 0, or -1 with err set */
+/* simnode.c: the nodes' send callback (themis_config.send), ctx the struct sim */
+void sim_node_send(void *ctx, const themis_addr *to, const uint8_t *pkt, size_t len);
 int sim_nodes_create(struct sim *s, char *err, size_t errlen);
 
 /* simnode.c: inputs into nodes and what comes out of them */

@@ -120,6 +120,37 @@ static void handle_event(struct sim *s, uint32_t i, const themis_event *ev)
 
 /* ---- one input into one node ---- */
 
+/* The nodes' send callback: the datagram goes straight into a packet slot (no outbox copy, no
+ * allocation in the core), and process() transmits the slots in order once the node has
+ * reacted. Only process() feeds nodes, so s->sender is the node that is sending. */
+void sim_node_send(void *ctx, const themis_addr *to, const uint8_t *pkt, size_t len)
+{
+	struct sim *s = ctx;
+	if (s->sender == SIM_NODE_NONE || len > THEMIS_MAX_PACKET)
+		return;   /* cannot happen: the core emits no more, and only inside process() */
+	if (s->nsent == s->sentcap) {
+		uint32_t ncap = s->sentcap ? s->sentcap * 2 : 16;
+		uint32_t *ns = realloc(s->sent, ncap * sizeof *ns);
+		if (!ns) {
+			s->oom = 1;
+			return;
+		}
+		s->sent = ns;
+		s->sentcap = ncap;
+	}
+	uint32_t slot = sim_pkt_alloc(s);
+	if (slot == SIM_NODE_NONE)
+		return;
+	sim_pkt *p = sim_pkt_at(s, slot);
+	p->from = s->sender;
+	p->dst = *to;
+	p->tag = 0;
+	p->len = (uint16_t)len;
+	memcpy(p->data, pkt, len);
+	sim_addr_of(s->sender, s->sc->port, &p->src);
+	s->sent[s->nsent++] = slot;
+}
+
 /* Timers, lazily. Every request a node sends moves its deadline (now + the request timeout)
  * and its answer removes it again, so pushing an event for each new deadline filled the queue
  * with stale timers (most of a large static ring's heap, each popped for nothing). Instead a
@@ -194,9 +225,10 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 	if (cpu->enabled)
 		c0 = *cnt;
 
+	s->sender = i;   /* sim_node_send: what the node sends now is node i's */
 	switch ((sim_input_kind)in.kind) {
 	case SIM_IN_DELIVER: {
-		sim_pkt *p = &s->pkts[in.arg];
+		sim_pkt *p = sim_pkt_at(s, in.arg);
 		sim_trace_dgram(&s->tr, now, SIM_TR_DELIVER, p->from, i, p->data, p->len);
 		/* a datagram the adversary touched: its outcome is what the receiver's drop
 		 * counters say about this one recv (reported below, once the node has reacted) */
@@ -232,6 +264,7 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 		sim_dht_start(s, i, in.arg, now);
 		break;
 	}
+	s->sender = SIM_NODE_NONE;
 
 	uint64_t leave = now;
 	if (cpu->enabled)
@@ -243,27 +276,15 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 				sim_trace_note(&s->tr, now, i, "DROP %s", themis_drop_name((themis_drop)r));
 	n->busy_until = leave;
 
-	/* everything the node wants sent leaves at the end of its busy period */
-	for (;;) {
-		uint32_t slot = sim_pkt_alloc(s);
-		if (slot == SIM_NODE_NONE)
-			break;
-		sim_pkt *p = &s->pkts[slot];
-		int len = themis_node_poll_send(n->tn, &p->dst, p->data, sizeof p->data);
-		if (len <= 0) {
-			sim_pkt_free(s, slot);
-			break;
-		}
-		p->len = (uint16_t)len;
-		p->from = i;
-		p->tag = 0;
-		sent++;
-		sim_addr_of(i, s->sc->port, &p->src);
+	/* everything the node sent leaves at the end of its busy period */
+	sent = s->nsent;
+	for (uint32_t k = 0; k < sent; k++) {
 		if (leave == now)
-			sim_transmit(s, slot, now);
+			sim_transmit(s, s->sent[k], now);
 		else
-			sim_push(s, leave, SIM_EV_TRANSMIT, i, slot);
+			sim_push(s, leave, SIM_EV_TRANSMIT, i, s->sent[k]);
 	}
+	s->nsent = 0;
 	themis_event ev;
 	while (themis_node_poll_event(n->tn, &ev)) {
 		handle_event(s, i, &ev);

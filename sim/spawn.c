@@ -32,6 +32,8 @@ static int make_one(struct sim *s, uint32_t i)
 	sim_rng_seed(&n->rng, sc->seed, SIM_RNG_NODE, i);
 	cfg.rand = sim_rng_fill;
 	cfg.rand_ctx = &n->rng;
+	cfg.send = sim_node_send;
+	cfg.send_ctx = s;
 	sim_addr_of(i, sc->port, &cfg.self);
 	cfg.m = sc->m;
 	cfg.security = sc->security;

@@ -13,28 +13,35 @@ uint32_t sim_pkt_alloc(struct sim *s)
 {
 	if (s->free_pkt != SIM_NODE_NONE) {
 		uint32_t i = s->free_pkt;
-		s->free_pkt = s->pkts[i].next_free;
+		s->free_pkt = sim_pkt_at(s, i)->next_free;
 		return i;
 	}
-	if (s->npkts == s->pktcap) {
-		uint32_t ncap = s->pktcap ? s->pktcap * 2 : 64;
-		sim_pkt *np = aligned_alloc(_Alignof(sim_pkt), (size_t)ncap * sizeof *np);
-		if (!np) {
+	if (s->npkts == (s->npkt_chunks << SIM_PKT_CHUNK_BITS)) {
+		/* a new chunk; the ones before stay where they are */
+		if (s->npkt_chunks == (UINT32_MAX >> SIM_PKT_CHUNK_BITS)) {
 			s->oom = 1;
 			return SIM_NODE_NONE;
 		}
-		if (s->npkts)
-			memcpy(np, s->pkts, (size_t)s->npkts * sizeof *np);
-		free(s->pkts);
-		s->pkts = np;
-		s->pktcap = ncap;
+		sim_pkt **nt = realloc(s->pkt_chunk, (s->npkt_chunks + 1) * sizeof *nt);
+		if (!nt) {
+			s->oom = 1;
+			return SIM_NODE_NONE;
+		}
+		s->pkt_chunk = nt;
+		nt[s->npkt_chunks] = aligned_alloc(_Alignof(sim_pkt),
+						   sizeof(sim_pkt) << SIM_PKT_CHUNK_BITS);
+		if (!nt[s->npkt_chunks]) {
+			s->oom = 1;
+			return SIM_NODE_NONE;
+		}
+		s->npkt_chunks++;
 	}
 	return s->npkts++;
 }
 
 void sim_pkt_free(struct sim *s, uint32_t i)
 {
-	s->pkts[i].next_free = s->free_pkt;
+	sim_pkt_at(s, i)->next_free = s->free_pkt;
 	s->free_pkt = i;
 }
 
@@ -49,13 +56,13 @@ void sim_push(struct sim *s, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t 
 
 static void deliver_later(struct sim *s, uint32_t slot, uint64_t at)
 {
-	sim_push(s, at, SIM_EV_DELIVER, s->pkts[slot].to, slot);
+	sim_push(s, at, SIM_EV_DELIVER, sim_pkt_at(s, slot)->to, slot);
 }
 
 /* A datagram that is on the wire at time now: routed, traced, captured, scheduled. */
 void sim_route(struct sim *s, uint32_t slot, uint64_t now)
 {
-	sim_pkt *p = &s->pkts[slot];
+	sim_pkt *p = sim_pkt_at(s, slot);
 	uint32_t to;
 	if (sim_node_of(&p->dst, s->sc->port, s->count, &to)) {
 		s->st.unroutable++;
@@ -82,8 +89,7 @@ void sim_route(struct sim *s, uint32_t slot, uint64_t now)
 	if (copies == 2) {
 		uint32_t dup = sim_pkt_alloc(s);
 		if (dup != SIM_NODE_NONE) {
-			p = &s->pkts[slot]; /* the pool may have moved */
-			s->pkts[dup] = *p;
+			*sim_pkt_at(s, dup) = *p;
 			deliver_later(s, dup, now + delay[1]);
 		}
 	}
@@ -117,7 +123,7 @@ static void hs_note_hello(struct sim *s, uint32_t i, uint32_t j, uint64_t now)
 /* A datagram leaves node `from` now (after its busy period). */
 void sim_transmit(struct sim *s, uint32_t slot, uint64_t now)
 {
-	sim_pkt *p = &s->pkts[slot];
+	sim_pkt *p = sim_pkt_at(s, slot);
 	if (p->from != SIM_NODE_NONE && !s->nodes[p->from].up) {
 		/* a failed node is silent: what it had queued never leaves */
 		s->st.down_drops++;
@@ -128,13 +134,11 @@ void sim_transmit(struct sim *s, uint32_t slot, uint64_t now)
 	sim_dgram d = { .from = p->from, .src = p->src, .dst = p->dst, .data = p->data,
 			.len = p->len, .cap = sizeof p->data };
 	if (sim_adversary_hook(s, &s->adv, now, &d) == SIM_ADV_DROP) {
-		p = &s->pkts[slot];
 		s->st.adv_dropped++;
 		sim_trace_dgram(&s->tr, now, SIM_TR_ADV_DROP, p->from, SIM_NODE_NONE, p->data, p->len);
 		sim_pkt_free(s, slot);
 		return;
 	}
-	p = &s->pkts[slot]; /* the hook may have injected and grown the pool */
 	p->dst = d.dst;
 	p->tag = d.tag;
 	p->len = (uint16_t)(d.len <= sizeof p->data ? d.len : sizeof p->data);
@@ -153,7 +157,7 @@ int sim_inject(struct sim *s, const themis_addr *src, const themis_addr *dst,
 	uint32_t slot = sim_pkt_alloc(s);
 	if (slot == SIM_NODE_NONE)
 		return -1;
-	sim_pkt *p = &s->pkts[slot];
+	sim_pkt *p = sim_pkt_at(s, slot);
 	p->from = SIM_NODE_NONE;
 	p->src = *src;
 	p->dst = *dst;

@@ -956,6 +956,77 @@ static void test_vanilla_plain(void **state)
 	tnet_del(t);
 }
 
+/* What a send callback (themis_config.send) was handed, in order. */
+typedef struct sent_log {
+	themis_addr to[8];
+	tpkt p[8];
+	int n;
+} sent_log;
+
+static void log_send(void *ctx, const themis_addr *to, const uint8_t *pkt, size_t len)
+{
+	sent_log *l = ctx;
+	assert_true(l->n < 8);
+	assert_true(len <= sizeof l->p[0].b);
+	l->to[l->n] = *to;
+	memcpy(l->p[l->n].b, pkt, len);
+	l->p[l->n++].len = len;
+}
+
+/* With a send callback the core hands each datagram over inside the call that made it, and
+ * they are the datagrams poll_send would have returned: a twin of A (same seed, same random
+ * stream) with the callback emits A's HELLO, and on B's REPLY to A, A's CONFIRM and PING,
+ * byte for byte; its outbox stays empty and its counters count them. */
+static void test_send_callback(void **state)
+{
+	(void)state;
+	tnet *t = pair(NULL);
+	sent_log l = { .n = 0 };
+	uint64_t rs[2] = { 0x1234 + (uint64_t)A, 0 };
+	themis_config c;
+	themis_node *twin;
+	themis_peer pb;
+	themis_addr to;
+	uint8_t buf[THEMIS_MAX_PACKET];
+	themis_counters cc;
+
+	themis_config_default(&c);
+	c.network = NET;
+	memset(c.seed, 0x10 + A, sizeof c.seed);
+	c.rand = test_rand;
+	c.rand_ctx = rs;
+	c.self = t->addr[A];
+	c.send = log_send;
+	c.send_ctx = &l;
+	assert_int_equal(themis_node_new(&twin, &c), 0);
+
+	ping(t, A, B);
+	tnet_peer(t, B, &pb);
+	assert_true(themis_ping(twin, &pb, t->now) > 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(themis_node_poll_send(twin, &to, buf, sizeof buf), 0);
+	tnet_pump(t);   /* HELLO, REPLY, CONFIRM, PING, PONG */
+	assert_int_equal(tnet_ops_done(t, A, 1), 1);
+	assert_int_equal(t->nlog, 5);
+	assert_memory_equal(&l.to[0], &t->addr[B], sizeof to);
+	assert_int_equal(l.p[0].len, t->log[0].len);
+	assert_memory_equal(l.p[0].b, t->log[0].b, t->log[0].len);
+
+	themis_node_recv(twin, &t->addr[B], t->log[1].b, t->log[1].len, t->now);
+	assert_int_equal(l.n, 3);
+	for (int k = 1; k < 3; k++) {
+		assert_memory_equal(&l.to[k], &t->addr[B], sizeof to);
+		assert_int_equal(l.p[k].len, t->log[k + 1].len);
+		assert_memory_equal(l.p[k].b, t->log[k + 1].b, t->log[k + 1].len);
+	}
+	assert_int_equal(themis_node_poll_send(twin, &to, buf, sizeof buf), 0);
+	themis_node_counters(twin, &cc);
+	assert_int_equal(cc.pkts_out, 3);
+	assert_int_equal(cc.bytes_out, l.p[0].len + l.p[1].len + l.p[2].len);
+	themis_node_del(twin);
+	tnet_del(t);
+}
+
 static void test_config_rejected(void **state)
 {
 	(void)state;
@@ -987,6 +1058,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake_ping),
+		cmocka_unit_test(test_send_callback),
 		cmocka_unit_test(test_lost_hello),
 		cmocka_unit_test(test_lost_reply),
 		cmocka_unit_test(test_lost_confirm),

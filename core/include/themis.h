@@ -53,6 +53,9 @@ typedef struct themis_addr {
 
 /* Fill buf with len random bytes. Called only from inside core calls. */
 typedef void (*themis_rand_fn)(void *ctx, uint8_t *buf, size_t len);
+/* Take one datagram for `to` now; pkt is valid only during the call. Called only from inside
+ * core calls, in the order poll_send would have returned the datagrams. */
+typedef void (*themis_send_fn)(void *ctx, const themis_addr *to, const uint8_t *pkt, size_t len);
 
 typedef struct themis_config {
 	const char *network;        /* network name; hashed into net (PROTOCOL.md, Names) */
@@ -60,6 +63,10 @@ typedef struct themis_config {
 	themis_rand_fn rand;        /* required */
 	void *rand_ctx;
 	themis_addr self;           /* the node's own locator (for node records) */
+	themis_send_fn send;        /* optional: datagrams go to it at once instead of waiting in
+				       the outbox for poll_send (no copy, no allocation: the
+				       simulator's way; a daemon polls) */
+	void *send_ctx;
 
 	unsigned m;                 /* ring bits, 8..256 (default 256) */
 	int security;               /* 1: handshake + DATA; 0: PLAIN ("vanilla" baseline) */
@@ -249,7 +256,8 @@ void themis_node_on_timeout(themis_node *node, uint64_t now);
 uint64_t themis_node_next_deadline(const themis_node *node);
 
 /* Next datagram to send: copies it into buf, sets *to, returns its length; 0 when the outbox
- * is empty; THEMIS_ESIZE (datagram kept) when cap is too small. */
+ * is empty (always, with a config's send callback); THEMIS_ESIZE (datagram kept) when cap is
+ * too small. */
 int themis_node_poll_send(themis_node *node, themis_addr *to, uint8_t *buf, size_t cap);
 /* Next event: returns 1 and fills *ev, or 0 when there is none. */
 int themis_node_poll_event(themis_node *node, themis_event *ev);
