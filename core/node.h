@@ -236,6 +236,8 @@ struct themis_node {
 	/* ---- hot ---- */
 	peer **peers;
 	uint32_t npeers, peers_alloc;
+	peer *spare_peer;        /* the last peer entry released, wiped, for the next new one:
+				    PLAIN makes and drops an entry for every request */
 
 	pending **pend;
 	uint32_t npend, pend_alloc;

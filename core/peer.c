@@ -28,8 +28,9 @@ peer *peer_get(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_add
 	if (node_grow((void **)&n->peers, &n->peers_alloc, n->npeers + 1, n->hot.max_peers,
 		      sizeof *n->peers) != 0)
 		return NULL;
-	p = calloc(1, sizeof *p);
-	if (!p)
+	p = n->spare_peer;   /* already zero (peer_release wiped it) */
+	n->spare_peer = NULL;
+	if (!p && !(p = calloc(1, sizeof *p)))
 		return NULL;
 	memcpy(p->id, id, THEMIS_ID_LEN);
 	p->addr = *addr;
@@ -37,7 +38,8 @@ peer *peer_get(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_add
 	return p;
 }
 
-static void peer_free(peer *p)
+/* Frees what the entry holds and wipes it: all zero, as calloc gave it. */
+static void peer_clear(peer *p)
 {
 	for (uint32_t i = 0; i < p->nq; i++) {
 		cr_wipe(p->q[i].data, p->q[i].len);
@@ -45,6 +47,11 @@ static void peer_free(peer *p)
 	}
 	free(p->q);
 	cr_wipe(p, sizeof *p);
+}
+
+static void peer_free(peer *p)
+{
+	peer_clear(p);
 	free(p);
 }
 
@@ -58,7 +65,12 @@ void peer_release(themis_node *n, peer *p)
 			break;
 		}
 	}
-	peer_free(p);
+	if (n->spare_peer) {
+		peer_free(p);
+		return;
+	}
+	peer_clear(p);
+	n->spare_peer = p;
 }
 
 void peer_hold(peer *p)
@@ -153,6 +165,8 @@ void peers_free_all(themis_node *n)
 	for (uint32_t i = 0; i < n->npeers; i++)
 		peer_free(n->peers[i]);
 	free(n->peers);
+	free(n->spare_peer);
+	n->spare_peer = NULL;
 	n->slots = NULL;
 	n->peers = NULL;
 	n->nslots_alloc = n->npeers = n->peers_alloc = 0;

@@ -956,6 +956,48 @@ static void test_vanilla_plain(void **state)
 	tnet_del(t);
 }
 
+static int all_zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < len; i++)
+		if (b[i])
+			return 0;
+	return 1;
+}
+
+/* PLAIN keeps a peer entry only while a request needs it; the last one released is kept,
+ * wiped, for the next new peer (node.h, spare_peer) instead of going back to malloc. */
+static void test_plain_peer_entry_reused(void **state)
+{
+	(void)state;
+	tnet *t = pair(vanilla_cfg);
+	int C = tnet_add(t, NET, vanilla_cfg);
+	themis_node *b;
+
+	ping(t, A, B);
+	tnet_pump(t);
+	assert_int_equal(tnet_ops_done(t, A, 1), 1);
+	b = t->node[B];
+	assert_int_equal(b->npeers, 0);
+	assert_non_null(b->spare_peer);
+	assert_true(all_zero(b->spare_peer, sizeof *b->spare_peer));
+	peer *spare = b->spare_peer;
+	/* the next peer B meets gets that entry, with only its own id and address in it */
+	themis_addr from = t->addr[C];
+	peer *p = peer_get(b, themis_node_id(t->node[C]), &from);
+	assert_ptr_equal(p, spare);
+	assert_null(b->spare_peer);
+	assert_memory_equal(p->id, themis_node_id(t->node[C]), THEMIS_ID_LEN);
+	assert_int_equal(p->npending + p->nslots + p->nq + p->holds, 0);
+	peer_release(b, p);
+	assert_ptr_equal(b->spare_peer, spare);
+	assert_int_equal(b->npeers, 0);
+	ping(t, C, B);
+	tnet_pump(t);
+	assert_int_equal(tnet_ops_done(t, C, 1), 1);
+	tnet_del(t);   /* the spare goes with the node (make sanitize: no leak) */
+}
+
 /* What a send callback (themis_config.send) was handed, in order. */
 typedef struct sent_log {
 	themis_addr to[8];
@@ -1059,6 +1101,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake_ping),
 		cmocka_unit_test(test_send_callback),
+		cmocka_unit_test(test_plain_peer_entry_reused),
 		cmocka_unit_test(test_lost_hello),
 		cmocka_unit_test(test_lost_reply),
 		cmocka_unit_test(test_lost_confirm),
