@@ -116,7 +116,8 @@ static void dispatch(struct sim *s, const sim_event *ev)
 		if (!s->nodes[ev->a].up) {
 			sim_pkt *p = sim_pkt_at(s, ev->b);
 			s->st.down_drops++;
-			sim_trace_dgram(&s->tr, s->now, SIM_TR_DOWN, p->from, ev->a, p->data, p->len);
+			sim_trace_arrival(&s->tr, s->now, SIM_TR_DOWN, p->from, ev->a, p->data, p->len,
+					  p->sent);
 			sim_pkt_free(s, ev->b);
 			break;
 		}

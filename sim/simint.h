@@ -85,7 +85,10 @@ typedef struct sim_pkt {
 	_Alignas(64) uint32_t from; /* sending node, SIM_NODE_NONE when injected */
 	uint32_t to;            /* receiving node (set once routed) */
 	themis_addr src, dst;
-	uint32_t next_free;
+	union {
+		uint64_t sent;  /* in flight: the trace record of its sending (trace.h) */
+		uint32_t next_free; /* free: the next free slot */
+	};
 	uint32_t tag;           /* 0, or the adversary's log entry for a datagram it touched */
 	uint16_t len;
 	uint8_t data[THEMIS_MAX_PACKET];

@@ -229,7 +229,7 @@ static void process(struct sim *s, uint32_t i, sim_input in, uint64_t now)
 	switch ((sim_input_kind)in.kind) {
 	case SIM_IN_DELIVER: {
 		sim_pkt *p = sim_pkt_at(s, in.arg);
-		sim_trace_dgram(&s->tr, now, SIM_TR_DELIVER, p->from, i, p->data, p->len);
+		sim_trace_arrival(&s->tr, now, SIM_TR_DELIVER, p->from, i, p->data, p->len, p->sent);
 		/* a datagram the adversary touched: its outcome is what the receiver's drop
 		 * counters say about this one recv (reported below, once the node has reacted) */
 		tag = p->tag;

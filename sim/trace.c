@@ -3,9 +3,10 @@
  * order, so the same scenario and seed hash the same on every machine.
  *
  * The hash is a fingerprint, not a security primitive: nobody attacks it, it only has to
- * change when the trace changes. Every datagram is hashed twice (sent and delivered), so a
- * cryptographic hash cost a tenth of a large run; this is a multiply-and-fold mixer with two
- * independent 64-bit lanes chained over every record (a 128-bit state), 16 bytes a step.
+ * change when the trace changes. Every datagram's bytes are hashed once, when sent (its
+ * arrival names that record), and a cryptographic hash cost a tenth of a large run; this is
+ * a multiply-and-fold mixer with two independent 64-bit lanes chained over every record (a
+ * 128-bit state), 16 bytes a step.
  */
 #include "trace.h"
 
@@ -169,20 +170,44 @@ static void node_name(char *out, size_t n, uint32_t node)
 		snprintf(out, n, "n%u", node);
 }
 
-void sim_trace_dgram(sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t from, uint32_t to,
-		     const uint8_t *pkt, size_t len)
+static void print_dgram(FILE *f, uint64_t t, sim_tr_kind kind, uint32_t from, uint32_t to,
+			const uint8_t *pkt, size_t len)
 {
-	put(tr, t, (uint8_t)kind, from, to, pkt, len);
-	/* arrivals are hashed but not printed: one line per message, at the moment it is sent */
-	if (!tr->out || kind == SIM_TR_DELIVER)
-		return;
 	char a[16], b[16], d[96];
 	node_name(a, sizeof a, from);
 	node_name(b, sizeof b, to);
 	sim_trace_describe(d, sizeof d, pkt, len);
-	stamp(tr->out, t);
-	fprintf(tr->out, "%s -> %s %s%s\n", a, b, d, kind_word(kind));
+	stamp(f, t);
+	fprintf(f, "%s -> %s %s%s\n", a, b, d, kind_word(kind));
 }
+
+uint64_t sim_trace_dgram(sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t from,
+			 uint32_t to, const uint8_t *pkt, size_t len)
+{
+	uint64_t rec = tr->records;
+	put(tr, t, (uint8_t)kind, from, to, pkt, len);
+	if (tr->out)
+		print_dgram(tr->out, t, kind, from, to, pkt, len);
+	return rec;
+}
+
+/* A record whose body is one word, the SEND record's number, where a datagram record has its
+ * bytes; the kind and the length in the header keep the two shapes apart. */
+void sim_trace_arrival(sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t from, uint32_t to,
+		       const uint8_t *pkt, size_t len, uint64_t sent)
+{
+	uint64_t h[2] = { tr->h[0], tr->h[1] };
+	absorb(h, t, ((uint64_t)kind << 32) | (uint32_t)len);
+	absorb(h, ((uint64_t)from << 32) | to, tr->records++);
+	absorb(h, sent, 0);
+	tr->h[0] = h[0];
+	tr->h[1] = h[1];
+	/* arrivals are not printed: one line per message, at the moment it is sent, and a
+	 * drop at a failed receiver says so */
+	if (tr->out && kind != SIM_TR_DELIVER)
+		print_dgram(tr->out, t, kind, from, to, pkt, len);
+}
+
 
 void sim_trace_note(sim_trace *tr, uint64_t t, uint32_t node, const char *fmt, ...)
 {

@@ -85,7 +85,7 @@ void sim_route(struct sim *s, uint32_t slot, uint64_t now)
 		sim_pkt_free(s, slot);
 		return;
 	}
-	sim_trace_dgram(&s->tr, now, SIM_TR_SEND, p->from, to, p->data, p->len);
+	p->sent = sim_trace_dgram(&s->tr, now, SIM_TR_SEND, p->from, to, p->data, p->len);
 	if (copies == 2) {
 		uint32_t dup = sim_pkt_alloc(s);
 		if (dup != SIM_NODE_NONE) {
