@@ -78,6 +78,10 @@ void themis_node_prefetch(const themis_node *n, int stage)
 	 * request or operation a node starts), and that store would miss. */
 	if (n->peers)
 		pf(n->peers);
+	/* a request from a node we hold no entry for (most FINDs on a large ring) takes the
+	 * spare one, last written long ago */
+	if (n->spare_peer)
+		pf_range(n->spare_peer, sizeof *n->spare_peer);
 	if (n->pend)
 		pf(n->pend);
 	if (n->ops)
