@@ -116,8 +116,6 @@ int themis_node_new(themis_node **out, const themis_config *cfg)
 	n->cfg = (node_cfg){
 		.rand = cfg->rand,
 		.rand_ctx = cfg->rand_ctx,
-		.send = cfg->send,
-		.send_ctx = cfg->send_ctx,
 		.self = cfg->self,
 		.replay_window = cfg->replay_window,
 		.rekey_after_msgs = cfg->rekey_after_msgs,
@@ -148,6 +146,8 @@ int themis_node_new(themis_node **out, const themis_config *cfg)
 		.signed_records = cfg->signed_records,
 	};
 	n->hot = (node_hot_cfg){
+		.send = cfg->send,
+		.send_ctx = cfg->send_ctx,
 		.req_timeout_ns = cfg->req_timeout_ns,
 		.stabilize_ns = cfg->stabilize_ns,
 		.fix_fingers_ns = cfg->fix_fingers_ns,
@@ -281,10 +281,10 @@ void node_output(themis_node *n, const themis_addr *to, const uint8_t *pkt, size
 	outpkt *o;
 	uint8_t *copy;
 
-	if (n->cfg.send) {
+	if (n->hot.send) {
 		n->cnt.pkts_out++;
 		n->cnt.bytes_out += len;
-		n->cfg.send(n->cfg.send_ctx, to, pkt, len);
+		n->hot.send(n->hot.send_ctx, to, pkt, len);
 		return;
 	}
 	if (ring_make_room((void **)&n->out, &n->out_head, n->out_len, &n->out_alloc,

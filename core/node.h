@@ -187,6 +187,8 @@ typedef struct rl_entry {
  * (cfg never changes after it): in cfg they were spread over all five of its cache lines,
  * here they fill one line of the hot head. The core reads these fields only from here. */
 typedef struct node_hot_cfg {
+	themis_send_fn send;     /* every datagram a node sends goes through one of these */
+	void *send_ctx;
 	uint64_t req_timeout_ns;
 	uint64_t stabilize_ns, fix_fingers_ns, check_pred_ns;
 	unsigned m;
@@ -204,8 +206,6 @@ typedef struct node_hot_cfg {
 typedef struct node_cfg {
 	themis_rand_fn rand;
 	void *rand_ctx;
-	themis_send_fn send;
-	void *send_ctx;
 	themis_addr self;
 	uint32_t replay_window;
 	/* the 64-bit values together, then the 32-bit ones: no padding between them */
