@@ -594,9 +594,12 @@ static void offer64(best64 *b, const ring_state *rs, const uint8_t (*skip)[THEMI
 		if (ring_id_key(skip[i], rs->m) == cpos && memcmp(skip[i], c->id, THEMIS_ID_LEN) == 0)
 			return;
 	size_t keep = b->n < b->k ? b->n : b->k - 1;
-	memmove(&b->node[at + 1], &b->node[at], (keep - at) * sizeof(b->node[0]));
-	memmove(&b->key[at + 1], &b->key[at], (keep - at) * sizeof(b->key[0]));
-	memmove(&b->rank[at + 1], &b->rank[at], (keep - at) * sizeof(b->rank[0]));
+	/* the fingers come best first, so most offers that are kept go at the end */
+	for (size_t i = keep; i > at; i--) {
+		b->node[i] = b->node[i - 1];
+		b->key[i] = b->key[i - 1];
+		b->rank[i] = b->rank[i - 1];
+	}
 	b->node[at] = c;
 	b->key[at] = key;
 	b->rank[at] = rank;
