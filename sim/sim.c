@@ -350,7 +350,9 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 
 	sim_event ev;
 	loop_t0 = wall_now();
-	while (!s.oom && sim_evq_peek_time(&s.q) <= sc->duration_ns && sim_evq_pop(&s.q, &ev)) {
+	/* the first event past the end stops the loop (popped and dropped: the queue is freed
+	 * next) */
+	while (!s.oom && sim_evq_pop(&s.q, &ev)) {
 		if (ev.t > sc->duration_ns)
 			break;
 		s.now = ev.t;
