@@ -83,14 +83,11 @@ static void add_cand(themis_node *n, lookup *lk, const ring_node *rn)
 	if (lk->ncand == LK_CANDS) {
 		s = lk->order[--lk->ncand];          /* the farthest: its slot is reused */
 	} else {
-		/* a free slot: one that order[0..ncand) does not name */
-		uint32_t used = 0;
-		for (uint32_t j = 0; j < lk->ncand; j++)
-			used |= 1u << lk->order[j];
-		for (s = 0; used & (1u << s); s++)
-			;
+		s = (uint8_t)__builtin_ctz(lk->free_slots);   /* the lowest free slot */
+		lk->free_slots &= (uint8_t)~(1u << s);
 	}
-	memmove(&lk->order[i + 1], &lk->order[i], lk->ncand - i);
+	for (uint32_t j = lk->ncand; j > i; j--)
+		lk->order[j] = lk->order[j - 1];
 	lk->order[i] = s;
 	lk->cand[s] = *rn;
 	lk->ckey[s] = rk;
@@ -162,6 +159,7 @@ static void step(themis_node *n, op *o, uint64_t now)
 			memmove(&lk->owner_cand[0], &lk->owner_cand[1], --lk->nowner_cand * sizeof lk->owner_cand[0]);
 		} else if (lk->ncand) {
 			lk->asked = lk->cand[lk->order[0]];
+			lk->free_slots |= (uint8_t)(1u << lk->order[0]);
 			memmove(&lk->order[0], &lk->order[1], --lk->ncand);
 		} else {
 			lookup_done(n, o, 0, now);
@@ -334,6 +332,7 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 
 	lk->hops = 0;
 	lk->ncand = lk->nowner_cand = lk->nbad = lk->has_backup = 0;
+	lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
 	memcpy(lk->target, target, THEMIS_ID_LEN);
 	themis_ring_pos(target, n->hot.m, lk->pos);
 	lk->key = ring_pos_key(lk->pos);

@@ -96,6 +96,7 @@ typedef struct outpkt {
 enum { OPK_FINGER = 100, OPK_REFRESH, OPK_UPDATE };
 
 enum { LK_CANDS = 8, LK_BAD = 32 };
+_Static_assert(LK_CANDS <= 8, "lookup.free_slots has a bit per candidate slot");
 
 /* One iterative lookup (paper, 6.1 Find; eclipse defence of 6.2): the requester contacts each
  * hop itself; an answer must make progress toward target or its giver is not asked again.
@@ -112,6 +113,7 @@ typedef struct lookup {
 	uint8_t exact;                      /* the target's and every candidate's position is its
 					       key (m <= 64): distances compare on keys alone */
 	uint8_t has_backup;                 /* backup names the owner should backup_for be gone */
+	uint8_t free_slots;                 /* bit s: cand[s] is named by no order entry */
 	uint8_t order[LK_CANDS];            /* slots of cand, closest preceding target first */
 	uint64_t asked_at;
 	uint64_t key;                       /* the target position's key */
