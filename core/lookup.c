@@ -206,12 +206,29 @@ static void take_records(themis_node *n, op *o, const msg_lists *m)
 /* The progress check: x lies strictly between the node that named it and the target. With
  * m <= 64 every position is its key, and keys alone decide (deriving each named node's
  * 256-bit position and comparing was most of what reading an answer cost). */
-static int closer(const themis_node *n, const lookup *lk, const ring_node *x,
+static int closer(const themis_node *n, const lookup *lk, const ring_node *x, uint64_t akey,
 		  const uint8_t asked[RING_POS_LEN])
 {
 	if (n->hot.m <= 64)
-		return ring_key_in_oo(ring_id_key(x->id, n->hot.m), ring_pos_key(asked), lk->key);
+		return ring_key_in_oo(ring_id_key(x->id, n->hot.m), akey, lk->key);
 	return ring_in_oo(RING_POS(x, n->hot.m), asked, lk->pos);
+}
+
+/* x sits exactly at the target. */
+static int at_target(const themis_node *n, const lookup *lk, const ring_node *x)
+{
+	if (n->hot.m <= 64)
+		return ring_id_key(x->id, n->hot.m) == lk->key;
+	return memcmp(RING_POS(x, n->hot.m), lk->pos, RING_POS_LEN) == 0;
+}
+
+/* The target lies in (asked, x]: x is at or past it, seen from the node that named x. */
+static int past_target(const themis_node *n, const lookup *lk, const ring_node *x, uint64_t akey,
+		       const uint8_t asked[RING_POS_LEN])
+{
+	if (n->hot.m <= 64)
+		return ring_key_in_oc(lk->key, akey, ring_id_key(x->id, n->hot.m));
+	return ring_in_oc(lk->pos, asked, RING_POS(x, n->hot.m));
 }
 
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
@@ -219,7 +236,8 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	op *o = op_get(n, op_id);
 	lookup *lk;
 	msg_lists ml, *m = &ml;   /* on the stack: this is the hot path of every lookup */
-	uint8_t asked[RING_POS_LEN];
+	uint8_t asked[RING_POS_LEN];   /* the asked node's position (m > 64 only) ... */
+	uint64_t akey;                 /* ... and its key */
 	int progress = 0;
 
 	(void)p;
@@ -253,7 +271,9 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	}
 	use_backup(n, lk, 0);   /* the named owner answered: its own answer decides */
 	dht_node_seen(n, &lk->asked, o->kind == THEMIS_OP_JOIN);
-	ring_node_pos(&lk->asked, n->hot.m, asked);
+	akey = ring_id_key(lk->asked.id, n->hot.m);
+	if (n->hot.m > 64)
+		ring_node_pos(&lk->asked, n->hot.m, asked);
 	switch (m->kind) {
 	case FIND_OWNER:
 		/* Only the node we asked can claim to own the target. */
@@ -273,14 +293,14 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		/* A node the responder knows sits exactly at the target: the owner if it is alive,
 		 * which only it can confirm (its FIND_OWNER answer). Routing tables keep dead nodes
 		 * until they are repaired, so the claim alone never ends a lookup. */
-		if (memcmp(RING_POS(&m->nodes[0], n->hot.m), lk->pos, RING_POS_LEN) == 0) {
+		if (at_target(n, lk, &m->nodes[0])) {
 			add_owner_cand(n, lk, &m->nodes[0]);
 			progress = 1;
 		}
 		break;
 	case FIND_SUCC:
 		/* The owner lies at or past the target, seen from the node that answered. */
-		if (ring_in_oc(lk->pos, asked, RING_POS(&m->nodes[0], n->hot.m))) {
+		if (past_target(n, lk, &m->nodes[0], akey, asked)) {
 			if (o->kind == THEMIS_OP_JOIN && memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
 				/* A join asks the named node JOIN at once instead of FIND: the answer is
 				 * the same check (it owns our position, or it names the nearest node
@@ -296,7 +316,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 			add_owner_cand(n, lk, &m->nodes[0]);
 			/* the backup, for when that owner turns out to be gone; it too must lie
 			 * past the target, seen from the node that answered */
-			if (m->nnodes > 1 && ring_in_oc(lk->pos, asked, RING_POS(&m->nodes[1], n->hot.m))) {
+			if (m->nnodes > 1 && past_target(n, lk, &m->nodes[1], akey, asked)) {
 				lk->backup = m->nodes[1];
 				memcpy(lk->backup_for, m->nodes[0].id, THEMIS_ID_LEN);
 				lk->has_backup = 1;
@@ -306,7 +326,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		break;
 	case FIND_NEXT:
 		for (uint32_t i = 0; i < m->nnodes; i++) {
-			if (closer(n, lk, &m->nodes[i], asked)) {
+			if (closer(n, lk, &m->nodes[i], akey, asked)) {
 				add_cand(n, lk, &m->nodes[i]);
 				progress = 1;
 			}
