@@ -191,15 +191,16 @@ uint64_t sim_trace_dgram(sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t f
 	return rec;
 }
 
-/* A record whose body is one word, the SEND record's number, where a datagram record has its
- * bytes; the kind and the length in the header keep the two shapes apart. */
+/* A record of two steps where a datagram record has its bytes: the second holds the SEND
+ * record's number instead of the record's own (the chain already orders the records, and
+ * the number names which sending arrived); the kind keeps the two shapes apart. */
 void sim_trace_arrival(sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t from, uint32_t to,
 		       const uint8_t *pkt, size_t len, uint64_t sent)
 {
 	uint64_t h[2] = { tr->h[0], tr->h[1] };
 	absorb(h, t, ((uint64_t)kind << 32) | (uint32_t)len);
-	absorb(h, ((uint64_t)from << 32) | to, tr->records++);
-	absorb(h, sent, 0);
+	absorb(h, ((uint64_t)from << 32) | to, sent);
+	tr->records++;
 	tr->h[0] = h[0];
 	tr->h[1] = h[1];
 	/* arrivals are not printed: one line per message, at the moment it is sent, and a
