@@ -273,9 +273,7 @@ static void teardown(struct sim *s)
 	}
 	free(s->nodes);
 	free(s->by_id);
-	for (uint32_t k = 0; k < s->npkt_chunks; k++)
-		free(s->pkt_chunk[k]);
-	free(s->pkt_chunk);
+	sim_pkts_free(s);
 	free(s->sent);
 	free(s->st.rtt);
 	sim_evq_free(&s->q);

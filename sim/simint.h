@@ -146,7 +146,7 @@ struct sim {
 	/* the datagram slots, in chunks that never move once allocated: a node's send callback
 	 * fills a new slot while the datagram it is reacting to still sits in another */
 	sim_pkt **pkt_chunk;
-	uint32_t npkts, npkt_chunks, free_pkt;
+	uint32_t npkts, free_pkt;   /* slots handed out so far (chunks as needed), free list */
 	/* the slots the node being fed has sent so far, in order (simnode.c) */
 	uint32_t *sent;
 	uint32_t nsent, sentcap, sender;
@@ -192,6 +192,7 @@ static inline sim_pkt *sim_pkt_at(const struct sim *s, uint32_t slot)
 }
 uint32_t sim_pkt_alloc(struct sim *s);
 void sim_pkt_free(struct sim *s, uint32_t slot);
+void sim_pkts_free(struct sim *s);   /* every chunk, at teardown */
 void sim_push(struct sim *s, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b);
 /* slot leaves node pkts[slot].from now: adversary hook, then sim_route */
 void sim_transmit(struct sim *s, uint32_t slot, uint64_t now);

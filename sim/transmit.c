@@ -16,25 +16,24 @@ uint32_t sim_pkt_alloc(struct sim *s)
 		s->free_pkt = sim_pkt_at(s, i)->next_free;
 		return i;
 	}
-	if (s->npkts == (s->npkt_chunks << SIM_PKT_CHUNK_BITS)) {
-		/* a new chunk; the ones before stay where they are */
-		if (s->npkt_chunks == (UINT32_MAX >> SIM_PKT_CHUNK_BITS)) {
-			s->oom = 1;
+	if ((s->npkts & ((1u << SIM_PKT_CHUNK_BITS) - 1)) == 0) {
+		/* the first slot of a new chunk; the chunks before stay where they are */
+		uint32_t c = s->npkts >> SIM_PKT_CHUNK_BITS;
+		if (c == (UINT32_MAX >> SIM_PKT_CHUNK_BITS)) {
+			s->oom = 1;   /* the next slot number would be SIM_NODE_NONE */
 			return SIM_NODE_NONE;
 		}
-		sim_pkt **nt = realloc(s->pkt_chunk, (s->npkt_chunks + 1) * sizeof *nt);
+		sim_pkt **nt = realloc(s->pkt_chunk, (c + 1) * sizeof *nt);
 		if (!nt) {
 			s->oom = 1;
 			return SIM_NODE_NONE;
 		}
 		s->pkt_chunk = nt;
-		nt[s->npkt_chunks] = aligned_alloc(_Alignof(sim_pkt),
-						   sizeof(sim_pkt) << SIM_PKT_CHUNK_BITS);
-		if (!nt[s->npkt_chunks]) {
+		nt[c] = aligned_alloc(_Alignof(sim_pkt), sizeof(sim_pkt) << SIM_PKT_CHUNK_BITS);
+		if (!nt[c]) {
 			s->oom = 1;
 			return SIM_NODE_NONE;
 		}
-		s->npkt_chunks++;
 	}
 	return s->npkts++;
 }
@@ -43,6 +42,19 @@ void sim_pkt_free(struct sim *s, uint32_t i)
 {
 	sim_pkt_at(s, i)->next_free = s->free_pkt;
 	s->free_pkt = i;
+}
+
+void sim_pkts_free(struct sim *s)
+{
+	/* the chunks that hold a slot handed out: one per 1 << SIM_PKT_CHUNK_BITS, rounded up */
+	uint32_t chunks = (uint32_t)(((uint64_t)s->npkts + (1u << SIM_PKT_CHUNK_BITS) - 1) >>
+				     SIM_PKT_CHUNK_BITS);
+	for (uint32_t k = 0; k < chunks; k++)
+		free(s->pkt_chunk[k]);
+	free(s->pkt_chunk);
+	s->pkt_chunk = NULL;
+	s->npkts = 0;
+	s->free_pkt = SIM_NODE_NONE;
 }
 
 void sim_push(struct sim *s, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b)
