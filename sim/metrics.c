@@ -82,7 +82,10 @@ sim_metrics *sim_metrics_open(const char *path, const char *scenario, uint64_t s
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	if (sqlite3_open(path, &m->db) != SQLITE_OK) {
+	/* no mutexes on the connection: one thread uses it at a time (the writer thread while
+	 * it runs, this one before and after), and a lock per row cost as much as binding it */
+	if (sqlite3_open_v2(path, &m->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open database: %s", path, sqlite3_errmsg(m->db));
 		goto fail;
 	}
@@ -155,6 +158,9 @@ static int step(sim_metrics *m, sqlite3_stmt *st)
 	return 0;
 }
 
+/* The write_* functions bind strings without copying them (SQLITE_STATIC): step() clears
+ * every binding before it returns, while the caller's strings (or the chunk's bytes) are
+ * still there. */
 static int write_op(sim_metrics *m, int64_t op_id, const char *node, const char *kind,
 		    const char *target, uint64_t t_start, uint64_t t_end, int ok, int64_t hops,
 		    int64_t msgs, int64_t bytes, const char *detail)
@@ -162,9 +168,9 @@ static int write_op(sim_metrics *m, int64_t op_id, const char *node, const char 
 	sqlite3_stmt *s = m->op;
 	sqlite3_bind_int64(s, 1, m->run_id);
 	sqlite3_bind_int64(s, 2, op_id);
-	sqlite3_bind_text(s, 3, node, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, node, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, target, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, target, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, (sqlite3_int64)t_start);
 	sqlite3_bind_int64(s, 7, (sqlite3_int64)t_end);
 	sqlite3_bind_int(s, 8, ok);
@@ -174,7 +180,7 @@ static int write_op(sim_metrics *m, int64_t op_id, const char *node, const char 
 	if (bytes >= 0)
 		sqlite3_bind_int64(s, 11, bytes);
 	if (detail)
-		sqlite3_bind_text(s, 12, detail, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 12, detail, -1, SQLITE_STATIC);
 	return step(m, s);
 }
 
@@ -183,7 +189,7 @@ static int write_sample(sim_metrics *m, uint64_t t, const char *node, const char
 	sqlite3_stmt *s = m->sample;
 	sqlite3_bind_int64(s, 1, m->run_id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)t);
-	sqlite3_bind_text(s, 3, node, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, node, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, name, -1, SQLITE_STATIC);
 	sqlite3_bind_double(s, 5, value);
 	return step(m, s);
@@ -195,10 +201,10 @@ static int write_attack(sim_metrics *m, uint64_t t, const char *kind, const char
 	sqlite3_stmt *s = m->attack;
 	sqlite3_bind_int64(s, 1, m->run_id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)t);
-	sqlite3_bind_text(s, 3, kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, action, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, target, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, outcome, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, outcome, -1, SQLITE_STATIC);
 	return step(m, s);
 }
 
@@ -206,7 +212,7 @@ static int write_summary(sim_metrics *m, const char *name, double value)
 {
 	sqlite3_stmt *s = m->summary;
 	sqlite3_bind_int64(s, 1, m->run_id);
-	sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_double(s, 3, value);
 	return step(m, s);
 }
