@@ -1,5 +1,6 @@
 /* test_sim_event.c: the event queue's ordering contract: by time, ties in scheduling order,
- * lazily cancelled events never come out, and a large random load pops sorted, also when
+ * lazily cancelled events never come out, a large random load pops sorted, pops interleaved
+ * with pushes always take the least pending event (checked against a plain list), also when
  * the kinds with a lane of their own (deliveries, timers) come mostly in order and sometimes
  * not, mixed with other kinds; the next-three guess names what pops next.
  */
@@ -123,6 +124,49 @@ static void random_load_pops_sorted(void **state)
 	sim_evq_free(&q);
 }
 
+/* The steady state of a run: each pop followed by a few pushes at or after its time (many of
+ * them at the same instant), the heap never emptied. Every pop must be the least pending
+ * (t, seq), which a plain list of the pending events finds by a scan. */
+static void interleaved_pops_take_the_least(void **state)
+{
+	(void)state;
+	enum { START = 300, STEPS = 40000, CAP = 2000 };
+	sim_evq q;
+	uint64_t pend_t[CAP], pend_s[CAP];
+	size_t np = 0;
+	uint64_t s[2] = { 7, 0 };
+	uint8_t r[4];
+	sim_evq_init(&q);
+	for (int i = 0; i < START; i++) {
+		test_rand(s, r, sizeof r);
+		pend_t[np] = r[0] % 64;
+		pend_s[np] = sim_evq_push(&q, pend_t[np], SIM_EV_TEST, 0, 0);
+		np++;
+	}
+	for (int step = 0; step < STEPS; step++) {
+		sim_event ev;
+		assert_int_equal(sim_evq_pop(&q, &ev), 1);
+		size_t best = 0;
+		for (size_t i = 1; i < np; i++)
+			if (pend_t[i] < pend_t[best] || (pend_t[i] == pend_t[best] && pend_s[i] < pend_s[best]))
+				best = i;
+		assert_int_equal(ev.t, pend_t[best]);
+		assert_int_equal(ev.seq, pend_s[best]);
+		pend_t[best] = pend_t[--np];
+		pend_s[best] = pend_s[np];
+		test_rand(s, r, sizeof r);
+		int pushes = np < START / 2 ? 2 : np > CAP - 3 ? 0 : r[0] % 3;
+		for (int k = 0; k < pushes; k++) {
+			pend_t[np] = ev.t + (r[1 + k] & 1 ? r[3] % 16 : 0);
+			pend_s[np] = sim_evq_push(&q, pend_t[np], SIM_EV_TEST, 0, 0);
+			assert_true(pend_s[np] != 0);
+			np++;
+		}
+	}
+	assert_int_equal(sim_evq_len(&q), np);
+	sim_evq_free(&q);
+}
+
 static void event_is_small(void **state)
 {
 	(void)state;
@@ -194,6 +238,7 @@ int main(void)
 		cmocka_unit_test(lazy_cancel),
 		cmocka_unit_test(cancel_then_reuse),
 		cmocka_unit_test(random_load_pops_sorted),
+		cmocka_unit_test(interleaved_pops_take_the_least),
 		cmocka_unit_test(event_is_small),
 		cmocka_unit_test(lanes_keep_the_order),
 	};
