@@ -33,6 +33,20 @@ static inline int before(const sim_event *x, const sim_event *y)
 	return key_of(x) < key_of(y);
 }
 
+/* Puts ev into the heap from the hole at i upwards: parents after it move down until its
+ * place is found (a push starts at the new last slot, a pop at the leaf its hole sank to). */
+static inline void rise(sim_evq *q, size_t i, const sim_event *ev)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (!before(ev, &q->heap[p]))
+			break;
+		q->heap[i] = q->heap[p];
+		i = p;
+	}
+	q->heap[i] = *ev;
+}
+
 uint64_t sim_evq_push(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b)
 {
 	return sim_evq_push_seq(q, t, kind, a, b, q->next_seq++);
@@ -100,16 +114,7 @@ uint64_t sim_evq_push_seq(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, 
 		q->cap = ncap;
 	}
 	sim_event ev = { .t = t, .seq = seq, .a = a, .b = b, .kind = (uint8_t)kind };
-	/* sift up: move parents down until ev's place is found */
-	size_t i = q->len++;
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		if (!before(&ev, &q->heap[p]))
-			break;
-		q->heap[i] = q->heap[p];
-		i = p;
-	}
-	q->heap[i] = ev;
+	rise(q, q->len++, &ev);
 	return ev.seq;
 }
 
@@ -200,14 +205,7 @@ static void pop_top(sim_evq *q, sim_event *ev)
 		q->heap[i] = q->heap[c];
 		i = c;
 	}
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		if (!before(&last, &q->heap[p]))
-			break;
-		q->heap[i] = q->heap[p];
-		i = p;
-	}
-	q->heap[i] = last;
+	rise(q, i, &last);
 }
 
 /* Where the least event is: a lane number, SIM_EVQ_LANES for the heap, -1 when empty. */
