@@ -183,11 +183,13 @@ figures: deps
 	@[ -n "$(DB)" ] || { echo "usage: make figures DB=results/NAME.db [OUT=DIR]"; exit 2; }
 	@sh analysis/figures.sh "$(DB)" "$(if $(OUT),$(OUT),results/figures/$(basename $(notdir $(DB))))"
 
-# The randomized churn campaign: scenarios/churn/campaign.ini over CHURN_SEEDS seeds; every
-# seed must end with no ring violation after settling, an ideal ring and no lost object.
+# The randomized campaigns over CHURN_SEEDS seeds each: scenarios/churn/campaign.ini (churn;
+# every seed must end with no ring violation after settling, an ideal ring and no lost object)
+# and scenarios/churn/leave.ini (graceful leaves only, no record lost by any of them).
 CHURN_SEEDS ?= 40
 churn: deps programs
 	@sh tests/churn_campaign.sh $(BUILD) $(CHURN_SEEDS)
+	@sh tests/churn_campaign.sh $(BUILD) $(CHURN_SEEDS) 1 scenarios/churn/leave.ini
 
 test: deps lib tests programs
 	@sh tests/run.sh $(BUILD)

@@ -124,6 +124,63 @@ static const ring_node *near_after(const themis_node *n, const uint8_t pos[RING_
 	return best;
 }
 
+/* ---- nodes that left ----------------------------------------------------------------------
+ * A node that handed us its records with LEAVE, or told us with LEAVE that it is going, is
+ * remembered for a while as departed. Messages it sent before it began to leave may still be
+ * on their way (an UPDATE of its last stabilize round, retransmitted too): taking it back as
+ * predecessor on such an UPDATE would hand it back the records it just gave us, and it would
+ * carry them out of the ring. So a departed node is never adopted again and never handed
+ * records; an UPDATE from it is answered as by a node outside any ring. The mark goes when
+ * the node asks to JOIN again (a node may leave and come back with the same identity), or
+ * after GONE_TTL stabilization periods, long after any retransmission of the old UPDATE. */
+
+enum { GONE_MAX = 8, GONE_TTL = 16 };
+
+struct gone_node {
+	uint8_t id[THEMIS_ID_LEN];
+	uint64_t until;
+};
+
+static uint64_t gone_ttl(const themis_node *n)
+{
+	uint64_t stab = GONE_TTL * (n->hot.stabilize_ns ? n->hot.stabilize_ns : n->hot.req_timeout_ns);
+	uint64_t retx = 2 * (uint64_t)n->cfg.req_attempts * n->hot.req_timeout_ns;
+	return stab > retx ? stab : retx;
+}
+
+static void gone_note(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now)
+{
+	uint32_t i, oldest = 0;
+
+	if (!n->gone && !(n->gone = calloc(GONE_MAX, sizeof *n->gone)))
+		return;
+	for (i = 0; i < GONE_MAX; i++) {
+		if (memcmp(n->gone[i].id, id, THEMIS_ID_LEN) == 0 || n->gone[i].until <= now)
+			break;
+		if (n->gone[i].until < n->gone[oldest].until)
+			oldest = i;
+	}
+	if (i == GONE_MAX)
+		i = oldest;   /* full of fresh marks: the one nearest its end gives way */
+	memcpy(n->gone[i].id, id, THEMIS_ID_LEN);
+	n->gone[i].until = now + gone_ttl(n);
+}
+
+static void gone_forget(themis_node *n, const uint8_t id[THEMIS_ID_LEN])
+{
+	for (uint32_t i = 0; n->gone && i < GONE_MAX; i++)
+		if (memcmp(n->gone[i].id, id, THEMIS_ID_LEN) == 0)
+			n->gone[i].until = 0;
+}
+
+int dht_departed(const themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now)
+{
+	for (uint32_t i = 0; n->gone && i < GONE_MAX; i++)
+		if (n->gone[i].until > now && memcmp(n->gone[i].id, id, THEMIS_ID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
 const ring_node *dht_behind_owner(const themis_node *n, const uint8_t pos[RING_POS_LEN], uint64_t now)
 {
 	uint8_t d[RING_POS_LEN], df[RING_POS_LEN];
@@ -145,6 +202,8 @@ const ring_node *dht_behind_owner(const themis_node *n, const uint8_t pos[RING_P
 
 void dht_free(themis_node *n)
 {
+	free(n->gone);
+	n->gone = NULL;
 	free(n->near);
 	n->near = NULL;
 	n->nnear = n->near_alloc = 0;
@@ -417,7 +476,12 @@ static void on_join(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 		return;
 	peer_node(p, &c);
 	ring_node_pos(&c, n->hot.m, cpos);
+	gone_forget(n, c.id);   /* it left and comes back: a member like any other again */
 	if (!n->joined) {
+		m->kind = ST_NOT_RESPONSIBLE;
+	} else if (n->leaving) {
+		/* Leaving, we are nobody's successor: the joiner looks again a moment later,
+		 * when the ring no longer names us. */
 		m->kind = ST_NOT_RESPONSIBLE;
 	} else if ((known = ring_find_pos(&n->ring, cpos)) && memcmp(known->id, c.id, THEMIS_ID_LEN) != 0) {
 		m->kind = ST_COLLISION;   /* PROTOCOL.md, Names: colliding positions cannot both join */
@@ -452,8 +516,11 @@ static void adopt_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 
 static void ask_transfer(themis_node *n, const peer *p, uint64_t now)
 {
-	(void)req_send(n, p->id, &p->addr, MSG_TRANSFER, NULL, 0, transfer_cb, 0, now);
+	if (req_send(n, p->id, &p->addr, MSG_TRANSFER, NULL, 0, transfer_cb, 0, now) == 0)
+		n->transfers++;
 }
+
+static void leave_resume(themis_node *n, uint64_t now);
 
 /* A node we were told of as a better successor did not answer as a ring member: when a
  * successor names it again (its memory of the nodes behind it lags), we take its predecessor. */
@@ -472,14 +539,26 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 
 	(void)op_id;
 	n->stabilizing = 0;
-	if (!resp || !n->joined)
+	if (!resp || !n->joined) {
+		leave_resume(n, now);   /* a leave may be waiting for this answer */
 		return;   /* a dead successor was removed by the failure path; the next round goes on */
+	}
 	m = malloc(sizeof *m);
 	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) != 0 || m->kind > 2 ||
 	    m->nnodes < m->kind) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
 		free(m);
+		leave_resume(n, now);
+		return;
+	}
+	if (n->leaving) {
+		/* The UPDATE went out before we began to leave. Records in its answer are ours
+		 * to hand on with the rest; the ring news no longer matters to us. */
+		if (m->nrec)
+			pub_accept_records(n, m->rec, m->nrec, now);
+		free(m);
+		leave_resume(n, now);
 		return;
 	}
 	if (m->nnodes == 0) {
@@ -600,7 +679,8 @@ static void check_pred(themis_node *n, uint64_t now)
 		n->checking_pred = 1;
 }
 
-/* Notify/rectify: caller c believes it is our predecessor. */
+/* Notify/rectify: caller c believes it is our predecessor (never a node that left through
+ * us: on_update answers those before asking). */
 static void rectify(themis_node *n, const ring_node *c, uint64_t now)
 {
 	if (n->ring.nsucc == 0)
@@ -629,7 +709,8 @@ static void respond_with_handoff(themis_node *n, peer *p, uint8_t type, uint64_t
 	size_t written;
 	int len;
 
-	if (n->joined && n->ring.has_pred && memcmp(n->ring.pred.id, c->id, THEMIS_ID_LEN) == 0)
+	if (n->joined && n->ring.has_pred && memcmp(n->ring.pred.id, c->id, THEMIS_ID_LEN) == 0 &&
+	    !dht_departed(n, c->id, now))
 		len = encode_with_handoff(n, m, n->ring.self_pos, RING_POS(c, n->hot.m), out, sizeof out, now);
 	else
 		len = msg_lists_encode(out, sizeof out, m, &written);
@@ -645,7 +726,10 @@ static void on_update(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 	if (!m)
 		return;
 	peer_node(p, &c);
-	if (n->joined) {
+	/* A caller that left through us (its UPDATE was on its way, or retransmitted) gets the
+	 * answer of a node outside any ring, and nothing changes here; a node that is leaving
+	 * is nobody's successor and answers the same. */
+	if (n->joined && !n->leaving && !dht_departed(n, c.id, now)) {
 		const ring_node *after;
 		ring_node old = n->ring.pred;
 		int had = n->ring.has_pred;
@@ -692,19 +776,25 @@ static void transfer_cb(themis_node *n, uint64_t op_id, peer *p, const wire_fram
 	msg_lists *m;
 
 	(void)op_id;
-	if (!resp)
+	if (n->transfers)
+		n->transfers--;
+	if (!resp) {
+		leave_resume(n, now);
 		return;
+	}
 	m = malloc(sizeof *m);
 	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) != 0) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
 		free(m);
+		leave_resume(n, now);
 		return;
 	}
 	pub_accept_records(n, m->rec, m->nrec, now);
-	if (m->more && m->nrec)
+	if (m->more && m->nrec && n->leaving != LEAVE_HANDED)
 		ask_transfer(n, p, now);
 	free(m);
+	leave_resume(n, now);
 }
 
 static void on_get_succ(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
@@ -716,7 +806,7 @@ static void on_get_succ(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 
 	if (!m)
 		return;
-	if (n->joined) {
+	if (n->joined && !n->leaving) {   /* a leaving node is nobody's successor: never adopted */
 		m->nodes[m->nnodes++] = n->ring.self;
 		add_successors(n, m);
 	}
@@ -733,7 +823,7 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 /* Bounds of one leave: successors that may refuse our records because they are leaving too
  * (each names the nodes after it, so a run of leaving neighbours is walked past), and extra
  * handoff rounds for records that reached us while we were handing ours over. */
-enum { LEAVE_MAX_REFUSALS = 32, LEAVE_EXTRA_ROUNDS = 3 };
+enum { LEAVE_MAX_REFUSALS = 32, LEAVE_MAX_ROUNDS = 8 };
 
 /* Liveness probes, for a handoff not answered within req_timeout / LEAVE_PROBE_DIV (an
  * answer comes within a round trip; a successor that died silently gives none): a quick
@@ -789,12 +879,14 @@ void dht_leave_wake(themis_node *n, op *o, uint64_t now)
 static void leave_abort(themis_node *n, op *o, uint64_t now)
 {
 	n->leaving = 0;
+	n->leave_op = 0;
 	op_finish(n, o, 0, now);
 }
 
 static void leave_done(themis_node *n, op *o, int ok, uint64_t now)
 {
 	n->leaving = 0;
+	n->leave_op = 0;
 	n->joined = 0;
 	n->ring.nsucc = 0;
 	n->ring.has_pred = 0;
@@ -812,6 +904,50 @@ static void keep_batch(themis_node *n, op *o)
 	o->nbatch = 0;
 }
 
+static size_t held(themis_node *n, uint64_t now)
+{
+	if (!n->store)
+		return 0;
+	store_expire(n->store, now);
+	return store_count(n->store);
+}
+
+/* Phases of a leave (op.phase). */
+enum { LV_HANDOFF = 0, LV_TELL_PRED = 1, LV_PRED_TOLD = 2, LV_DRAIN = 3 };
+
+/* The successor has our records and the predecessor knows. A leave ends only with an empty
+ * table and no record-carrying answer still on its way (the answer to an UPDATE sent before we
+ * began to leave, a TRANSFER): what such an answer brings goes to the successor in one more
+ * handoff round. Once handed over we take no new STOREs, so the rounds are few. */
+static void leave_finish(themis_node *n, op *o, uint64_t now)
+{
+	size_t left = held(n, now);
+
+	if (left) {
+		if (o->rounds++ >= LEAVE_MAX_ROUNDS) {
+			n->cnt.records_unplaced += left;
+			leave_done(n, o, 0, now);   /* a successor that never takes them: say so */
+			return;
+		}
+		o->phase = LV_HANDOFF;
+		dht_leave_step(n, o, now);
+		return;
+	}
+	if (n->stabilizing || n->transfers) {
+		o->phase = LV_DRAIN;   /* leave_resume goes on when the answers are in */
+		return;
+	}
+	leave_done(n, o, 1, now);
+}
+
+static void leave_resume(themis_node *n, uint64_t now)
+{
+	op *o = n->leave_op ? op_get(n, n->leave_op) : NULL;
+
+	if (o && o->phase == LV_DRAIN)
+		leave_finish(n, o, now);
+}
+
 void dht_leave_step(themis_node *n, op *o, uint64_t now)
 {
 	msg_lists *m = calloc(1, sizeof *m);
@@ -821,15 +957,19 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 
 	if (!m) {
 		keep_batch(n, o);
-		leave_abort(n, o, now);
+		if (n->leaving == LEAVE_HANDED)
+			leave_done(n, o, 0, now);   /* no way back: we are no longer anyone's neighbour */
+		else
+			leave_abort(n, o, now);
 		return;
 	}
-	if (o->phase == 0) {
+	if (o->phase == LV_HANDOFF) {
 		/* To the successor: our predecessor and (a batch of) our object table. */
 		if (!n->ring.nsucc) {
 			free(m);
 			keep_batch(n, o);
-			leave_done(n, o, n->store == NULL || store_count(n->store) == 0, now);
+			n->cnt.records_unplaced += held(n, now);
+			leave_done(n, o, held(n, now) == 0, now);
 			return;
 		}
 		m->kind = LEAVE_TO_SUCC;
@@ -859,7 +999,12 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 					      out, (size_t)len, leave_cb, o->id, now) != 0) {
 			free(m);
 			keep_batch(n, o);
-			leave_abort(n, o, now);
+			if (n->leaving == LEAVE_HANDED) {
+				n->cnt.records_unplaced += held(n, now);
+				leave_done(n, o, 0, now);
+			} else {
+				leave_abort(n, o, now);
+			}
 		} else {
 			free(m);
 			if (!o->probed)
@@ -868,21 +1013,22 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 		return;
 	}
 	/* To the predecessor: our successor list, so it skips us at once. */
-	if (o->phase == 1 && n->ring.has_pred) {
+	if (o->phase == LV_TELL_PRED && n->ring.has_pred) {
 		m->kind = LEAVE_TO_PRED;
 		add_successors(n, m);
 		len = msg_lists_encode(out, sizeof out, m, &written);
 		free(m);
-		o->phase = 2;
+		o->phase = LV_PRED_TOLD;
 		o->msgs++;
 		if (len >= 0 && req_send_quick(n, n->ring.pred.id, &n->ring.pred.addr, MSG_LEAVE, out,
 					       (size_t)len, leave_cb, o->id, now) == 0)
 			return;
-		leave_done(n, o, 1, now);
+		leave_finish(n, o, now);
 		return;
 	}
 	free(m);
-	leave_done(n, o, 1, now);
+	o->phase = LV_PRED_TOLD;
+	leave_finish(n, o, now);
 }
 
 static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
@@ -893,8 +1039,10 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 
 	if (!o)
 		return;
-	if (o->phase != 0) {
-		leave_done(n, o, 1, now);   /* the predecessor was told, or could not be: we are out */
+	if (o->phase != LV_HANDOFF) {
+		/* the predecessor was told, or could not be: we are out once nothing is left */
+		if (o->phase == LV_PRED_TOLD)
+			leave_finish(n, o, now);
 		return;
 	}
 	o->wake_at = 0;   /* answered or failed: no probe is due for this handoff */
@@ -906,11 +1054,31 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 	}
 	if (status == ST_OK) {
 		o->nbatch = 0;
-		/* Records that reached us meanwhile (a storer's STORE) go too, in a few more
-		 * rounds at most; the predecessor is told only when the table is empty. */
-		if (!o->batch_more && (!n->store || store_count(n->store) == 0 ||
-				       o->rounds++ >= LEAVE_EXTRA_ROUNDS))
-			o->phase = 1;
+		if (!o->batch_more) {
+			/* The successor has taken our range: from now on a storer is sent there, and
+			 * records that still reach us follow in one more round (leave_finish). */
+			n->leaving = LEAVE_HANDED;
+			o->phase = o->told_pred ? LV_PRED_TOLD : LV_TELL_PRED;
+			o->told_pred = 1;
+			if (o->phase == LV_PRED_TOLD) {
+				free(r);
+				leave_finish(n, o, now);
+				return;
+			}
+		}
+	} else if (status == ST_FULL) {
+		/* The successor has no room for this batch and took none of it. Before the
+		 * handoff is complete we are still the owner of our range: we stay, keep every
+		 * record and say why (records_unplaced). Batches it took earlier come back to us
+		 * with the answer to our next UPDATE, as to any predecessor. */
+		free(r);
+		keep_batch(n, o);
+		n->cnt.records_unplaced += held(n, now);
+		if (n->leaving == LEAVE_HANDED)
+			leave_done(n, o, 0, now);
+		else
+			leave_abort(n, o, now);
+		return;
 	} else if (status == ST_NOT_RESPONSIBLE && o->refusals++ < LEAVE_MAX_REFUSALS) {
 		/* Our successor is leaving too (or has left): it would carry our records out of
 		 * the ring. The nodes it names come after it; they replace our list, which it
@@ -932,7 +1100,11 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 	} else if (++o->retried > 3) {
 		free(r);
 		keep_batch(n, o);   /* a successor that keeps refusing: give up, lose nothing */
-		leave_abort(n, o, now);
+		n->cnt.records_unplaced += held(n, now);
+		if (n->leaving == LEAVE_HANDED)
+			leave_done(n, o, 0, now);
+		else
+			leave_abort(n, o, now);
 		return;
 	}
 	free(r);
@@ -952,7 +1124,10 @@ int64_t themis_leave(themis_node *n, uint64_t now)
 	if (!o)
 		return THEMIS_EFULL;
 	id = (int64_t)o->id;
-	n->leaving = 1;
+	/* From here on no ring maintenance goes out (dht_on_timeout): an UPDATE of ours reaching
+	 * the successor after our handoff would make it take us back. */
+	n->leaving = LEAVE_HANDING;
+	n->leave_op = o->id;
 	dht_leave_step(n, o, now);
 	return id;
 }
@@ -998,19 +1173,27 @@ static void on_leave(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bo
 	peer_node(p, &l);
 	near_remove(n, l.id);   /* never handed out again as a node behind us */
 	if (m->kind == LEAVE_TO_SUCC) {
-		/* Our predecessor leaves: its predecessor becomes ours, its records ours. */
-		if (!n->ring.has_pred || memcmp(n->ring.pred.id, l.id, THEMIS_ID_LEN) == 0) {
-			n->ring.has_pred = 0;
-			if (m->nnodes > 0 && memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
-				n->ring.pred = m->nodes[0];
-				n->ring.has_pred = 1;
-			}
+		/* The whole batch or none of it: a leaver whose records do not fit stays, and
+		 * nothing it handed us is dropped. */
+		if (pub_accept_handoff(n, m->rec, m->nrec, now) != 0) {
+			leave_answer(n, p, req_id, m, ST_FULL, now);
+			return;
 		}
-		pub_accept_records(n, m->rec, m->nrec, now);
-		if (!m->more)
+		if (!m->more) {
+			/* The last batch: our predecessor leaves, its predecessor becomes ours. */
+			if (!n->ring.has_pred || memcmp(n->ring.pred.id, l.id, THEMIS_ID_LEN) == 0) {
+				n->ring.has_pred = 0;
+				if (m->nnodes > 0 && memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
+					n->ring.pred = m->nodes[0];
+					n->ring.has_pred = 1;
+				}
+			}
 			(void)ring_remove(&n->ring, l.id);
+			gone_note(n, l.id, now);
+		}
 	} else {
 		int was = ring_remove(&n->ring, l.id);
+		gone_note(n, l.id, now);
 		if ((was & 2) || n->ring.nsucc == 0)
 			ring_set_successors(&n->ring, NULL, m->nodes, m->nnodes);
 	}
@@ -1102,7 +1285,7 @@ uint64_t dht_next_deadline(const themis_node *n)
 {
 	uint64_t t = UINT64_MAX, d;
 
-	if (!n->joined)
+	if (!n->joined || n->leaving)
 		return t;
 	d = due(n->t_stabilize, n->hot.stabilize_ns);
 	t = d < t ? d : t;
@@ -1114,8 +1297,8 @@ uint64_t dht_next_deadline(const themis_node *n)
 
 void dht_on_timeout(themis_node *n, uint64_t now)
 {
-	if (!n->joined)
-		return;
+	if (!n->joined || n->leaving)
+		return;   /* a leaving node sends no maintenance (see themis_leave) */
 	if (n->hot.stabilize_ns && now >= n->t_stabilize) {
 		n->t_stabilize = now + n->hot.stabilize_ns;
 		stabilize(n, now);

@@ -141,6 +141,7 @@ typedef struct op {
 	uint8_t retried;             /* a store that met ST_NOT_RESPONSIBLE looks up once more */
 	uint8_t refusals;            /* LEAVE: successors that refused our records (leaving too) */
 	uint8_t rounds;              /* LEAVE: handoff rounds for records that came meanwhile */
+	uint8_t told_pred;           /* LEAVE: the predecessor has been sent LEAVE_TO_PRED */
 	uint8_t probed;              /* LEAVE: the current successor list has been probed */
 	uint8_t probes;              /* LEAVE: liveness probes of later successors outstanding */
 	uint8_t probe_wait;          /* LEAVE: the handoff failed; the next try waits for them */
@@ -294,7 +295,10 @@ struct themis_node {
 	int has_bad_hint;
 	ring_node rect_cand;     /* a would-be predecessor waiting for the old one's ping */
 	int has_rect_cand;
-	uint8_t leaving;         /* a LEAVE op runs: we are nobody's successor any more (dht.c) */
+	uint8_t leaving;         /* LEAVE_* below: a LEAVE op runs, we are nobody's successor (dht.c) */
+	uint8_t transfers;       /* TRANSFER requests awaiting records from our successor */
+	uint64_t leave_op;       /* the LEAVE op while one runs */
+	struct gone_node *gone;  /* nodes that lately left through us (dht.c), on first use */
 	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
 };
 
@@ -397,6 +401,11 @@ void dht_free(themis_node *n);
 /* 1 when this node is responsible for position pos: pos in (pred, self], or it is alone. */
 int dht_responsible(const themis_node *n, const uint8_t pos[RING_POS_LEN]);
 void dht_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* JOIN, OPK_FINGER */
+/* n->leaving: handing our records over (new records still welcome, they follow), or handed
+ * over (a storer is sent to the new owner). */
+enum { LEAVE_HANDING = 1, LEAVE_HANDED = 2 };
+/* id left the ring through us lately (LEAVE): never adopted again, never handed records. */
+int dht_departed(const themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now);
 /* A node did not answer after every retry: it leaves successors, fingers, predecessor. */
 void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now);
 /* A node answered an authenticated request: it may be a better finger. */
@@ -424,6 +433,8 @@ void pub_on_store(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body,
 int pub_record_genuine(themis_node *n, const store_record *rec);
 /* Records handed over by a neighbour (update or leave): verified, then kept. */
 void pub_accept_records(themis_node *n, const store_record *rec, size_t nrec, uint64_t now);
+/* A LEAVE batch: all placed (0) or none (-1, the table unchanged). */
+int pub_accept_handoff(themis_node *n, const store_record *rec, size_t nrec, uint64_t now);
 uint64_t pub_next_deadline(const themis_node *n);
 void pub_on_timeout(themis_node *n, uint64_t now);
 /* Store (and keep refreshing) this node under obj; the store op reports to parent when

@@ -347,7 +347,8 @@ void pub_on_store(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body,
 	if (own)
 		ms.rec.addr = p->addr;   /* where the storer really speaks from */
 	ms.rec.expires_at = now + (ms.ttl_ns < n->cfg.ttl_ns ? ms.ttl_ns : n->cfg.ttl_ns);
-	if (!dht_responsible(n, pos)) {
+	if (!dht_responsible(n, pos) || n->leaving == LEAVE_HANDED) {
+		/* (a node whose records went to its successor sends the storer there) */
 		status = ST_NOT_RESPONSIBLE;
 	} else if (!own) {
 		/* Only the storer stores its association. Records of others travel only in
@@ -421,6 +422,34 @@ void pub_accept_records(themis_node *n, const store_record *rec, size_t nrec, ui
 		if (!table(n) || store_put(n->store, &r) == STORE_FULL)
 			n->cnt.stores_refused++;
 	}
+}
+
+/* A leaving predecessor's batch: every record placed, or none (returns -1 and leaves the table
+ * as it was), so that a leaver whose records do not fit here can keep them and stay. Records
+ * whose signature fails are dropped either way: nobody made them. */
+int pub_accept_handoff(themis_node *n, const store_record *rec, size_t nrec, uint64_t now)
+{
+	uint8_t added[MSG_MAX_RECORDS];
+	size_t nadded = 0;
+
+	for (size_t i = 0; i < nrec && i < MSG_MAX_RECORDS; i++) {
+		store_record r = rec[i];
+		if (!pub_record_genuine(n, &r)) {
+			n->cnt.records_rejected++;
+			continue;
+		}
+		r.expires_at = now + n->cfg.ttl_ns;
+		store_result res = table(n) ? store_put(n->store, &r) : STORE_FULL;
+		if (res == STORE_FULL) {
+			for (size_t j = 0; j < nadded; j++)
+				(void)store_remove(n->store, rec[added[j]].obj, rec[added[j]].id);
+			n->cnt.handoffs_refused++;
+			return -1;
+		}
+		if (res == STORE_OK)
+			added[nadded++] = (uint8_t)i;
+	}
+	return 0;
 }
 
 /* ---- timers: expiry and refresh ------------------------------------------------------------- */

@@ -71,6 +71,18 @@ static void on_event(void *ctx, unsigned idx, const themis_event *ev)
 		return;
 	themis_hex(themis_node_id(host_node(d->h, idx)), THEMIS_ID_LEN, hex);
 	dm_op(d->dm, hex, ev, ctl_target(d->ctl, idx, ev->op_id));
+	if (ev->op == THEMIS_OP_LEAVE && !ev->ok) {
+		/* Say what a failed leave means for the records: a successor without room took
+		 * none of a batch, and this node keeps (or, handed over already, lost) them. */
+		uint64_t kept = themis_node_counters_ref(host_node(d->h, idx))->records_unplaced;
+		if (kept)
+			log_msg(LOG_WARN, "node %u: leave failed: %llu record(s) could not be handed to a "
+				"successor (its record table is full); %s", idx, (unsigned long long)kept,
+				host_joined(d->h, idx) ? "the node stays in the ring and keeps them" :
+				"their storers put them back at their next refresh");
+		else
+			log_msg(LOG_WARN, "node %u: leave failed", idx);
+	}
 	if (d->stopping && ev->op == THEMIS_OP_LEAVE && d->leaves_pending > 0)
 		d->leaves_pending--;
 	ctl_on_event(d->ctl, idx, ev);

@@ -352,6 +352,154 @@ static void test_neighbours_leave_together(void **state)
 	tnet_del(t);
 }
 
+/* The race of a leave with the leaver's own last UPDATE: L sends its periodic UPDATE to its
+ * successor S, then begins to leave, and the UPDATE reaches S only after L's handoff (held back
+ * here by the tap, as a slow or reordered datagram would be). S has adopted L's predecessor
+ * and taken L's records; the late UPDATE must not make S take L back as predecessor and hand
+ * the records back to it, or L leaves the ring with them and nobody holds them until the
+ * storer's next refresh (t/2, long after this test ends). */
+static int hold_on, hold_from, hold_to, nheld;
+static tpkt held[8];
+
+static int tap_hold(void *ctx, tpkt *p)
+{
+	(void)ctx;
+	if (!hold_on || p->from != hold_from || p->to != hold_to || nheld == 8)
+		return 0;
+	held[nheld++] = *p;
+	return 1;
+}
+
+static void test_leave_beats_its_own_late_update(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(6);
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+	uint8_t obj[32];
+	themis_event ev;
+	themis_ring_info ri;
+	themis_record rec[4];
+
+	assert_int_equal(k, 6);
+	int pred = idx[1], l = idx[2], s = idx[3], storer = idx[5];
+	store_owned_by(t, storer, l, "late-update", obj);
+	/* Hold every datagram from L to S over one stabilize period: L's UPDATE is among them. */
+	hold_on = 1;
+	hold_from = l;
+	hold_to = s;
+	nheld = 0;
+	t->tap = tap_hold;
+	tnet_advance(t, t->node[l]->hot.stabilize_ns + 1);
+	hold_on = 0;
+	assert_true(nheld > 0);
+	assert_true(themis_leave(t->node[l], t->now) > 0);
+	tnet_pump(t);
+	/* S has L's records and L's predecessor; now the held UPDATE arrives. */
+	assert_int_equal(themis_node_records(t->node[s], obj, rec, 4, t->now), 1);
+	for (int i = 0; i < nheld; i++)
+		tnet_deliver(t, &held[i]);
+	tnet_pump(t);
+	tnet_advance(t, 3 * SEC);
+	assert_true(last_done(t, l, THEMIS_OP_LEAVE, &ev));
+	assert_int_equal(ev.ok, 1);
+	themis_node_ring(t->node[l], &ri);
+	assert_int_equal(ri.joined, 0);
+	assert_int_equal(ri.records, 0);
+	themis_node_ring(t->node[s], &ri);
+	assert_int_equal(ri.has_pred, 1);
+	assert_memory_equal(ri.pred.id, themis_node_id(t->node[pred]), 32);
+	assert_int_equal(themis_node_records(t->node[s], obj, rec, 4, t->now), 1);
+	find_from(t, idx[0], obj, &ev);
+	assert_int_equal(ev.ok, 1);
+	assert_int_equal(ev.nrec, 1);
+	t->tap = NULL;
+	tnet_del(t);
+}
+
+/* A node that is leaving sends no ring maintenance: while its handoff goes unanswered (the
+ * successor's answers are held back) for longer than a stabilize period, it sends no UPDATE
+ * (which would wait for the same held answers) and starts no finger lookup. */
+static void test_leaving_node_sends_no_maintenance(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(6);
+	int idx[TNET_MAX_NODES];
+
+	assert_int_equal(sorted_live(t, idx), 6);
+	int l = idx[2], s = idx[3];
+	hold_on = 1;
+	hold_from = s;
+	hold_to = l;
+	nheld = 0;
+	t->tap = tap_hold;
+	assert_true(themis_leave(t->node[l], t->now) > 0);
+	tnet_pump(t);
+	for (int i = 0; i < 6; i++) {
+		tnet_advance(t, t->node[l]->hot.stabilize_ns / 4);
+		assert_int_equal(t->node[l]->stabilizing, 0);
+		assert_int_equal(t->node[l]->fixing, 0);
+	}
+	hold_on = 0;
+	t->tap = NULL;
+	tnet_del(t);
+}
+
+/* A successor whose record table is full takes none of a leaving node's batch and says so
+ * (ST_FULL): the leaver keeps every record, stays in the ring and counts them as unplaced;
+ * its records are still found at it. */
+static void cap_records(themis_config *c)
+{
+	dht_cfg(c);
+	c->max_records = 2;
+}
+
+static void test_leave_to_full_successor_keeps_records(void **state)
+{
+	(void)state;
+	tnet *t = tnet_new();
+	themis_peer boot;
+	int idx[TNET_MAX_NODES];
+	uint8_t obj[3][32];
+	themis_event ev;
+	themis_ring_info ri;
+	themis_record rec[4];
+
+	for (int i = 0; i < 5; i++)
+		tnet_add(t, NET, cap_records);
+	assert_true(themis_join(t->node[0], NULL, t->now) > 0);
+	tnet_peer(t, 0, &boot);
+	for (int i = 1; i < 5; i++) {
+		assert_true(themis_join(t->node[i], &boot, t->now) > 0);
+		tnet_pump(t);
+		tnet_advance(t, SEC / 2);
+	}
+	tnet_advance(t, 20 * SEC);
+	assert_int_equal(sorted_live(t, idx), 5);
+	int l = idx[1], s = idx[2];
+	/* S full (two records), L holding one */
+	store_owned_by(t, idx[4], s, "full-a", obj[0]);
+	store_owned_by(t, idx[0], s, "full-b", obj[1]);
+	store_owned_by(t, idx[4], l, "kept", obj[2]);
+	uint64_t refused = themis_node_counters_ref(t->node[s])->handoffs_refused;
+	assert_true(themis_leave(t->node[l], t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_true(last_done(t, l, THEMIS_OP_LEAVE, &ev));
+	assert_int_equal(ev.ok, 0);
+	assert_int_equal(themis_node_counters_ref(t->node[s])->handoffs_refused, refused + 1);
+	assert_int_equal(themis_node_counters_ref(t->node[l])->records_unplaced, 1);
+	themis_node_ring(t->node[l], &ri);
+	assert_int_equal(ri.joined, 1);
+	assert_int_equal(themis_node_records(t->node[l], obj[2], rec, 4, t->now), 1);
+	assert_int_equal(themis_node_records(t->node[s], obj[2], rec, 4, t->now), 0);
+	tnet_advance(t, 5 * SEC);
+	assert_true(ring_ideal(t));
+	find_from(t, idx[3], obj[2], &ev);
+	assert_int_equal(ev.ok, 1);
+	assert_int_equal(ev.nrec, 1);
+	tnet_del(t);
+}
+
 /* On a ring of count nodes, the node after the first leaves while the ndead nodes after it
  * are down (silently: their packets vanish): the leave must end ok within bound of simulated
  * time, and the record it owned must be at the first live node after the dead ones. */
@@ -706,6 +854,9 @@ int main(void)
 		cmocka_unit_test(test_store_shortcut_stale_successor),
 		cmocka_unit_test(test_leave_without_loss),
 		cmocka_unit_test(test_neighbours_leave_together),
+		cmocka_unit_test(test_leave_beats_its_own_late_update),
+		cmocka_unit_test(test_leaving_node_sends_no_maintenance),
+		cmocka_unit_test(test_leave_to_full_successor_keeps_records),
 		cmocka_unit_test(test_leave_past_dead_successor),
 		cmocka_unit_test(test_leave_answered_sends_no_probe),
 		cmocka_unit_test(test_leave_past_two_dead_successors),

@@ -156,6 +156,10 @@ typedef struct themis_counters {
 	uint64_t records_rejected;  /* received records whose signature or object did not check
 				       (ghost records stopped) */
 	uint64_t stores_refused;    /* STORE requests answered with a refusal */
+	uint64_t handoffs_refused;  /* LEAVE handoffs refused whole for lack of room (ST_FULL) */
+	uint64_t records_unplaced;  /* records a leave of ours could not hand to a successor (it
+				       stayed in the ring with them, or, already handed over,
+				       left without them) */
 	uint64_t records_signed;    /* records this node signed (a refresh re-sends, not re-signs) */
 	uint64_t records_verified;  /* record signatures verified (not those the cache knew) */
 	uint64_t lookups_no_progress; /* FIND answers that did not get closer (eclipse check) */
