@@ -300,6 +300,7 @@ static int encode_with_handoff(themis_node *n, msg_lists *m, const uint8_t lo[RI
 		room = MSG_MAX_RECORDS;
 	m->nrec = (uint8_t)store_take_range(n->store, lo, hi, m->rec, room, &more);
 	m->more = (uint8_t)more;
+	rep_keep(n, m->rec, m->nrec);   /* we are the new owner's successor: we keep copies */
 	return msg_lists_encode(out, cap, m, &written);
 }
 
@@ -825,6 +826,12 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
  * handoff rounds for records that reached us while we were handing ours over. */
 enum { LEAVE_MAX_REFUSALS = 32, LEAVE_MAX_ROUNDS = 8 };
 
+/* Phases of a leave (op.phase): records to the successor, news to the predecessor, then the
+ * wait for answers that may still bring records (leave_finish). */
+enum { LV_HANDOFF = 0, LV_TELL_PRED = 1, LV_PRED_TOLD = 2, LV_DRAIN = 3 };
+
+static void leave_finish(themis_node *n, op *o, uint64_t now);
+
 /* Liveness probes, for a handoff not answered within req_timeout / LEAVE_PROBE_DIV (an
  * answer comes within a round trip; a successor that died silently gives none): a quick
  * GET_SUCC to every successor after the first and, the first time, to the predecessor.
@@ -871,8 +878,10 @@ static void leave_probe(themis_node *n, op *o, uint64_t now)
 
 void dht_leave_wake(themis_node *n, op *o, uint64_t now)
 {
-	if (o->phase == 0)
+	if (o->phase == LV_HANDOFF)
 		leave_probe(n, o, now);
+	else if (o->phase == LV_DRAIN)
+		leave_finish(n, o, now);   /* the wait for late answers is over */
 }
 
 /* The leave ends without leaving (we stay in the ring and keep what we hold). */
@@ -893,6 +902,7 @@ static void leave_done(themis_node *n, op *o, int ok, uint64_t now)
 	n->ring.nfingers = 0;
 	n->has_rect_cand = 0;
 	n->nnear = 0;
+	rep_free(n);   /* copies of others' records: their owners and the other successors hold them */
 	op_finish(n, o, ok, now);
 }
 
@@ -912,13 +922,13 @@ static size_t held(themis_node *n, uint64_t now)
 	return store_count(n->store);
 }
 
-/* Phases of a leave (op.phase). */
-enum { LV_HANDOFF = 0, LV_TELL_PRED = 1, LV_PRED_TOLD = 2, LV_DRAIN = 3 };
-
-/* The successor has our records and the predecessor knows. A leave ends only with an empty
- * table and no record-carrying answer still on its way (the answer to an UPDATE sent before we
- * began to leave, a TRANSFER): what such an answer brings goes to the successor in one more
- * handoff round. Once handed over we take no new STOREs, so the rounds are few. */
+/* The successor has our records and the predecessor knows. A leave ends with an empty table
+ * and no record-carrying answer still on its way (the answer to an UPDATE sent before we began
+ * to leave, a TRANSFER): what such an answer brings goes to the successor in one more handoff
+ * round. Once handed over we take no new STOREs, so the rounds are few. The wait for those
+ * answers is bounded by one req_timeout, like every other step of a leave: a node that has not
+ * answered by then is dead or far behind, and the nodes that took our records never hand them
+ * back (they know we left). */
 static void leave_finish(themis_node *n, op *o, uint64_t now)
 {
 	size_t left = held(n, now);
@@ -933,10 +943,13 @@ static void leave_finish(themis_node *n, op *o, uint64_t now)
 		dht_leave_step(n, o, now);
 		return;
 	}
-	if (n->stabilizing || n->transfers) {
+	if ((n->stabilizing || n->transfers) && o->phase != LV_DRAIN) {
 		o->phase = LV_DRAIN;   /* leave_resume goes on when the answers are in */
+		o->wake_at = now + n->hot.req_timeout_ns;
 		return;
 	}
+	if ((n->stabilizing || n->transfers) && o->wake_at)
+		return;   /* still within the wait */
 	leave_done(n, o, 1, now);
 }
 
@@ -1302,6 +1315,7 @@ void dht_on_timeout(themis_node *n, uint64_t now)
 	if (n->hot.stabilize_ns && now >= n->t_stabilize) {
 		n->t_stabilize = now + n->hot.stabilize_ns;
 		stabilize(n, now);
+		rep_tick(n, now);
 	}
 	if (n->hot.fix_fingers_ns && now >= n->t_fix_fingers) {
 		n->t_fix_fingers = now + n->hot.fix_fingers_ns;
@@ -1333,6 +1347,7 @@ void themis_node_ring(const themis_node *n, themis_ring_info *out)
 	out->nfingers = n->ring.nfingers;
 	out->records = n->store ? store_count(n->store) : 0;
 	out->objects = n->store ? store_objects(n->store) : 0;
+	out->copies = rep_count(n);
 	out->registrations = n->nregs;
 }
 

@@ -459,6 +459,11 @@ void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bod
 		if (n->store)
 			m->nrec = (uint8_t)store_get(n->store, mf.target, now, mf.offset, m->rec,
 						     MSG_MAX_RECORDS, &more);
+		/* Just after our range grew (a predecessor died) the copies we held for it are
+		 * not yet in the object table (rep_tick moves them): answer from them. */
+		if (m->nrec == 0 && n->rep)
+			m->nrec = (uint8_t)rep_get_copies(n, mf.target, now, mf.offset, m->rec,
+							  MSG_MAX_RECORDS, &more);
 		m->more = (uint8_t)more;
 	} else if ((owner = owner_in_successors(n, pos)) && memcmp(owner->id, p->id, THEMIS_ID_LEN) != 0) {
 		m->kind = FIND_SUCC;

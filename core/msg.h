@@ -24,6 +24,7 @@ enum {
 	MSG_LEAVE = 0x06,       /* msg_lists (LEAVE_*)          -> msg_lists (ST_*) */
 	MSG_GET_SUCC = 0x07,    /* empty                        -> msg_lists */
 	MSG_TRANSFER = 0x08,    /* empty: more handed-off records -> msg_lists */
+	MSG_REPLICATE = 0x09,   /* msg_lists (records: copies)  -> status */
 	MSG_PONG = MSG_PING | MSG_RESPONSE,
 };
 

@@ -49,6 +49,7 @@ void themis_config_default(themis_config *c)
 	c->max_registrations = 64;
 	c->verified_cache = 4096;
 	c->signed_records = 1;
+	c->replicate = 1;
 }
 
 static const char *const drop_names[THEMIS_DROP__COUNT] = {
@@ -144,6 +145,7 @@ int themis_node_new(themis_node **out, const themis_config *cfg)
 		.max_registrations = cfg->max_registrations,
 		.verified_cache = cfg->verified_cache,
 		.signed_records = cfg->signed_records,
+		.replicate = cfg->replicate,
 	};
 	n->hot = (node_hot_cfg){
 		.send = cfg->send,
@@ -182,6 +184,7 @@ void themis_node_del(themis_node *n)
 	pending_free_all(n);
 	peers_free_all(n);
 	dht_free(n);
+	rep_free(n);
 	for (uint32_t i = 0; i < n->out_len; i++) {
 		outpkt *o = &n->out[(n->out_head + i) % n->out_alloc];
 		cr_wipe(o->data, o->len);

@@ -81,6 +81,7 @@ typedef struct pending {
 	uint32_t attempts;       /* copies sent */
 	uint16_t flen;
 	uint8_t quick;           /* req_send_quick: fails within one req_timeout */
+	uint8_t quiet;           /* req_send_quiet: no answer is no verdict on the peer */
 	uint8_t *frame;          /* kept for retransmission; right after the struct, one allocation */
 } pending;
 
@@ -226,6 +227,7 @@ typedef struct node_cfg {
 	uint32_t max_records, max_records_per_obj, max_records_per_storer, max_registrations;
 	uint32_t verified_cache;
 	int signed_records;
+	int replicate;
 } node_cfg;
 
 /* Every table grows on demand (node_grow) up to its cap in cfg, so an idle node is small.
@@ -299,6 +301,7 @@ struct themis_node {
 	uint8_t transfers;       /* TRANSFER requests awaiting records from our successor */
 	uint64_t leave_op;       /* the LEAVE op while one runs */
 	struct gone_node *gone;  /* nodes that lately left through us (dht.c), on first use */
+	struct rep_state *rep;   /* successor-list replication (replica.c), on first use */
 	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
 };
 
@@ -358,6 +361,11 @@ int req_send(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr 
 int req_send_quick(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr,
 		   uint8_t type, const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id,
 		   uint64_t now);
+/* The same as req_send, except that a request that goes unanswered is no verdict on the peer
+ * (the failure path is not taken): for a message an older peer may not know (REPLICATE). */
+int req_send_quiet(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr,
+		   uint8_t type, const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id,
+		   uint64_t now);
 /* Answer request req_id of p with type and body (lost like a datagram if it cannot go). */
 void req_respond(themis_node *n, peer *p, uint8_t type, uint64_t req_id, const uint8_t *body,
 		 size_t blen, uint64_t now);
@@ -394,6 +402,21 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 void lookup_done(themis_node *n, op *o, int ok, uint64_t now);
 /* Answer a FIND request. */
 void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen, uint64_t now);
+
+/* replica.c: successor-list replication (cfg.replicate) */
+void rep_free(themis_node *n);
+/* Every stabilize period: sync what we own to successors that lack it; take over copies. */
+void rep_tick(themis_node *n, uint64_t now);
+/* A record the owner accepted (stored or refreshed) goes on to its successors. */
+void rep_forward(themis_node *n, const store_record *rec, uint64_t now);
+/* Records we hand to a new predecessor: we are its successor, so we keep copies. */
+void rep_keep(themis_node *n, const store_record *rec, size_t nrec);
+void rep_on_replicate(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen,
+		      uint64_t now);
+/* Copies held for obj (store_get's contract); 0 when none. */
+size_t rep_get_copies(const themis_node *n, const uint8_t obj[THEMIS_ID_LEN], uint64_t now, size_t offset,
+		      store_record *out, size_t cap, int *more);
+size_t rep_count(const themis_node *n);
 
 /* dht.c: ring membership and maintenance (join, update, leave; Zave's rules) */
 int dht_init(themis_node *n);
@@ -433,6 +456,8 @@ void pub_on_store(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body,
 int pub_record_genuine(themis_node *n, const store_record *rec);
 /* Records handed over by a neighbour (update or leave): verified, then kept. */
 void pub_accept_records(themis_node *n, const store_record *rec, size_t nrec, uint64_t now);
+/* The object table, created on first use (NULL when that fails). */
+store_table *pub_table(themis_node *n);
 /* A LEAVE batch: all placed (0) or none (-1, the table unchanged). */
 int pub_accept_handoff(themis_node *n, const store_record *rec, size_t nrec, uint64_t now);
 uint64_t pub_next_deadline(const themis_node *n);

@@ -230,6 +230,9 @@ void ops_on_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, ui
 	case MSG_TRANSFER:
 		dht_on_request(n, p, &f, now);
 		return;
+	case MSG_REPLICATE:
+		rep_on_replicate(n, p, f.req_id, f.body, f.bodylen, now);
+		return;
 	default:
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		return;

@@ -22,6 +22,11 @@ static store_table *table(themis_node *n)
 	return n->store;
 }
 
+store_table *pub_table(themis_node *n)
+{
+	return table(n);
+}
+
 static registration *reg_find(themis_node *n, const uint8_t obj[THEMIS_ID_LEN])
 {
 	for (uint32_t i = 0; i < n->nregs; i++)
@@ -377,6 +382,8 @@ void pub_on_store(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body,
 	}
 	if (status != ST_OK && status != ST_STALE)
 		n->cnt.stores_refused++;
+	if (status == ST_OK)
+		rep_forward(n, &ms.rec, now);   /* the copies follow the owner's record */
 	len = msg_status_encode(out, sizeof out, status);
 	if (len >= 0)
 		req_respond(n, p, MSG_STORE | MSG_RESPONSE, req_id, out, (size_t)len, now);

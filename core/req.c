@@ -38,7 +38,7 @@ static void complete(themis_node *n, pending *pd, const wire_frame *resp, uint64
 	pending_remove(n, pd);
 	/* Failure detection (paper, 6.1 Leave: "presumed dead"): the node leaves the tables
 	 * before the callback runs, so the callback already sees the ring without it. */
-	if (!resp)
+	if (!resp && !pd->quiet)
 		dht_node_failed(n, id, now);
 	cb(n, op_id, p, resp, now);
 	peer_unhold(n, p);
@@ -52,9 +52,11 @@ static uint64_t copy_timeout(const themis_node *n, const pending *pd)
 	return pd->quick ? n->hot.req_timeout_ns / QUICK_ATTEMPTS : n->hot.req_timeout_ns;
 }
 
+enum { REQ_QUICK = 1, REQ_QUIET = 2 };
+
 static int send_request(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr,
 			uint8_t type, const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id,
-			int quick, uint64_t now)
+			int how, uint64_t now)
 {
 	pending *pd;
 	peer *p;
@@ -82,7 +84,8 @@ static int send_request(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const t
 	pd->op_id = op_id;
 	pd->peer = p;
 	pd->cb = cb;
-	pd->quick = (uint8_t)quick;
+	pd->quick = (how & REQ_QUICK) != 0;
+	pd->quiet = (how & REQ_QUIET) != 0;
 	pd->flen = (uint16_t)(FRAME_HDR_LEN + blen);
 	wire_frame_header(pd->frame, type, pd->req_id);
 	if (blen)
@@ -113,7 +116,14 @@ int req_send_quick(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis
 		   uint8_t type, const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id,
 		   uint64_t now)
 {
-	return send_request(n, id, addr, type, body, blen, cb, op_id, 1, now);
+	return send_request(n, id, addr, type, body, blen, cb, op_id, REQ_QUICK, now);
+}
+
+int req_send_quiet(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const themis_addr *addr,
+		   uint8_t type, const uint8_t *body, size_t blen, req_cb cb, uint64_t op_id,
+		   uint64_t now)
+{
+	return send_request(n, id, addr, type, body, blen, cb, op_id, REQ_QUIET, now);
 }
 
 void req_respond(themis_node *n, peer *p, uint8_t type, uint64_t req_id, const uint8_t *body,

@@ -48,6 +48,7 @@ static const keydef keys[] = {
 	{ "run", "trace_hash", K_HASH, F(trace_hash), 0, 0 },
 	{ "run", "succ_len", K_U32, F(succ_len), 1, 16 },
 	{ "run", "signed_records", K_BOOL, F(signed_records), 0, 1 },
+	{ "run", "replicate", K_BOOL, F(replicate), 0, 1 },
 	{ "run", "verified_cache", K_U32, F(verified_cache), 0, 1 << 20 },
 	{ "run", "check_every_event", K_BOOL, F(check_every_event), 0, 1 },
 	{ "run", "check_interval", K_DUR, F(check_ns), 0, 365 * DAY },
@@ -196,6 +197,7 @@ int sim_scenario_init(sim_scenario *sc)
 	sc->sample_ns = 1 * NS_S;
 	sc->succ_len = 4;
 	sc->signed_records = 1;
+	sc->replicate = 1;
 	sc->verified_cache = 4096;
 	sc->settle_ns = 10 * NS_S;
 	sc->latency = SIM_LAT_CONSTANT;

@@ -51,6 +51,7 @@ typedef struct sim_action {
 	uint64_t t;
 	sim_verb verb;
 	uint32_t node, peer;    /* peer: ping's target; join's via (SIM_NODE_ANY: bootstrap) */
+	uint32_t run;           /* fail: the live members after node in ring order that fail too */
 	int line;
 	int has_key;            /* find: arg was a key (0x hex), not a name */
 	uint8_t key[32];
@@ -90,6 +91,7 @@ typedef struct sim_scenario {
 	uint64_t sample_ns;
 	uint32_t succ_len;      /* r */
 	int signed_records;
+	int replicate;
 	uint32_t verified_cache;
 	int check_every_event;  /* the ring checker after every event (small scenarios) */
 	uint64_t check_ns;      /* the ring checker every check_interval (0: off) */

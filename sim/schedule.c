@@ -19,7 +19,7 @@ static const struct {
 	const char *usage;
 } verbs[] = {
 	{ "ping", SIM_VERB_PING, 2, 2, "ping nA nB" },
-	{ "fail", SIM_VERB_FAIL, 1, 1, "fail nA" },
+	{ "fail", SIM_VERB_FAIL, 1, 2, "fail nA [+K]" },
 	{ "recover", SIM_VERB_RECOVER, 1, 1, "recover nA" },
 	{ "join", SIM_VERB_JOIN, 1, 3, "join nA [via nB]" },
 	{ "leave", SIM_VERB_LEAVE, 1, 1, "leave nA" },
@@ -81,6 +81,7 @@ static int copy_word(char *dst, size_t cap, const char *src, const char *what, c
 static int parse_args(sim_action *a, size_t v, char **arg, int nargs, char *msg, size_t msglen)
 {
 	const char *word = a->verb == SIM_VERB_REGISTER || a->verb == SIM_VERB_DISCOVER ? "service" : "name";
+	uint64_t k;
 
 	if (a->verb == SIM_VERB_CHECK)
 		return 0;
@@ -94,6 +95,15 @@ static int parse_args(sim_action *a, size_t v, char **arg, int nargs, char *msg,
 			snprintf(msg, msglen, "bad node '%s' (expected nI, e.g. n3)", arg[1]);
 			return -1;
 		}
+		return 0;
+	case SIM_VERB_FAIL:
+		/* "+K": and the K live members after nA in ring order, at the same instant */
+		if (nargs == 2 && (arg[1][0] != '+' || ini_u64(arg[1] + 1, &k) || k == 0 || k > 1000000)) {
+			snprintf(msg, msglen, "bad run '%s' (expected +K, K from 1 to 1000000: the K members "
+				 "after nA fail with it)", arg[1]);
+			return -1;
+		}
+		a->run = nargs == 2 ? (uint32_t)k : 0;
 		return 0;
 	case SIM_VERB_JOIN:
 		a->peer = SIM_NODE_ANY;

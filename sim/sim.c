@@ -62,6 +62,24 @@ static void churn_tick(struct sim *s, uint32_t what, uint32_t node)
 	sim_push(s, s->now + exp_gap(&s->churn, sc->fail_rate), SIM_EV_CHURN, 0, 0);
 }
 
+/* Node i fails, and with it the next `run` live members after it in ring order (a rack that
+ * lost power: consecutive nodes of the ring, whatever the seed put where). */
+static void fail_run(struct sim *s, uint32_t i, uint32_t run)
+{
+	uint32_t at = 0;
+
+	while (at < s->count && s->by_pos[at] != i)
+		at++;
+	sim_node_fail(s, i);
+	for (uint32_t k = 1; k < s->count && run > 0; k++) {
+		uint32_t j = s->by_pos[(at + k) % s->count];
+		if (j != i && sim_ring_live(s, j)) {
+			sim_node_fail(s, j);
+			run--;
+		}
+	}
+}
+
 static void action(struct sim *s, uint32_t k)
 {
 	const sim_action *a = &s->sc->actions[k];
@@ -70,7 +88,7 @@ static void action(struct sim *s, uint32_t k)
 		sim_ping_input(s, a->node, a->peer);
 		break;
 	case SIM_VERB_FAIL:
-		sim_node_fail(s, a->node);
+		fail_run(s, a->node, a->run);
 		break;
 	case SIM_VERB_RECOVER:
 		sim_node_recover(s, a->node);

@@ -49,6 +49,7 @@ static int make_one(struct sim *s, uint32_t i)
 	cfg.fix_fingers_ns = sc->fix_fingers_ns;
 	cfg.check_pred_ns = sc->check_pred_ns;
 	cfg.signed_records = sc->signed_records;
+	cfg.replicate = sc->replicate;
 	cfg.verified_cache = sc->verified_cache;
 	int rc = themis_node_new(&n->tn, &cfg);
 	if (rc < 0)

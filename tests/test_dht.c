@@ -12,12 +12,15 @@
 
 static unsigned ring_m = 16;
 static uint32_t succ_len = 3;
+static uint64_t ring_ttl = 30 * SEC;
+static int ring_replicate = 1;
 
 static void dht_cfg(themis_config *c)
 {
 	c->m = ring_m;
 	c->succ_len = succ_len;
-	c->ttl_ns = 30 * SEC;
+	c->ttl_ns = ring_ttl;
+	c->replicate = ring_replicate;
 	c->max_peers = 64;
 }
 
@@ -669,6 +672,70 @@ static void test_silent_failure_heals_and_restore(void **state)
 	tnet_del(t);
 }
 
+/* Successor-list replication: the owner of a record and the next `dead - 1` nodes after it
+ * fail silently at once. With a ttl of ten minutes no refresh comes during the test, so only a
+ * copy can answer: with replication on, the node after them has one (the owner sent it on when
+ * it stored the record) and a find returns the record as soon as the ring has healed; in the
+ * paper's mode (replicate off) the record is gone until the storer's refresh. */
+static int find_after_run_fails(int dead, int replicate)
+{
+	ring_ttl = 600 * SEC;
+	ring_replicate = replicate;
+	tnet *t = ring_of(9);
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+	uint8_t obj[32];
+	themis_event ev;
+	themis_record rec[4];
+
+	assert_int_equal(k, 9);
+	int owner = idx[3], storer = idx[0], asker = idx[8];
+	store_owned_by(t, storer, owner, "copied", obj);
+	tnet_advance(t, 2 * SEC);   /* a stabilize round or two: the copies are in place */
+	if (replicate) {
+		for (int i = 1; i <= (int)succ_len; i++) {
+			themis_ring_info ri;
+			themis_node_ring(t->node[idx[3 + i]], &ri);
+			assert_int_equal(ri.copies, 1);
+		}
+	}
+	for (int i = 0; i < dead; i++)
+		t->down[idx[3 + i]] = 1;
+	tnet_advance(t, 20 * SEC);   /* failure detection and stabilization; no refresh yet */
+	assert_true(ring_ideal(t));
+	int next = true_owner(t, obj);
+	assert_int_equal(next, idx[3 + dead]);
+	find_from(t, asker, obj, &ev);
+	assert_int_equal(ev.ok, 1);
+	assert_memory_equal(ev.owner.id, themis_node_id(t->node[next]), 32);
+	int found = ev.nrec;
+	if (replicate)   /* the copies went into the new owner's own table */
+		assert_int_equal(themis_node_records(t->node[next], obj, rec, 4, t->now), 1);
+	ring_ttl = 30 * SEC;
+	ring_replicate = 1;
+	tnet_del(t);
+	return found;
+}
+
+static void test_replicas_survive_owner_failure(void **state)
+{
+	(void)state;
+	assert_int_equal(find_after_run_fails(1, 1), 1);
+}
+
+/* succ_len consecutive nodes, the owner first: the last successor holding a copy answers. */
+static void test_replicas_survive_r_consecutive_failures(void **state)
+{
+	(void)state;
+	assert_int_equal(find_after_run_fails((int)succ_len, 1), 1);
+}
+
+/* The paper's mode keeps one copy: the same failure loses it until the storer's refresh. */
+static void test_paper_mode_loses_copy_until_refresh(void **state)
+{
+	(void)state;
+	assert_int_equal(find_after_run_fails(1, 0), 0);
+}
+
 static void test_expiry_without_refresh(void **state)
 {
 	(void)state;
@@ -862,6 +929,9 @@ int main(void)
 		cmocka_unit_test(test_leave_past_two_dead_successors),
 		cmocka_unit_test(test_find_right_after_leave_uses_backup_owner),
 		cmocka_unit_test(test_silent_failure_heals_and_restore),
+		cmocka_unit_test(test_replicas_survive_owner_failure),
+		cmocka_unit_test(test_replicas_survive_r_consecutive_failures),
+		cmocka_unit_test(test_paper_mode_loses_copy_until_refresh),
 		cmocka_unit_test(test_expiry_without_refresh),
 		cmocka_unit_test(test_refresh_reuses_signature),
 		cmocka_unit_test(test_register_discover_failover),

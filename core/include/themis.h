@@ -122,6 +122,9 @@ typedef struct themis_config {
 				       verification (0: verify every time) */
 	int signed_records;         /* 1: records signed by their storer (PROTOCOL.md); 0: the
 				       paper's unsigned mode (for attack runs) */
+	int replicate;              /* 1: every record also held by its owner's succ_len
+				       successors, so a silent failure loses no copy (docs/dht.md,
+				       successor-list replication); 0: the paper's single copy */
 	int trace_lookups;          /* 1: a LOOKUP_HOP event for every hop (`themis lookup --trace`) */
 } themis_config;
 
@@ -157,6 +160,7 @@ typedef struct themis_counters {
 				       (ghost records stopped) */
 	uint64_t stores_refused;    /* STORE requests answered with a refusal */
 	uint64_t handoffs_refused;  /* LEAVE handoffs refused whole for lack of room (ST_FULL) */
+	uint64_t replicas_sent;     /* records sent to successors as copies (REPLICATE) */
 	uint64_t records_unplaced;  /* records a leave of ours could not hand to a successor (it
 				       stayed in the ring with them, or, already handed over,
 				       left without them) */
@@ -304,6 +308,7 @@ typedef struct themis_ring_info {
 	uint32_t nfingers;
 	size_t records;            /* records held for others */
 	size_t objects;            /* distinct objects held */
+	size_t copies;             /* records held as copies for the owners before us */
 	uint32_t registrations;    /* objects this node keeps stored */
 } themis_ring_info;
 
