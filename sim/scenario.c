@@ -108,6 +108,7 @@ static const keydef keys[] = {
 	{ "churn", "leave_rate", K_RATE, F(leave_rate), 0, 1e6 },
 	{ "churn", "min_members", K_U32, F(churn_min), 1, 10000000 },
 	{ "churn", "protect", K_U32, F(churn_protect), 0, 10000000 },
+	{ "churn", "spaced", K_BOOL, F(churn_spaced), 0, 1 },
 	{ "churn", "downtime", K_DUR, F(downtime_ns), 0, 365 * DAY },
 	{ "churn", "start", K_DUR, F(churn_start_ns), 0, 365 * DAY },
 	{ "churn", "stop", K_DUR, F(churn_stop_ns), 0, 365 * DAY },

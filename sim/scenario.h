@@ -144,6 +144,7 @@ typedef struct sim_scenario {
 	uint64_t churn_start_ns, churn_stop_ns;
 	uint32_t churn_min;     /* churn never takes the ring below this many members */
 	uint32_t churn_protect; /* nodes n0 .. n<protect-1> never fail or leave by churn */
+	int churn_spaced;       /* a failure never leaves a member without a live successor */
 
 	/* [adversary] (scenarios/README.md documents each key and its default) */
 	char adversary[SIM_NAME_MAX];   /* kind */

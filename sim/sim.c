@@ -39,6 +39,29 @@ static void workload_tick(struct sim *s)
 	sim_push(s, s->now + exp_gap(&s->workload, sc->ping_rate), SIM_EV_WORKLOAD, 0, 0);
 }
 
+/* Chord's assumption for a failure: every live member keeps a live node in its successor list.
+ * Node i may fail when no other member within succ_len places before or after it on the ring
+ * is down: then no window of succ_len consecutive members holds two down ones. */
+static int spaced(const struct sim *s, uint32_t i)
+{
+	uint32_t at = 0, r = s->sc->succ_len;
+
+	while (at < s->count && s->by_pos[at] != i)
+		at++;
+	for (int dir = -1; dir <= 1; dir += 2) {
+		uint32_t seen = 0;
+		for (uint32_t k = 1; k < s->count && seen < r; k++) {
+			uint32_t j = s->by_pos[(at + s->count + (uint32_t)dir * k) % s->count];
+			if (j == i || !s->nodes[j].member)
+				continue;
+			if (!s->nodes[j].up)
+				return 0;
+			seen++;
+		}
+	}
+	return 1;
+}
+
 static void churn_tick(struct sim *s, uint32_t what, uint32_t node)
 {
 	const sim_scenario *sc = s->sc;
@@ -55,6 +78,8 @@ static void churn_tick(struct sim *s, uint32_t what, uint32_t node)
 	uint32_t i = (uint32_t)sim_rng_below(&s->churn, s->count);
 	/* never take the ring below [churn] min_members */
 	int spare = i >= sc->churn_protect && (!sim_ring_live(s, i) || s->dst.live_members > sc->churn_min);
+	if (spare && sc->churn_spaced && s->nodes[i].member)
+		spare = spaced(s, i);
 	if (s->nodes[i].up && spare) {
 		sim_node_fail(s, i);
 		sim_push(s, s->now + sc->downtime_ns, SIM_EV_CHURN, 1, i);
