@@ -31,6 +31,7 @@ static void complete(themis_node *n, pending *pd, const wire_frame *resp, uint64
 	req_cb cb = pd->cb;
 	uint64_t op_id = pd->op_id;
 	peer *p = pd->peer;
+	int verdict = !resp && !pd->quiet;
 	uint8_t id[THEMIS_ID_LEN];
 
 	memcpy(id, p->id, sizeof id);
@@ -38,7 +39,7 @@ static void complete(themis_node *n, pending *pd, const wire_frame *resp, uint64
 	pending_remove(n, pd);
 	/* Failure detection (paper, 6.1 Leave: "presumed dead"): the node leaves the tables
 	 * before the callback runs, so the callback already sees the ring without it. */
-	if (!resp && !pd->quiet)
+	if (verdict)
 		dht_node_failed(n, id, now);
 	cb(n, op_id, p, resp, now);
 	peer_unhold(n, p);
