@@ -236,6 +236,69 @@ static void cpu_model_adds_time(void **state)
 	sim_scenario_free(&sc);
 }
 
+/* Writes text into tmpdir/name and returns the path (static buffer). */
+static const char *write_ini(const char *name, const char *text)
+{
+	static char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/* One integer from the database: query with ?1 bound to run_id. */
+static long long db_int(const char *db, const char *query, int64_t run_id)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, query, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, run_id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* replays_accepted counts second acceptances of one message, nothing else. With jitter a
+ * duplicate often overtakes its original: it is accepted, the original dropped as a replay,
+ * and that is no replay accepted. Without security (PLAIN has no anti-replay) and with a
+ * fixed latency, the original always arrives first and every copy that gets through is a
+ * second acceptance: the count is exactly the copies the attacks table shows accepted. */
+static void replays_accepted_means_twice(void **state)
+{
+	(void)state;
+	static const char base[] =
+		"[run]\nname = dup\nduration = 5s\nm = 8\n%s\n"
+		"[network]\nlatency = constant\nlatency_mean = 10ms\n%s\n"
+		"[nodes]\ncount = 4\n[workload]\nping_rate = 100\nstop = 4s\n"
+		"[adversary]\nkind = duplicate\npacket = any\nrate = 0.5\n";
+	static const char *const accepted_copies =
+		"SELECT count(*) FROM attacks WHERE run_id = ?1 AND action = 'duplicate' AND "
+		"outcome NOT LIKE 'dropped:%'";
+	char text[1024], db[PATH_MAX];
+	snprintf(db, sizeof db, "%s/dup.db", tmpdir);
+	sim_summary s;
+
+	snprintf(text, sizeof text, base, "", "jitter = 5ms");
+	run(write_ini("dup-jitter.ini", text), 3, db, NULL, &s);
+	assert_true(db_int(db, accepted_copies, s.run_id) > 50);   /* copies overtook originals */
+	assert_true(*sim_summary_get(&s, "drops_replay") > 50);     /* ... which were then dropped */
+	assert_int_equal(*sim_summary_get(&s, "replays_accepted"), 0);
+	assert_int_equal(*sim_summary_get(&s, "ping_success_rate"), 1);
+	sim_summary_free(&s);
+
+	snprintf(text, sizeof text, base, "security = off", "");
+	run(write_ini("dup-plain.ini", text), 3, db, NULL, &s);
+	long long twice = db_int(db, accepted_copies, s.run_id);
+	assert_true(twice > 50);
+	assert_int_equal(*sim_summary_get(&s, "replays_accepted"), twice);
+	sim_summary_free(&s);
+}
+
 /* Runs the CLI with args (a shell fragment); returns its exit status and its output in out. */
 static int cli(const char *args, char *out, size_t outlen)
 {
@@ -341,6 +404,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(expect_pass_and_fail),
 		cmocka_unit_test(pcap_read_back),
 		cmocka_unit_test(cpu_model_adds_time),
+		cmocka_unit_test(replays_accepted_means_twice),
 		cmocka_unit_test(command_line),
 	};
 	return cmocka_run_group_tests_name("sim_run", tests, setup, teardown);
