@@ -962,7 +962,8 @@ uint64_t sim_dht_objects_lost(struct sim *s)
 		if (!held) {
 			char hex[17];
 			lost++;
-			sim_trace_note(&s->tr, s->now, e->node, "LOST object %s", themis_hex(e->obj, 8, hex));
+			sim_trace_observed(&s->tr, s->now, e->node, "LOST object %s",
+					   themis_hex(e->obj, 8, hex));
 		}
 	}
 	free(rec);

@@ -101,7 +101,8 @@ typedef struct sim_idx {
 } sim_idx;
 
 typedef struct sim_stats {
-	uint64_t events;
+	uint64_t events;        /* the protocol run's events (observers not counted) */
+	uint64_t observer_events; /* ring checks and samples the loop ran */
 	uint64_t pings, pings_done, pings_ok; /* asked for, finished, succeeded */
 	uint64_t *rtt;          /* successful ping round trips, ns */
 	size_t nrtt, rttcap;

@@ -51,6 +51,10 @@ static double ratio(uint64_t a, uint64_t b)
 /* Names whose values depend on the machine, not on the scenario and seed. */
 static const char *const wall_names[] = { "wall_seconds", "events_per_second", "peak_rss_kb" };
 
+/* Names whose values depend on the observers a scenario asks for (how often the ring checker
+ * runs, settle, sample_interval) as well as on the run; every other value does not. */
+static const char *const observer_names[] = { "ring_violations", "ring_checks", "observer_events" };
+
 /* Everything a run reports, in order. The drops_<reason> rows follow drops_malformed... */
 static const char *const fixed_names[] = {
 	"pings", "pings_unfinished", "ping_success_rate", "ping_rtt_p50_ns", "ping_rtt_p99_ns",
@@ -68,7 +72,7 @@ static const char *const fixed_names[] = {
 	"discovers", "discover_success_rate", "joins", "join_success_rate", "leaves",
 	"leave_success_rate", "objects_lost", "records_held", "members",
 	"ring_valid", "ring_ideal", "ring_violations", "ring_checks",
-	"events", "sim_seconds", "wall_seconds", "events_per_second", "peak_rss_kb",
+	"events", "observer_events", "sim_seconds", "wall_seconds", "events_per_second", "peak_rss_kb",
 };
 
 int sim_summary_known(const char *name)
@@ -141,7 +145,7 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loo
 		ratio(d->leaves_ok, d->leaves), (double)d->objects_lost, (double)held,
 		(double)d->members_checked, (double)d->last_valid, (double)d->last_ideal,
 		(double)d->violations, (double)d->checks_counted,
-		(double)s->st.events, sim_s, wall_s,
+		(double)s->st.events, (double)s->st.observer_events, sim_s, wall_s,
 		loop_s > 0 ? (double)s->st.events / loop_s : 0, (double)ru.ru_maxrss,
 	};
 	_Static_assert(sizeof v / sizeof v[0] == sizeof fixed_names / sizeof fixed_names[0],
@@ -178,6 +182,14 @@ int sim_summary_is_wall(const char *name)
 {
 	for (size_t i = 0; i < sizeof wall_names / sizeof wall_names[0]; i++)
 		if (!strcmp(name, wall_names[i]))
+			return 1;
+	return 0;
+}
+
+int sim_summary_is_observer(const char *name)
+{
+	for (size_t i = 0; i < sizeof observer_names / sizeof observer_names[0]; i++)
+		if (!strcmp(name, observer_names[i]))
 			return 1;
 	return 0;
 }

@@ -236,6 +236,62 @@ static void cpu_model_adds_time(void **state)
 	sim_scenario_free(&sc);
 }
 
+/* Observers (the ring checker however often it runs, settle, samples) never change the run:
+ * the same scenario and seed give the same trace hash, the same `events` and the same value
+ * for every summary row but the ones named observer rows. churn-refresh.ini has joins,
+ * failures, leaves, stores and finds, checks after every event and an [events] check. */
+static void observers_leave_the_run_alone(void **state)
+{
+	(void)state;
+	static const char *const variants[][2] = {
+		{ NULL, NULL },
+		{ "run.check_every_event=off", NULL },
+		{ "run.check_every_event=off", "run.check_interval=100ms" },
+		{ "run.check_interval=1s", "run.settle=1s" },
+		{ "run.settle=0s", "run.sample_interval=0" },
+		{ "run.sample_interval=10ms", "run.check_interval=7ms" },
+	};
+	const char *path = "scenarios/teaching/churn-refresh.ini";
+	sim_summary first;
+	for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+		sim_scenario sc;
+		char err[SIM_ERR_MAX];
+		sim_summary s;
+		assert_int_equal(sim_scenario_init(&sc), 0);
+		if (sim_scenario_load(&sc, path, err, sizeof err))
+			fail_msg("%s", err);
+		for (int k = 0; k < 2 && variants[v][k]; k++)
+			if (sim_scenario_set(&sc, variants[v][k], err, sizeof err))
+				fail_msg("%s", err);
+		if (sim_scenario_finish(&sc, err, sizeof err))
+			fail_msg("%s", err);
+		sim_opts o = { 0 };
+		if (sim_run(&sc, &o, v ? &s : &first, err, sizeof err))
+			fail_msg("%s", err);
+		sim_scenario_free(&sc);
+		if (v == 0)
+			continue;
+		if (strcmp(s.trace_hash, first.trace_hash))
+			fail_msg("variant %zu (%s %s): trace hash %s, without it %s", v, variants[v][0],
+				 variants[v][1] ? variants[v][1] : "", s.trace_hash, first.trace_hash);
+		assert_int_equal(s.n, first.n);
+		for (size_t i = 0; i < s.n; i++) {
+			const char *name = s.rows[i].name;
+			assert_string_equal(name, first.rows[i].name);
+			if (!sim_summary_is_wall(name) && !sim_summary_is_observer(name) &&
+			    s.rows[i].value != first.rows[i].value)
+				fail_msg("variant %zu: %s is %g, without it %g", v, name, s.rows[i].value,
+					 first.rows[i].value);
+		}
+		/* the variants do change what the observers saw */
+		if (v == 1)
+			assert_true(*sim_summary_get(&s, "ring_checks") < *sim_summary_get(&first, "ring_checks"));
+		sim_summary_free(&s);
+	}
+	assert_true(*sim_summary_get(&first, "observer_events") > 0);
+	sim_summary_free(&first);
+}
+
 /* Writes text into tmpdir/name and returns the path (static buffer). */
 static const char *write_ini(const char *name, const char *text)
 {
@@ -405,6 +461,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(pcap_read_back),
 		cmocka_unit_test(cpu_model_adds_time),
 		cmocka_unit_test(replays_accepted_means_twice),
+		cmocka_unit_test(observers_leave_the_run_alone),
 		cmocka_unit_test(command_line),
 	};
 	return cmocka_run_group_tests_name("sim_run", tests, setup, teardown);
