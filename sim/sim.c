@@ -53,8 +53,9 @@ static void churn_tick(struct sim *s, uint32_t what, uint32_t node)
 	if (s->now >= sc->churn_stop_ns)
 		return;
 	uint32_t i = (uint32_t)sim_rng_below(&s->churn, s->count);
-	/* never take the ring below [churn] min_members */
-	int spare = i >= sc->churn_protect && (!sim_ring_live(s, i) || s->dst.live_members > sc->churn_min);
+	/* never take the ring below [churn] min_members, counting the leaves under way as done */
+	int spare = i >= sc->churn_protect &&
+		    (!sim_ring_live(s, i) || s->dst.live_members > sc->churn_min + s->dst.leaving);
 	if (s->nodes[i].up && spare) {
 		sim_node_fail(s, i);
 		sim_push(s, s->now + sc->downtime_ns, SIM_EV_CHURN, 1, i);

@@ -31,6 +31,7 @@ typedef struct sim_summary {
 	size_t n, cap;
 	char trace_hash[65];
 	int64_t run_id;         /* row in runs, or 0 without a database */
+	char assumptions[512];  /* the Chord assumptions the run broke, when first ("": none) */
 	uint64_t pcap_records;
 } sim_summary;
 

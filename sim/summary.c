@@ -53,7 +53,8 @@ static const char *const wall_names[] = { "wall_seconds", "events_per_second", "
 
 /* Names whose values depend on the observers a scenario asks for (how often the ring checker
  * runs, settle, sample_interval) as well as on the run; every other value does not. */
-static const char *const observer_names[] = { "ring_violations", "ring_checks", "observer_events" };
+static const char *const observer_names[] = { "ring_violations", "ring_checks", "observer_events",
+					       "assumption_violations" };
 
 /* Everything a run reports, in order. The drops_<reason> rows follow drops_malformed... */
 static const char *const fixed_names[] = {
@@ -71,7 +72,7 @@ static const char *const fixed_names[] = {
 	"stores", "store_success_rate", "registers", "register_success_rate",
 	"discovers", "discover_success_rate", "joins", "join_success_rate", "leaves",
 	"leave_success_rate", "objects_lost", "records_held", "members",
-	"ring_valid", "ring_ideal", "ring_violations", "ring_checks",
+	"ring_valid", "ring_ideal", "ring_violations", "ring_checks", "assumption_violations",
 	"events", "observer_events", "sim_seconds", "wall_seconds", "events_per_second", "peak_rss_kb",
 };
 
@@ -144,7 +145,7 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loo
 		(double)d->joins, ratio(d->joins_ok, d->joins), (double)d->leaves,
 		ratio(d->leaves_ok, d->leaves), (double)d->objects_lost, (double)held,
 		(double)d->members_checked, (double)d->last_valid, (double)d->last_ideal,
-		(double)d->violations, (double)d->checks_counted,
+		(double)d->violations, (double)d->checks_counted, (double)sim_assume_violations(s),
 		(double)s->st.events, (double)s->st.observer_events, sim_s, wall_s,
 		loop_s > 0 ? (double)s->st.events / loop_s : 0, (double)ru.ru_maxrss,
 	};
@@ -153,6 +154,7 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loo
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		if (add(out, fixed_names[i], v[i]))
 			return -1;
+	sim_assume_report(s, out->assumptions, sizeof out->assumptions);
 	/* every drop reason the core knows, under its metrics name */
 	for (int r = 0; r < THEMIS_DROP__COUNT; r++) {
 		char name[48];

@@ -355,7 +355,7 @@ static void replays_accepted_means_twice(void **state)
 	sim_summary_free(&s);
 }
 
-/* Runs the CLI with args (a shell fragment); returns its exit status and its output in out. */
+
 static int cli(const char *args, char *out, size_t outlen)
 {
 	char cmd[4 * PATH_MAX], path[PATH_MAX];
@@ -368,6 +368,82 @@ static int cli(const char *args, char *out, size_t outlen)
 	if (f)
 		fclose(f);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Runs outside Chord's assumptions are flagged: assumption_violations and one line naming
+ * what broke, when first. Positions on this 8-bit ring (seed 1): n3 0x00, n0 0x24, n2 0x4e,
+ * n5 0x7f, n4 0xd1, n6 0xf2, n1 0xfa; r = 2. */
+static void assumptions_flagged(void **state)
+{
+	(void)state;
+	static const char base[] =
+		"[run]\nname = assume\nseed = 1\nduration = 20s\nm = 8\nsucc_len = 2\n"
+		"check_interval = 500ms\nsettle = 6s\n[network]\nlatency_mean = 5ms\n"
+		"[nodes]\ncount = 7\njoin = sequential 300ms\nreq_timeout = 300ms\nreq_attempts = 3\n"
+		"hs_retry = 300ms\nhs_attempts = 3\nstabilize = 500ms\nfix_fingers = 250ms\n"
+		"check_pred = 1s\n[events]\n%s";
+	char text[2048];
+	sim_summary s;
+
+	/* the ring forms (fewer than r + 1 members on the way) and stays: nothing to flag */
+	snprintf(text, sizeof text, base, "");
+	run(write_ini("assume.ini", text), 1, NULL, NULL, &s);
+	assert_int_equal(*sim_summary_get(&s, "assumption_violations"), 0);
+	assert_string_equal(s.assumptions, "");
+	sim_summary_free(&s);
+
+	/* n0's whole successor list (n2, n5) fails at once */
+	snprintf(text, sizeof text, base, "at 8s fail n2\nat 8s fail n5\n");
+	run(write_ini("assume.ini", text), 1, NULL, NULL, &s);
+	assert_int_equal(*sim_summary_get(&s, "assumption_violations"), 1);
+	if (!strstr(s.assumptions, "no live node in its successor list (first at 8.000000s: n0; 1 time)"))
+		fail_msg("report: %s", s.assumptions);
+	assert_null(strstr(s.assumptions, "r + 1"));
+	sim_summary_free(&s);
+
+	/* five of seven fail: two live members, r + 1 = 3 */
+	snprintf(text, sizeof text, base,
+		 "at 8s fail n1\nat 8s fail n2\nat 8s fail n3\nat 8s fail n4\nat 8s fail n5\n");
+	run(write_ini("assume.ini", text), 1, NULL, NULL, &s);
+	assert_true(*sim_summary_get(&s, "assumption_violations") >= 1);
+	if (!strstr(s.assumptions, "fewer than r + 1 live members (first at 8.000000s: 2 live, r + 1 = 3; 1 time)"))
+		fail_msg("report: %s", s.assumptions);
+	sim_summary_free(&s);
+
+	/* the CLI says so on stderr, with --quiet too */
+	char out[4096], args[2 * PATH_MAX];
+	if (access(sim_bin, X_OK) == 0) {
+		snprintf(args, sizeof args, "%s/assume.ini --quiet --db %s/assume.db", tmpdir, tmpdir);
+		assert_int_equal(cli(args, out, sizeof out), 0);
+		char want[PATH_MAX + 64];
+		snprintf(want, sizeof want, "themis-sim: warning: %s/assume.ini: the run left Chord's assumptions: ",
+			 tmpdir);
+		if (strncmp(out, want, strlen(want)) || strchr(out, '\n') != out + strlen(out) - 1)
+			fail_msg("CLI said: %s", out);
+	}
+}
+
+/* Churn with the default min_members keeps r + 1 live members, leaves under way included:
+ * here two leaves a second used to be asked while the ring stood at r + 2, and both went
+ * through (seed 1: first at 17.5 s, six times). */
+static void churn_keeps_r_plus_1(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"[run]\nname = churn-r1\nduration = 60s\nm = 16\nsucc_len = 2\ncheck_interval = 200ms\n"
+		"[network]\nlatency_mean = 5ms\n"
+		"[nodes]\ncount = 8\njoin = sequential 300ms\nreq_timeout = 300ms\nreq_attempts = 3\n"
+		"hs_retry = 300ms\nhs_attempts = 3\nstabilize = 500ms\nfix_fingers = 250ms\ncheck_pred = 1s\n"
+		"[churn]\nfail_rate = 1\nleave_rate = 2\njoin_rate = 2\ndowntime = 2s\nstart = 5s\n";
+	const char *path = write_ini("churn-r1.ini", text);
+	for (uint64_t seed = 1; seed <= 4; seed++) {
+		sim_summary s;
+		run(path, seed, NULL, NULL, &s);
+		assert_true(*sim_summary_get(&s, "leaves") > 50);
+		if (strstr(s.assumptions, "fewer than r + 1"))
+			fail_msg("seed %llu: %s", (unsigned long long)seed, s.assumptions);
+		sim_summary_free(&s);
+	}
 }
 
 static void command_line(void **state)
@@ -462,6 +538,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(cpu_model_adds_time),
 		cmocka_unit_test(replays_accepted_means_twice),
 		cmocka_unit_test(observers_leave_the_run_alone),
+		cmocka_unit_test(assumptions_flagged),
+		cmocka_unit_test(churn_keeps_r_plus_1),
 		cmocka_unit_test(command_line),
 	};
 	return cmocka_run_group_tests_name("sim_run", tests, setup, teardown);
