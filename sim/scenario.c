@@ -575,6 +575,11 @@ int sim_scenario_parse(sim_scenario *sc, const char *file, const char *text, cha
 			return ini_fail(err, errlen, file, lineno, "%s", msg);
 		sc->key_line[ki] = lineno;
 	}
+	/* an empty file (or one of comments only) is a mistake, not a request for the defaults:
+	 * a wrong path or a truncated file would otherwise run a default scenario and pass */
+	if (section < 0)
+		return ini_fail(err, errlen, file, 0,
+				"empty scenario: no [section] (a scenario needs at least one, e.g. [run])");
 	return 0;
 }
 

@@ -481,8 +481,18 @@ static void command_line(void **state)
 	fclose(f);
 	snprintf(args, sizeof args, "%s --db %s/cli.db", ini, tmpdir);
 	assert_int_equal(cli(args, out, sizeof out), 2);
-	char want[PATH_MAX + 64];
+	char want[PATH_MAX + 128];
 	snprintf(want, sizeof want, "%s:6: node n7 does not exist ([nodes] count = 4)\n", ini);
+	assert_string_equal(out, want);
+
+	/* an empty or comment-only file is an error naming the file, not a default run */
+	f = fopen(ini, "w");
+	assert_non_null(f);
+	fputs("# nothing but a comment\n\n", f);
+	fclose(f);
+	assert_int_equal(cli(args, out, sizeof out), 2);
+	snprintf(want, sizeof want, "%s: empty scenario: no [section] (a scenario needs at least one, e.g. [run])\n",
+		 ini);
 	assert_string_equal(out, want);
 
 	f = fopen(ini, "w");

@@ -185,6 +185,8 @@ static const struct {
 	{ "[workload]\nkeys = zipf\n", "bad.ini:2: bad value 'zipf' for keys" },
 	{ "[run]\nsucc_len = 17\n", "bad.ini:2: out of range: succ_len = 17" },
 	{ "[run]\nsigned_records = perhaps\n", "bad.ini:2: bad value 'perhaps' for signed_records" },
+	{ "", "bad.ini: empty scenario: no [section]" },
+	{ "# only a comment\n\n   ; and another\n", "bad.ini: empty scenario: no [section]" },
 };
 
 static void rejects_bad_files(void **state)
