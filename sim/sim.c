@@ -257,7 +257,9 @@ static int make_nodes(struct sim *s, char *err, size_t errlen)
 		memset(s->nodes, 0, nodes_len);
 	s->by_id = calloc(s->count, sizeof *s->by_id);
 	if (!s->nodes || !s->by_id) {
-		snprintf(err, errlen, "out of memory for %u nodes", s->count);
+		snprintf(err, errlen, "out of memory for %u nodes before making any (asked %.0f MB for the "
+			 "node tables alone)", s->count,
+			 (double)(nodes_len + (size_t)s->count * sizeof *s->by_id) / (1024 * 1024));
 		return -1;
 	}
 	if (sim_nodes_create(s, err, errlen))

@@ -446,6 +446,57 @@ static void churn_keeps_r_plus_1(void **state)
 	}
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* Too little memory for the nodes is reported as such, with how far the run got and what it
+ * would take, not as a configuration the core refused. The address space is capped with
+ * ulimit -v in the child shell; 100,000 nodes need about 150 MB, the cap allows 117 MB. */
+static void out_of_memory_says_so(void **state)
+{
+	(void)state;
+#ifdef UNDER_ASAN
+	printf("out_of_memory_says_so: AddressSanitizer reserves terabytes of address space, "
+	       "a capped one cannot start it: skipped\n");
+	return;
+#else
+	if (access(sim_bin, X_OK) != 0) {
+		printf("out_of_memory_says_so: %s not built, skipping\n", sim_bin);
+		return;
+	}
+	const char *ini = write_ini("big.ini", "[run]\nname = big\nduration = 1ms\nsample_interval = 0\n"
+					      "[nodes]\ncount = 100000\n");
+	char cmd[4 * PATH_MAX], path[PATH_MAX], out[2048];
+	snprintf(path, sizeof path, "%s/oom.out", tmpdir);
+	snprintf(cmd, sizeof cmd, "ulimit -v 120000 && exec %s %s --threads 1 --quiet --db %s/big.db >'%s' 2>&1",
+		 sim_bin, ini, tmpdir, path);
+	int st = system(cmd);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, sizeof out - 1, f);
+	out[n] = 0;
+	fclose(f);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 2);
+	char want[PATH_MAX + 64];
+	snprintf(want, sizeof want, "themis-sim: %s: out of memory after ", ini);
+	unsigned made = 0, total = 0, used = 0, all = 0;
+	if (strncmp(out, want, strlen(want)) ||
+	    sscanf(out + strlen(want), "%u of %u nodes (%u MB in use; all 100000 would ask about %u MB)",
+		   &made, &total, &used, &all) != 4)
+		fail_msg("got: %s", out);
+	assert_true(made > 0 && made < total);
+	assert_int_equal(total, 100000);
+	assert_true(used > 0 && used <= 120);
+	assert_true(all > used);
+#endif
+}
+
 static void command_line(void **state)
 {
 	(void)state;
@@ -550,6 +601,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(observers_leave_the_run_alone),
 		cmocka_unit_test(assumptions_flagged),
 		cmocka_unit_test(churn_keeps_r_plus_1),
+		cmocka_unit_test(out_of_memory_says_so),
 		cmocka_unit_test(command_line),
 	};
 	return cmocka_run_group_tests_name("sim_run", tests, setup, teardown);
