@@ -263,6 +263,8 @@ int main(int argc, char **argv)
 			goto scenario_error;
 		}
 	}
+	if (sim_scenario_warning(&sc, err, sizeof err))
+		fprintf(stderr, "%s\n", err);
 	if (positions) {
 		status = print_positions(&sc);
 		goto out;
@@ -290,6 +292,10 @@ int main(int argc, char **argv)
 	}
 	if (!quiet)
 		print_summary(tf == stdout ? stderr : stdout, &sc, &sum, db);
+	/* even with --quiet: a run that ended broken for this reason must say why */
+	if (sum.assumptions[0])
+		fprintf(stderr, "themis-sim: warning: %s: the run left Chord's assumptions: %s\n", sc.file,
+			sum.assumptions);
 	status = sim_expect_check(&sc, &sum, stderr) ? 1 : 0;
 	goto out;
 

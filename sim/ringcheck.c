@@ -6,6 +6,10 @@
  * exactly once, in position order (one ordered ring, P. Zave's "valid" without appendages
  * among live nodes), so every first successor is live. ideal: valid, every successor list is
  * exactly the next r live nodes and every predecessor is the previous live node.
+ *
+ * The checker is an observer: what it says goes to --trace unhashed (sim_trace_observed) and
+ * to the metrics table, so how often it runs (check_interval, check_every_event, [events]
+ * check) and how long it waits (settle) never change the trace hash.
  */
 #include "simint.h"
 
@@ -138,14 +142,15 @@ void sim_ring_check_record(struct sim *s, int rows)
 	sim_dht_stats *d = &s->dst;
 
 	sim_ring_check(s, &v);
+	sim_assume_lists(s, v.valid);
 	d->checks++;
 	/* a check long enough after the last membership change must see a valid ring */
 	if (s->now >= d->last_change + s->sc->settle_ns) {
 		d->checks_counted++;
 		if (!v.valid) {
 			d->violations++;
-			sim_trace_note(&s->tr, s->now, SIM_NODE_NONE, "RING VIOLATION (%u members, settled)",
-				       v.members);
+			sim_trace_observed(&s->tr, s->now, SIM_NODE_NONE, "RING VIOLATION (%u members, settled)",
+					   v.members);
 		}
 	}
 	int changed = v.valid != d->last_valid || v.ideal != d->last_ideal;
@@ -157,12 +162,12 @@ void sim_ring_check_record(struct sim *s, int rows)
 		}
 	}
 	if ((changed || rows) && v.valid)
-		sim_trace_note(&s->tr, s->now, SIM_NODE_NONE, "CHECK ring valid%s (%u members)",
-			       v.ideal ? ", ideal" : "", v.members);
+		sim_trace_observed(&s->tr, s->now, SIM_NODE_NONE, "CHECK ring valid%s (%u members)",
+				   v.ideal ? ", ideal" : "", v.members);
 	else if (changed || rows)
-		sim_trace_note(&s->tr, s->now, SIM_NODE_NONE,
-			       "CHECK ring INVALID (%u members): n%u's successor is n%d, should be n%u", v.members,
-			       v.bad, v.got == SIM_NODE_NONE ? -1 : (int)v.got, v.want);
+		sim_trace_observed(&s->tr, s->now, SIM_NODE_NONE,
+				   "CHECK ring INVALID (%u members): n%u's successor is n%d, should be n%u",
+				   v.members, v.bad, v.got == SIM_NODE_NONE ? -1 : (int)v.got, v.want);
 	d->members_checked = v.members;
 	d->last_valid = v.valid;
 	d->last_ideal = v.ideal;

@@ -235,7 +235,7 @@ int sim_scenario_init(sim_scenario *sc)
 	sc->poisson = 1;
 	sc->names = 100;
 	sc->services = 4;
-	sc->churn_min = 2;
+	sc->churn_min = 0;   /* unless set: succ_len + 1 (sim_scenario_finish) */
 	sc->workload_stop_ns = UINT64_MAX;
 	sc->downtime_ns = 5 * NS_S;
 	sc->churn_stop_ns = UINT64_MAX;
@@ -578,6 +578,11 @@ int sim_scenario_parse(sim_scenario *sc, const char *file, const char *text, cha
 			return ini_fail(err, errlen, file, lineno, "%s", msg);
 		sc->key_line[ki] = lineno;
 	}
+	/* an empty file (or one of comments only) is a mistake, not a request for the defaults:
+	 * a wrong path or a truncated file would otherwise run a default scenario and pass */
+	if (section < 0)
+		return ini_fail(err, errlen, file, 0,
+				"empty scenario: no [section] (a scenario needs at least one, e.g. [run])");
 	return 0;
 }
 
@@ -829,6 +834,9 @@ int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
 		if (!key_line_of(sc, "nodes", "check_pred"))
 			sc->check_pred_ns = 0;
 	}
+	/* churn keeps Chord's r + 1 live members unless the scenario asks for fewer */
+	if (!key_line_of(sc, "churn", "min_members"))
+		sc->churn_min = sc->succ_len + 1;
 	if (sc->check_ns != 0 && sc->check_ns < 1000000)
 		return fail_key(sc, err, errlen, "run", "check_interval", "%s",
 				"check_interval must be 0 (off) or at least 1ms");
@@ -847,6 +855,23 @@ int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
 			return ini_fail(err, errlen, sc->file, a->line, "event after the end of the run ([run] duration)");
 	}
 	return 0;
+}
+
+int sim_scenario_warning(const sim_scenario *sc, char *out, size_t n)
+{
+	out[0] = 0;
+	if ((sc->fail_rate <= 0 && sc->leave_rate <= 0) || sc->churn_min >= sc->succ_len + 1)
+		return 0;
+	int line = key_line_of(sc, "churn", "min_members");
+	char where[SIM_PATH_MAX + 16];
+	if (line < 0)
+		snprintf(where, sizeof where, "--set");
+	else
+		snprintf(where, sizeof where, "%s:%d", sc->file, line);
+	snprintf(out, n, "%s: warning: min_members = %u is below succ_len + 1 = %u: churn may take the "
+		 "ring outside Chord's assumptions (see assumption_violations)", where, sc->churn_min,
+		 sc->succ_len + 1);
+	return 1;
 }
 
 static int append(char **buf, size_t *len, size_t *cap, const char *s)

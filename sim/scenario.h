@@ -142,7 +142,8 @@ typedef struct sim_scenario {
 	double join_rate, leave_rate; /* joins of outside nodes, graceful leaves per second */
 	uint64_t downtime_ns;
 	uint64_t churn_start_ns, churn_stop_ns;
-	uint32_t churn_min;     /* churn never takes the ring below this many members */
+	uint32_t churn_min;     /* churn never takes the ring below this many members (default
+				   succ_len + 1, resolved by sim_scenario_finish) */
 	uint32_t churn_protect; /* nodes n0 .. n<protect-1> never fail or leave by churn */
 	int churn_spaced;       /* a failure never leaves a member without a live successor */
 
@@ -190,6 +191,11 @@ int sim_scenario_set(sim_scenario *sc, const char *assignment, char *err, size_t
 /* Cross-key checks (node indexes against count, latency bounds, matrix file); call after the
  * file and every --set. Errors name the line that caused them. */
 int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen);
+
+/* After sim_scenario_finish: 1 and a one-line "FILE:LINE: warning: ..." in out when the
+ * scenario is valid but asks for a run outside Chord's assumptions ([churn] min_members below
+ * succ_len + 1 while churn is on); else 0 and "". */
+int sim_scenario_warning(const sim_scenario *sc, char *out, size_t n);
 
 /* schedule.c: one [events] or [expect] line (s is modified); on error returns -1 with a
  * message (without FILE:LINE) in msg. */

@@ -76,8 +76,9 @@ static void churn_tick(struct sim *s, uint32_t what, uint32_t node)
 	if (s->now >= sc->churn_stop_ns)
 		return;
 	uint32_t i = (uint32_t)sim_rng_below(&s->churn, s->count);
-	/* never take the ring below [churn] min_members */
-	int spare = i >= sc->churn_protect && (!sim_ring_live(s, i) || s->dst.live_members > sc->churn_min);
+	/* never take the ring below [churn] min_members, counting the leaves under way as done */
+	int spare = i >= sc->churn_protect &&
+		    (!sim_ring_live(s, i) || s->dst.live_members > sc->churn_min + s->dst.leaving);
 	if (spare && sc->churn_spaced && s->nodes[i].member)
 		spare = spaced(s, i);
 	if (s->nodes[i].up && spare) {
@@ -213,6 +214,14 @@ static void dispatch(struct sim *s, const sim_event *ev)
 
 /* ---- setup and the loop ---- */
 
+/* An event that only watches the run (a ring check, a sample) and changes nothing in it:
+ * counted apart, so `events` is the same whatever observers a scenario asks for. */
+static int observer_event(const struct sim *s, const sim_event *ev)
+{
+	return ev->kind == SIM_EV_CHECK || ev->kind == SIM_EV_SAMPLE ||
+	       (ev->kind == SIM_EV_ACTION && s->sc->actions[ev->a].verb == SIM_VERB_CHECK);
+}
+
 /* Below this many nodes they all fit in the caches: no hints. */
 enum { PREFETCH_MIN_NODES = 4096 };
 
@@ -291,7 +300,9 @@ static int make_nodes(struct sim *s, char *err, size_t errlen)
 		memset(s->nodes, 0, nodes_len);
 	s->by_id = calloc(s->count, sizeof *s->by_id);
 	if (!s->nodes || !s->by_id) {
-		snprintf(err, errlen, "out of memory for %u nodes", s->count);
+		snprintf(err, errlen, "out of memory for %u nodes before making any (asked %.0f MB for the "
+			 "node tables alone)", s->count,
+			 (double)(nodes_len + (size_t)s->count * sizeof *s->by_id) / (1024 * 1024));
 		return -1;
 	}
 	if (sim_nodes_create(s, err, errlen))
@@ -397,7 +408,10 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		if (ev.t > sc->duration_ns)
 			break;
 		s.now = ev.t;
-		s.st.events++;
+		if (observer_event(&s, &ev))
+			s.st.observer_events++;
+		else
+			s.st.events++;
 		if (s.count >= PREFETCH_MIN_NODES)
 			prefetch_upcoming(&s, &ev);
 		dispatch(&s, &ev);

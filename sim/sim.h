@@ -31,6 +31,7 @@ typedef struct sim_summary {
 	size_t n, cap;
 	char trace_hash[65];
 	int64_t run_id;         /* row in runs, or 0 without a database */
+	char assumptions[512];  /* the Chord assumptions the run broke, when first ("": none) */
 	uint64_t pcap_records;
 } sim_summary;
 
@@ -46,6 +47,9 @@ const double *sim_summary_get(const sim_summary *s, const char *name);
 int sim_summary_known(const char *name);
 /* 1 for the values that measure the machine (wall clock, memory), not the run. */
 int sim_summary_is_wall(const char *name);
+/* 1 for the values that also depend on the observers asked for (ring checks, samples);
+ * the trace hash and every other value are the same whatever observers ran. */
+int sim_summary_is_observer(const char *name);
 /* Checks every [expect] line; prints each failure with its actual value to out. Returns the
  * number of failures (a trace_hash mismatch counts as one). */
 int sim_expect_check(const sim_scenario *sc, const sim_summary *s, FILE *out);

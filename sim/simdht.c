@@ -162,6 +162,7 @@ void sim_dht_membership(struct sim *s, uint32_t i, int was_live)
 		return;
 	s->dst.live_members = s->dst.live_members + (uint32_t)live - (uint32_t)was_live;
 	s->dst.last_change = s->now;
+	sim_assume_members(s);
 }
 
 /* Node i's membership may have changed (a join or leave finished): ask the core. */
@@ -206,12 +207,20 @@ static void refused(struct sim *s, uint32_t i, uint32_t r, const char *why)
 	req_free(s, r);
 }
 
+/* Node i's leave is asked (1) or over (0); dst.leaving counts the leaves in progress. */
+static void set_leaving(struct sim *s, uint32_t i, int on)
+{
+	s->dst.leaving += (uint32_t)(on && !s->nodes[i].leaving);
+	s->dst.leaving -= (uint32_t)(!on && s->nodes[i].leaving);
+	s->nodes[i].leaving = (uint8_t)(on != 0);
+}
+
 void sim_dht_dropped(struct sim *s, uint32_t i, uint32_t r)
 {
 	if (s->reqs[r].verb == SIM_VERB_JOIN)
 		s->nodes[i].joining = 0;
 	if (s->reqs[r].verb == SIM_VERB_LEAVE)
-		s->nodes[i].leaving = 0;
+		set_leaving(s, i, 0);
 	refused(s, i, r, "node failed with the request queued");
 }
 
@@ -229,7 +238,7 @@ static void ask(struct sim *s, uint32_t i, uint32_t r)
 	if (s->reqs[r].verb == SIM_VERB_JOIN)
 		s->nodes[i].joining = 1;
 	if (s->reqs[r].verb == SIM_VERB_LEAVE)
-		s->nodes[i].leaving = 1;
+		set_leaving(s, i, 1);
 	sim_node_input(s, i, (sim_input){ .kind = SIM_IN_OP, .arg = r }, s->now);
 }
 
@@ -390,7 +399,9 @@ void sim_dht_churn_tick(struct sim *s, uint32_t what)
 		sim_push(s, s->now + gap(&s->dht_churn, sc->join_rate, 1), SIM_EV_CHURN, 2, 0);
 		return;
 	}
-	if (s->dst.live_members > sc->churn_min) {
+	/* the leaves already under way count as done: together they must not take the ring
+	 * below min_members either */
+	if (s->dst.live_members > sc->churn_min + s->dst.leaving) {
 		uint32_t i = pick(s, &s->dht_churn, want_leaver);
 		if (i != SIM_NODE_NONE)
 			ask(s, i, make_req(s, SIM_VERB_LEAVE));
@@ -472,7 +483,8 @@ void sim_dht_start(struct sim *s, uint32_t i, uint32_t r, uint64_t now)
 		char why[32];
 		snprintf(why, sizeof why, "error %lld", (long long)op);
 		n->joining = n->joining && q->verb != SIM_VERB_JOIN;
-		n->leaving = n->leaving && q->verb != SIM_VERB_LEAVE;
+		if (q->verb == SIM_VERB_LEAVE)
+			set_leaving(s, i, 0);
 		refused(s, i, r, why);
 		return;
 	}
@@ -586,7 +598,7 @@ void sim_dht_done(struct sim *s, uint32_t i, const themis_event *ev)
 		break;
 	case SIM_VERB_LEAVE:
 		d->leaves_ok += ev->ok != 0;
-		n->leaving = 0;
+		set_leaving(s, i, 0);
 		refresh_member(s, i);
 		break;
 	}
@@ -821,6 +833,7 @@ static int static_ring(struct sim *s, char *err, size_t errlen)
 		sim_node_arm(s, ring[a]);
 	}
 	s->dst.live_members = n;
+	sim_assume_members(s);
 	rc = 0;
 out:
 	free(ring);
@@ -871,7 +884,7 @@ int sim_dht_setup(struct sim *s, char *err, size_t errlen)
 			key = key << 8 | s->pos[s->by_pos[k]][b];
 		s->pos_key[k] = key;
 	}
-	if (sim_ring_index(s)) {
+	if (sim_ring_index(s) || sim_assume_setup(s)) {
 		snprintf(err, errlen, "out of memory for %u ring positions", s->count);
 		return -1;
 	}
@@ -920,6 +933,7 @@ void sim_dht_free(struct sim *s)
 	free(s->reqs);
 	free(s->issued);
 	free(s->dst.lat);
+	sim_assume_free(s);
 }
 
 uint64_t sim_dht_objects_lost(struct sim *s)
@@ -962,7 +976,8 @@ uint64_t sim_dht_objects_lost(struct sim *s)
 		if (!held) {
 			char hex[17];
 			lost++;
-			sim_trace_note(&s->tr, s->now, e->node, "LOST object %s", themis_hex(e->obj, 8, hex));
+			sim_trace_observed(&s->tr, s->now, e->node, "LOST object %s",
+					   themis_hex(e->obj, 8, hex));
 		}
 	}
 	free(rec);

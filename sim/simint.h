@@ -101,7 +101,8 @@ typedef struct sim_idx {
 } sim_idx;
 
 typedef struct sim_stats {
-	uint64_t events;
+	uint64_t events;        /* the protocol run's events (observers not counted) */
+	uint64_t observer_events; /* ring checks and samples the loop ran */
 	uint64_t pings, pings_done, pings_ok; /* asked for, finished, succeeded */
 	uint64_t *rtt;          /* successful ping round trips, ns */
 	size_t nrtt, rttcap;
@@ -125,9 +126,23 @@ typedef struct sim_dht_stats {
 	int last_valid, last_ideal; /* the latest check (-1: none yet) */
 	uint64_t last_change;   /* time of the latest membership change */
 	uint32_t live_members;  /* up and in the ring */
+	uint32_t leaving;       /* nodes with a leave in progress (the leaving flag) */
 	uint32_t members_checked; /* live members the latest check saw */
 	uint64_t objects_lost;  /* computed at the end */
 } sim_dht_stats;
+
+/* Chord's assumptions and whether the run kept them (assume.c). */
+enum { SIM_ASSUME_MEMBERS, SIM_ASSUME_SUCCESSORS, SIM_ASSUME_POSITIONS, SIM_ASSUME__COUNT };
+
+typedef struct sim_assume {
+	uint8_t formed;         /* the ring has had r + 1 live members */
+	uint8_t broken[SIM_ASSUME__COUNT]; /* broken now (as last judged) */
+	uint64_t times[SIM_ASSUME__COUNT]; /* how often each went from holding to broken */
+	uint64_t first_t[SIM_ASSUME__COUNT];
+	char first[SIM_ASSUME__COUNT][64]; /* where it broke first ("n3 and n7", ...) */
+	uint32_t (*group)[2];   /* nodes sharing a ring position: [start in by_pos, length] */
+	uint32_t ngroups, groupcap;
+} sim_assume;
 
 /* (object id, storer) pairs the scenario asked for: open addressing, never shrinks. */
 typedef struct sim_issued {
@@ -173,6 +188,7 @@ struct sim {
 	size_t nissued, issuedcap;
 	sim_rng dht, dht_churn;
 	sim_dht_stats dst;
+	sim_assume as;
 	int oom;                /* memory ran out somewhere: the run is reported as failed */
 };
 
@@ -258,6 +274,15 @@ uint32_t sim_ring_owner(const struct sim *s, const uint8_t key[THEMIS_ID_LEN]);
 int sim_ring_index(struct sim *s);
 /* live joined: up and a ring member */
 int sim_ring_live(const struct sim *s, uint32_t i);
+
+/* assume.c: Chord's assumptions, judged as the run goes (an observer) */
+int sim_assume_setup(struct sim *s);   /* once by_pos is sorted; 0, or -1 out of memory */
+void sim_assume_free(struct sim *s);
+void sim_assume_members(struct sim *s);   /* the live membership changed */
+void sim_assume_lists(struct sim *s, int ring_valid);   /* at a ring check */
+uint64_t sim_assume_violations(const struct sim *s);
+/* One line naming each assumption the run broke, when first and how often ("" if none). */
+void sim_assume_report(const struct sim *s, char *out, size_t n);
 
 /* summary.c */
 /* wall_s: the whole run; loop_s: the event loop alone (for events_per_second). */

@@ -16,6 +16,7 @@
 #include "par.h"
 
 #include <stdio.h>
+#include <sys/resource.h>
 
 enum {
 	SPAWN_MIN_NODES = 16384,   /* fewer nodes: one thread (under 0.2 s of keys) */
@@ -72,10 +73,30 @@ static int make_range(void *ctx, uint32_t lo, uint32_t hi, uint32_t *failed)
 	return 0;
 }
 
+/* The process's peak resident memory in MB (what the nodes made so far touched). */
+static double peak_mb(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : (double)ru.ru_maxrss / 1024;
+}
+
 int sim_nodes_create(struct sim *s, char *err, size_t errlen)
 {
 	uint32_t nt = s->count < SPAWN_MIN_NODES ? 1 : sim_par_threads(s->opts->threads), failed = 0;
+	double before = peak_mb();
 	int rc = sim_par_for(nt, s->count, make_range, s, &failed);
+	if (rc == THEMIS_ENOMEM) {
+		/* how far it got, and what all of them would take at the same cost per node, so
+		 * the user can pick a count that fits or the memory that the count needs */
+		uint32_t made = 0;
+		for (uint32_t i = 0; i < s->count; i++)
+			made += s->nodes[i].tn != NULL;
+		double now = peak_mb(), per = made ? (now - before) / made : 0;
+		snprintf(err, errlen, "%s: out of memory after %u of %u nodes (%.0f MB in use; all %u "
+			 "would ask about %.0f MB)", s->sc->file, made, s->count, now, s->count,
+			 before + per * s->count);
+		return -1;
+	}
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: the core refused node n%u's configuration (error %d)",
 			 s->sc->file, failed, rc);

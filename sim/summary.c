@@ -51,6 +51,11 @@ static double ratio(uint64_t a, uint64_t b)
 /* Names whose values depend on the machine, not on the scenario and seed. */
 static const char *const wall_names[] = { "wall_seconds", "events_per_second", "peak_rss_kb" };
 
+/* Names whose values depend on the observers a scenario asks for (how often the ring checker
+ * runs, settle, sample_interval) as well as on the run; every other value does not. */
+static const char *const observer_names[] = { "ring_violations", "ring_checks", "observer_events",
+					       "assumption_violations" };
+
 /* Everything a run reports, in order. The drops_<reason> rows follow drops_malformed... */
 static const char *const fixed_names[] = {
 	"pings", "pings_unfinished", "ping_success_rate", "ping_rtt_p50_ns", "ping_rtt_p99_ns",
@@ -67,8 +72,8 @@ static const char *const fixed_names[] = {
 	"stores", "store_success_rate", "registers", "register_success_rate",
 	"discovers", "discover_success_rate", "joins", "join_success_rate", "leaves",
 	"leave_success_rate", "objects_lost", "records_held", "members",
-	"ring_valid", "ring_ideal", "ring_violations", "ring_checks",
-	"events", "sim_seconds", "wall_seconds", "events_per_second", "peak_rss_kb",
+	"ring_valid", "ring_ideal", "ring_violations", "ring_checks", "assumption_violations",
+	"events", "observer_events", "sim_seconds", "wall_seconds", "events_per_second", "peak_rss_kb",
 };
 
 int sim_summary_known(const char *name)
@@ -140,8 +145,8 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loo
 		(double)d->joins, ratio(d->joins_ok, d->joins), (double)d->leaves,
 		ratio(d->leaves_ok, d->leaves), (double)d->objects_lost, (double)held,
 		(double)d->members_checked, (double)d->last_valid, (double)d->last_ideal,
-		(double)d->violations, (double)d->checks_counted,
-		(double)s->st.events, sim_s, wall_s,
+		(double)d->violations, (double)d->checks_counted, (double)sim_assume_violations(s),
+		(double)s->st.events, (double)s->st.observer_events, sim_s, wall_s,
 		loop_s > 0 ? (double)s->st.events / loop_s : 0, (double)ru.ru_maxrss,
 	};
 	_Static_assert(sizeof v / sizeof v[0] == sizeof fixed_names / sizeof fixed_names[0],
@@ -149,6 +154,7 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loo
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		if (add(out, fixed_names[i], v[i]))
 			return -1;
+	sim_assume_report(s, out->assumptions, sizeof out->assumptions);
 	/* every drop reason the core knows, under its metrics name */
 	for (int r = 0; r < THEMIS_DROP__COUNT; r++) {
 		char name[48];
@@ -178,6 +184,14 @@ int sim_summary_is_wall(const char *name)
 {
 	for (size_t i = 0; i < sizeof wall_names / sizeof wall_names[0]; i++)
 		if (!strcmp(name, wall_names[i]))
+			return 1;
+	return 0;
+}
+
+int sim_summary_is_observer(const char *name)
+{
+	for (size_t i = 0; i < sizeof observer_names / sizeof observer_names[0]; i++)
+		if (!strcmp(name, observer_names[i]))
 			return 1;
 	return 0;
 }

@@ -237,6 +237,21 @@ void sim_trace_note_text(sim_trace *tr, uint64_t t, uint32_t node, const char *t
 	fprintf(tr->out, "%s %.*s\n", a, (int)len, text);
 }
 
+void sim_trace_observed(sim_trace *tr, uint64_t t, uint32_t node, const char *fmt, ...)
+{
+	if (!tr->out)
+		return;
+	char a[16];
+	va_list ap;
+	node_name(a, sizeof a, node);
+	stamp(tr->out, t);
+	fprintf(tr->out, "%s ", a);
+	va_start(ap, fmt);
+	vfprintf(tr->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', tr->out);
+}
+
 void sim_trace_final(sim_trace *tr, char hex[65])
 {
 	/* 256 bits out, as the runs table and [run] trace_hash have always held: four words

@@ -50,6 +50,11 @@ void sim_trace_note(sim_trace *tr, uint64_t t, uint32_t node, const char *fmt, .
 /* The same with the text already made (len bytes, no NUL needed): the per-operation notes
  * of large runs build theirs with fmt.h. */
 void sim_trace_note_text(sim_trace *tr, uint64_t t, uint32_t node, const char *text, size_t len);
+/* What an observer (ring checker, end-of-run accounting) saw: printed like a note with
+ * --trace but not hashed, so the trace hash identifies the protocol run alone, whatever
+ * observers ran and however often. */
+void sim_trace_observed(sim_trace *tr, uint64_t t, uint32_t node, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Finishes the hash: 64 lower-case hex digits and a NUL into hex. */
 void sim_trace_final(sim_trace *tr, char hex[65]);
 

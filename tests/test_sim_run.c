@@ -236,7 +236,126 @@ static void cpu_model_adds_time(void **state)
 	sim_scenario_free(&sc);
 }
 
-/* Runs the CLI with args (a shell fragment); returns its exit status and its output in out. */
+/* Observers (the ring checker however often it runs, settle, samples) never change the run:
+ * the same scenario and seed give the same trace hash, the same `events` and the same value
+ * for every summary row but the ones named observer rows. churn-refresh.ini has joins,
+ * failures, leaves, stores and finds, checks after every event and an [events] check. */
+static void observers_leave_the_run_alone(void **state)
+{
+	(void)state;
+	static const char *const variants[][2] = {
+		{ NULL, NULL },
+		{ "run.check_every_event=off", NULL },
+		{ "run.check_every_event=off", "run.check_interval=100ms" },
+		{ "run.check_interval=1s", "run.settle=1s" },
+		{ "run.settle=0s", "run.sample_interval=0" },
+		{ "run.sample_interval=10ms", "run.check_interval=7ms" },
+	};
+	const char *path = "scenarios/teaching/churn-refresh.ini";
+	sim_summary first;
+	for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+		sim_scenario sc;
+		char err[SIM_ERR_MAX];
+		sim_summary s;
+		assert_int_equal(sim_scenario_init(&sc), 0);
+		if (sim_scenario_load(&sc, path, err, sizeof err))
+			fail_msg("%s", err);
+		for (int k = 0; k < 2 && variants[v][k]; k++)
+			if (sim_scenario_set(&sc, variants[v][k], err, sizeof err))
+				fail_msg("%s", err);
+		if (sim_scenario_finish(&sc, err, sizeof err))
+			fail_msg("%s", err);
+		sim_opts o = { 0 };
+		if (sim_run(&sc, &o, v ? &s : &first, err, sizeof err))
+			fail_msg("%s", err);
+		sim_scenario_free(&sc);
+		if (v == 0)
+			continue;
+		if (strcmp(s.trace_hash, first.trace_hash))
+			fail_msg("variant %zu (%s %s): trace hash %s, without it %s", v, variants[v][0],
+				 variants[v][1] ? variants[v][1] : "", s.trace_hash, first.trace_hash);
+		assert_int_equal(s.n, first.n);
+		for (size_t i = 0; i < s.n; i++) {
+			const char *name = s.rows[i].name;
+			assert_string_equal(name, first.rows[i].name);
+			if (!sim_summary_is_wall(name) && !sim_summary_is_observer(name) &&
+			    s.rows[i].value != first.rows[i].value)
+				fail_msg("variant %zu: %s is %g, without it %g", v, name, s.rows[i].value,
+					 first.rows[i].value);
+		}
+		/* the variants do change what the observers saw */
+		if (v == 1)
+			assert_true(*sim_summary_get(&s, "ring_checks") < *sim_summary_get(&first, "ring_checks"));
+		sim_summary_free(&s);
+	}
+	assert_true(*sim_summary_get(&first, "observer_events") > 0);
+	sim_summary_free(&first);
+}
+
+/* Writes text into tmpdir/name and returns the path (static buffer). */
+static const char *write_ini(const char *name, const char *text)
+{
+	static char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/* One integer from the database: query with ?1 bound to run_id. */
+static long long db_int(const char *db, const char *query, int64_t run_id)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, query, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, run_id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* replays_accepted counts second acceptances of one message, nothing else. With jitter a
+ * duplicate often overtakes its original: it is accepted, the original dropped as a replay,
+ * and that is no replay accepted. Without security (PLAIN has no anti-replay) and with a
+ * fixed latency, the original always arrives first and every copy that gets through is a
+ * second acceptance: the count is exactly the copies the attacks table shows accepted. */
+static void replays_accepted_means_twice(void **state)
+{
+	(void)state;
+	static const char base[] =
+		"[run]\nname = dup\nduration = 5s\nm = 8\n%s\n"
+		"[network]\nlatency = constant\nlatency_mean = 10ms\n%s\n"
+		"[nodes]\ncount = 4\n[workload]\nping_rate = 100\nstop = 4s\n"
+		"[adversary]\nkind = duplicate\npacket = any\nrate = 0.5\n";
+	static const char *const accepted_copies =
+		"SELECT count(*) FROM attacks WHERE run_id = ?1 AND action = 'duplicate' AND "
+		"outcome NOT LIKE 'dropped:%'";
+	char text[1024], db[PATH_MAX];
+	snprintf(db, sizeof db, "%s/dup.db", tmpdir);
+	sim_summary s;
+
+	snprintf(text, sizeof text, base, "", "jitter = 5ms");
+	run(write_ini("dup-jitter.ini", text), 3, db, NULL, &s);
+	assert_true(db_int(db, accepted_copies, s.run_id) > 50);   /* copies overtook originals */
+	assert_true(*sim_summary_get(&s, "drops_replay") > 50);     /* ... which were then dropped */
+	assert_int_equal(*sim_summary_get(&s, "replays_accepted"), 0);
+	assert_int_equal(*sim_summary_get(&s, "ping_success_rate"), 1);
+	sim_summary_free(&s);
+
+	snprintf(text, sizeof text, base, "security = off", "");
+	run(write_ini("dup-plain.ini", text), 3, db, NULL, &s);
+	long long twice = db_int(db, accepted_copies, s.run_id);
+	assert_true(twice > 50);
+	assert_int_equal(*sim_summary_get(&s, "replays_accepted"), twice);
+	sim_summary_free(&s);
+}
+
+
 static int cli(const char *args, char *out, size_t outlen)
 {
 	char cmd[4 * PATH_MAX], path[PATH_MAX];
@@ -249,6 +368,133 @@ static int cli(const char *args, char *out, size_t outlen)
 	if (f)
 		fclose(f);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Runs outside Chord's assumptions are flagged: assumption_violations and one line naming
+ * what broke, when first. Positions on this 8-bit ring (seed 1): n3 0x00, n0 0x24, n2 0x4e,
+ * n5 0x7f, n4 0xd1, n6 0xf2, n1 0xfa; r = 2. */
+static void assumptions_flagged(void **state)
+{
+	(void)state;
+	static const char base[] =
+		"[run]\nname = assume\nseed = 1\nduration = 20s\nm = 8\nsucc_len = 2\n"
+		"check_interval = 500ms\nsettle = 6s\n[network]\nlatency_mean = 5ms\n"
+		"[nodes]\ncount = 7\njoin = sequential 300ms\nreq_timeout = 300ms\nreq_attempts = 3\n"
+		"hs_retry = 300ms\nhs_attempts = 3\nstabilize = 500ms\nfix_fingers = 250ms\n"
+		"check_pred = 1s\n[events]\n%s";
+	char text[2048];
+	sim_summary s;
+
+	/* the ring forms (fewer than r + 1 members on the way) and stays: nothing to flag */
+	snprintf(text, sizeof text, base, "");
+	run(write_ini("assume.ini", text), 1, NULL, NULL, &s);
+	assert_int_equal(*sim_summary_get(&s, "assumption_violations"), 0);
+	assert_string_equal(s.assumptions, "");
+	sim_summary_free(&s);
+
+	/* n0's whole successor list (n2, n5) fails at once */
+	snprintf(text, sizeof text, base, "at 8s fail n2\nat 8s fail n5\n");
+	run(write_ini("assume.ini", text), 1, NULL, NULL, &s);
+	assert_int_equal(*sim_summary_get(&s, "assumption_violations"), 1);
+	if (!strstr(s.assumptions, "no live node in its successor list (first at 8.000000s: n0; 1 time)"))
+		fail_msg("report: %s", s.assumptions);
+	assert_null(strstr(s.assumptions, "r + 1"));
+	sim_summary_free(&s);
+
+	/* five of seven fail: two live members, r + 1 = 3 */
+	snprintf(text, sizeof text, base,
+		 "at 8s fail n1\nat 8s fail n2\nat 8s fail n3\nat 8s fail n4\nat 8s fail n5\n");
+	run(write_ini("assume.ini", text), 1, NULL, NULL, &s);
+	assert_true(*sim_summary_get(&s, "assumption_violations") >= 1);
+	if (!strstr(s.assumptions, "fewer than r + 1 live members (first at 8.000000s: 2 live, r + 1 = 3; 1 time)"))
+		fail_msg("report: %s", s.assumptions);
+	sim_summary_free(&s);
+
+	/* the CLI says so on stderr, with --quiet too */
+	char out[4096], args[2 * PATH_MAX];
+	if (access(sim_bin, X_OK) == 0) {
+		snprintf(args, sizeof args, "%s/assume.ini --quiet --db %s/assume.db", tmpdir, tmpdir);
+		assert_int_equal(cli(args, out, sizeof out), 0);
+		char want[PATH_MAX + 64];
+		snprintf(want, sizeof want, "themis-sim: warning: %s/assume.ini: the run left Chord's assumptions: ",
+			 tmpdir);
+		if (strncmp(out, want, strlen(want)) || strchr(out, '\n') != out + strlen(out) - 1)
+			fail_msg("CLI said: %s", out);
+	}
+}
+
+/* Churn with the default min_members keeps r + 1 live members, leaves under way included:
+ * here two leaves a second used to be asked while the ring stood at r + 2, and both went
+ * through (seed 1: first at 17.5 s, six times). */
+static void churn_keeps_r_plus_1(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"[run]\nname = churn-r1\nduration = 60s\nm = 16\nsucc_len = 2\ncheck_interval = 200ms\n"
+		"[network]\nlatency_mean = 5ms\n"
+		"[nodes]\ncount = 8\njoin = sequential 300ms\nreq_timeout = 300ms\nreq_attempts = 3\n"
+		"hs_retry = 300ms\nhs_attempts = 3\nstabilize = 500ms\nfix_fingers = 250ms\ncheck_pred = 1s\n"
+		"[churn]\nfail_rate = 1\nleave_rate = 2\njoin_rate = 2\ndowntime = 2s\nstart = 5s\n";
+	const char *path = write_ini("churn-r1.ini", text);
+	for (uint64_t seed = 1; seed <= 4; seed++) {
+		sim_summary s;
+		run(path, seed, NULL, NULL, &s);
+		assert_true(*sim_summary_get(&s, "leaves") > 50);
+		if (strstr(s.assumptions, "fewer than r + 1"))
+			fail_msg("seed %llu: %s", (unsigned long long)seed, s.assumptions);
+		sim_summary_free(&s);
+	}
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* Too little memory for the nodes is reported as such, with how far the run got and what it
+ * would take, not as a configuration the core refused. The address space is capped with
+ * ulimit -v in the child shell; 100,000 nodes need about 150 MB, the cap allows 117 MB. */
+static void out_of_memory_says_so(void **state)
+{
+	(void)state;
+#ifdef UNDER_ASAN
+	printf("out_of_memory_says_so: AddressSanitizer reserves terabytes of address space, "
+	       "a capped one cannot start it: skipped\n");
+	return;
+#else
+	if (access(sim_bin, X_OK) != 0) {
+		printf("out_of_memory_says_so: %s not built, skipping\n", sim_bin);
+		return;
+	}
+	const char *ini = write_ini("big.ini", "[run]\nname = big\nduration = 1ms\nsample_interval = 0\n"
+					      "[nodes]\ncount = 100000\n");
+	char cmd[4 * PATH_MAX], path[PATH_MAX], out[2048];
+	snprintf(path, sizeof path, "%s/oom.out", tmpdir);
+	snprintf(cmd, sizeof cmd, "ulimit -v 120000 && exec %s %s --threads 1 --quiet --db %s/big.db >'%s' 2>&1",
+		 sim_bin, ini, tmpdir, path);
+	int st = system(cmd);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, sizeof out - 1, f);
+	out[n] = 0;
+	fclose(f);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 2);
+	char want[PATH_MAX + 64];
+	snprintf(want, sizeof want, "themis-sim: %s: out of memory after ", ini);
+	unsigned made = 0, total = 0, used = 0, all = 0;
+	if (strncmp(out, want, strlen(want)) ||
+	    sscanf(out + strlen(want), "%u of %u nodes (%u MB in use; all 100000 would ask about %u MB)",
+		   &made, &total, &used, &all) != 4)
+		fail_msg("got: %s", out);
+	assert_true(made > 0 && made < total);
+	assert_int_equal(total, 100000);
+	assert_true(used > 0 && used <= 120);
+	assert_true(all > used);
+#endif
 }
 
 static void command_line(void **state)
@@ -286,8 +532,18 @@ static void command_line(void **state)
 	fclose(f);
 	snprintf(args, sizeof args, "%s --db %s/cli.db", ini, tmpdir);
 	assert_int_equal(cli(args, out, sizeof out), 2);
-	char want[PATH_MAX + 64];
+	char want[PATH_MAX + 128];
 	snprintf(want, sizeof want, "%s:6: node n7 does not exist ([nodes] count = 4)\n", ini);
+	assert_string_equal(out, want);
+
+	/* an empty or comment-only file is an error naming the file, not a default run */
+	f = fopen(ini, "w");
+	assert_non_null(f);
+	fputs("# nothing but a comment\n\n", f);
+	fclose(f);
+	assert_int_equal(cli(args, out, sizeof out), 2);
+	snprintf(want, sizeof want, "%s: empty scenario: no [section] (a scenario needs at least one, e.g. [run])\n",
+		 ini);
 	assert_string_equal(out, want);
 
 	f = fopen(ini, "w");
@@ -341,6 +597,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(expect_pass_and_fail),
 		cmocka_unit_test(pcap_read_back),
 		cmocka_unit_test(cpu_model_adds_time),
+		cmocka_unit_test(replays_accepted_means_twice),
+		cmocka_unit_test(observers_leave_the_run_alone),
+		cmocka_unit_test(assumptions_flagged),
+		cmocka_unit_test(churn_keeps_r_plus_1),
+		cmocka_unit_test(out_of_memory_says_so),
 		cmocka_unit_test(command_line),
 	};
 	return cmocka_run_group_tests_name("sim_run", tests, setup, teardown);

@@ -185,6 +185,8 @@ static const struct {
 	{ "[workload]\nkeys = zipf\n", "bad.ini:2: bad value 'zipf' for keys" },
 	{ "[run]\nsucc_len = 17\n", "bad.ini:2: out of range: succ_len = 17" },
 	{ "[run]\nsigned_records = perhaps\n", "bad.ini:2: bad value 'perhaps' for signed_records" },
+	{ "", "bad.ini: empty scenario: no [section]" },
+	{ "# only a comment\n\n   ; and another\n", "bad.ini: empty scenario: no [section]" },
 };
 
 static void rejects_bad_files(void **state)
@@ -264,6 +266,41 @@ static void set_overrides(void **state)
 	assert_int_equal(sim_scenario_set(&sc, "network.partition=1s..2s 0 | 5", err, sizeof err), 0);
 	assert_int_equal(sim_scenario_finish(&sc, err, sizeof err), -1);
 	assert_string_equal(err, "--set: partition names node 5 but there are only 2 nodes");
+	sim_scenario_free(&sc);
+}
+
+/* [churn] min_members defaults to succ_len + 1 (Chord's r + 1 live members); a smaller value
+ * the scenario asks for is kept but warned about, with its line, while churn is on. */
+static void min_members_follows_r(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	char err[SIM_ERR_MAX] = "", warn[SIM_ERR_MAX];
+	assert_int_equal(sim_scenario_init(&sc), 0);
+	assert_int_equal(sim_scenario_parse(&sc, "c.ini", "[run]\nsucc_len = 6\n[churn]\nfail_rate = 1\n",
+					    err, sizeof err), 0);
+	assert_int_equal(sim_scenario_finish(&sc, err, sizeof err), 0);
+	assert_int_equal(sc.churn_min, 7);
+	assert_int_equal(sim_scenario_warning(&sc, warn, sizeof warn), 0);
+	assert_string_equal(warn, "");
+	sim_scenario_free(&sc);
+
+	assert_int_equal(sim_scenario_init(&sc), 0);
+	assert_int_equal(sim_scenario_parse(&sc, "c.ini", "[churn]\nleave_rate = 1\nmin_members = 2\n",
+					    err, sizeof err), 0);
+	assert_int_equal(sim_scenario_finish(&sc, err, sizeof err), 0);
+	assert_int_equal(sc.churn_min, 2);
+	assert_int_equal(sim_scenario_warning(&sc, warn, sizeof warn), 1);
+	assert_string_equal(warn, "c.ini:3: warning: min_members = 2 is below succ_len + 1 = 5: churn may "
+			    "take the ring outside Chord's assumptions (see assumption_violations)");
+	assert_int_equal(sim_scenario_set(&sc, "churn.min_members=5", err, sizeof err), 0);
+	assert_int_equal(sim_scenario_warning(&sc, warn, sizeof warn), 0);
+	assert_int_equal(sim_scenario_set(&sc, "churn.min_members=4", err, sizeof err), 0);
+	assert_int_equal(sim_scenario_warning(&sc, warn, sizeof warn), 1);
+	assert_int_equal(strncmp(warn, "--set: warning: min_members = 4", 31), 0);
+	/* without churn nothing takes the ring down but the scenario's own events */
+	assert_int_equal(sim_scenario_set(&sc, "churn.leave_rate=0", err, sizeof err), 0);
+	assert_int_equal(sim_scenario_warning(&sc, warn, sizeof warn), 0);
 	sim_scenario_free(&sc);
 }
 
@@ -354,6 +391,7 @@ int main(void)
 		cmocka_unit_test(rejects_bad_files),
 		cmocka_unit_test(rejects_inconsistent_files),
 		cmocka_unit_test(set_overrides),
+		cmocka_unit_test(min_members_follows_r),
 		cmocka_unit_test(durations),
 		cmocka_unit_test(survives_garbage),
 		cmocka_unit_test(matrix_file),

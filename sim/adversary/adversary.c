@@ -53,6 +53,8 @@ uint32_t adv_log_new(sim_adversary *a, const char *action, sim_adv_class cls,
 	sim_adv_log *e = &a->log[a->nlog];
 	e->action = action;
 	e->cls = (uint8_t)cls;
+	e->original = 0;
+	e->accepted = 0;
 	uint32_t j;
 	if (!sim_node_of(to, a->sc->port, a->sc->count, &j))
 		snprintf(e->target, sizeof e->target, "n%u", j);
@@ -72,14 +74,23 @@ void adv_record_now(struct sim *s, const char *action, const themis_addr *to, co
 
 int adv_send(struct sim *s, sim_adversary *a, const char *action, sim_adv_class cls,
 	     const themis_addr *src, const themis_addr *dst, const uint8_t *data, size_t len,
-	     uint64_t delay)
+	     uint64_t delay, uint32_t original)
 {
 	uint32_t tag = adv_log_new(a, action, cls, dst);
 	if (!tag) {
 		s->oom = 1;
 		return -1;
 	}
+	a->log[tag - 1].original = original;
 	return sim_inject(s, src, dst, data, len, delay, tag);
+}
+
+uint32_t adv_original(struct sim *s, sim_adversary *a, sim_dgram *d)
+{
+	d->tag = adv_log_new(a, "original", SIM_ADV_ORIGINAL, &d->dst);
+	if (!d->tag)
+		s->oom = 1;
+	return d->tag;
 }
 
 /* Does this datagram fall under the [adversary] filter, and does the dice say act? */
@@ -119,16 +130,19 @@ sim_adv_verdict sim_adversary_hook(struct sim *s, sim_adversary *a, uint64_t now
 	case SIM_ADVK_DELAY:
 		/* the original disappears and an identical copy goes out later */
 		adv_send(s, a, "delay", SIM_ADV_OTHER, &d->src, &d->dst, d->data, d->len,
-			 a->sc->adv_delay_ns);
+			 a->sc->adv_delay_ns, 0);
 		return SIM_ADV_DROP;
-	case SIM_ADVK_DUPLICATE:
-		/* the copies leave 1us after the original, so with a fixed latency the original
-		 * arrives first and any copy accepted is an extra acceptance (with jittered
-		 * latency a copy may overtake it; the original is then the one counted) */
-		for (uint32_t k = 0; k < a->sc->adv_count; k++)
+	case SIM_ADVK_DUPLICATE: {
+		/* the copies leave 1us after the original; with jittered latency or reordering
+		 * one may overtake it. Whichever arrives first and is accepted is the message's
+		 * one acceptance; only a second acceptance of the same message is a replay
+		 * accepted (outcome.c), so the original is tagged too */
+		uint32_t orig = adv_original(s, a, d);
+		for (uint32_t k = 0; orig && k < a->sc->adv_count; k++)
 			adv_send(s, a, "duplicate", SIM_ADV_REPLAYED, &d->src, &d->dst, d->data, d->len,
-				 1000 * (uint64_t)(k + 1));
+				 1000 * (uint64_t)(k + 1), orig);
 		return SIM_ADV_PASS;
+	}
 	case SIM_ADVK_REPLAY:
 		adv_replay(s, a, d);
 		return SIM_ADV_PASS;
@@ -145,7 +159,7 @@ sim_adv_verdict sim_adversary_hook(struct sim *s, sim_adversary *a, uint64_t now
 	}
 	case SIM_ADVK_REFLECT:
 		/* back to the sender, claiming to come from the node it was meant for */
-		adv_send(s, a, "reflect", SIM_ADV_FORGED, &d->dst, &d->src, d->data, d->len, 0);
+		adv_send(s, a, "reflect", SIM_ADV_FORGED, &d->dst, &d->src, d->data, d->len, 0, 0);
 		return SIM_ADV_PASS;
 	case SIM_ADVK_MITM:
 		if (!adv_mitm(s, a, d))

@@ -36,13 +36,19 @@ typedef enum sim_adv_class {
 	SIM_ADV_FORGED,         /* tampered, reflected, rewritten or built by the adversary */
 	SIM_ADV_REPLAYED,       /* a copy of a datagram an honest node already sent */
 	SIM_ADV_FLOOD,          /* a flood HELLO from a spoofed source */
+	SIM_ADV_ORIGINAL,       /* the untouched original of REPLAYED copies: no attacks row, its
+				   acceptance only counts towards its message's acceptances */
 } sim_adv_class;
 
-/* One adversary action whose outcome is reported when the receiver has processed it. */
+/* One adversary action whose outcome is reported when the receiver has processed it. A
+ * message the adversary copies is its original's entry and one entry per copy; the copies
+ * name the original's, where the acceptances of the whole message are counted. */
 typedef struct sim_adv_log {
 	const char *action;     /* static string: "replay", "flip:tag", ... */
 	char target[16];        /* the receiving node, "nN" */
 	uint8_t cls;            /* sim_adv_class */
+	uint32_t original;      /* REPLAYED: the tag of its original's entry (0: none) */
+	uint32_t accepted;      /* ORIGINAL: acceptances of the message so far, any copy */
 } sim_adv_log;
 
 typedef enum sim_adv_kind {
@@ -93,13 +99,17 @@ uint32_t adv_log_new(sim_adversary *a, const char *action, sim_adv_class cls,
 		     const themis_addr *to);
 /* A row for an action with no receiver to wait for ("dropped by adversary"). */
 void adv_record_now(struct sim *s, const char *action, const themis_addr *to, const char *outcome);
-/* Inject a copy of d from src to dst after delay, tagged for the outcome report. */
+/* Inject a copy of d from src to dst after delay, tagged for the outcome report; original:
+ * for a REPLAYED copy, the tag adv_original gave the datagram it copies, else 0. */
 int adv_send(struct sim *s, sim_adversary *a, const char *action, sim_adv_class cls,
 	     const themis_addr *src, const themis_addr *dst, const uint8_t *data, size_t len,
-	     uint64_t delay);
+	     uint64_t delay, uint32_t original);
+/* Tags d, which goes on untouched, as the original of the copies about to be made, so its
+ * own acceptance is counted with theirs. Returns the tag, or 0 when memory ran out. */
+uint32_t adv_original(struct sim *s, sim_adversary *a, sim_dgram *d);
 
 /* replay.c */
-void adv_replay(struct sim *s, sim_adversary *a, const sim_dgram *d);
+void adv_replay(struct sim *s, sim_adversary *a, sim_dgram *d);
 void adv_cross_network(struct sim *s, sim_adversary *a, const sim_dgram *d);
 /* tamper.c: flips one bit of the configured field and returns the action name
  * ("flip:tag", ...), or NULL when that field does not exist in this packet type. */

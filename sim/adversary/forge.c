@@ -75,7 +75,7 @@ int adv_mitm(struct sim *s, sim_adversary *a, const sim_dgram *d)
 	cr_wipe(self.sk, sizeof self.sk);
 	if (rc)
 		return 0;
-	adv_send(s, a, "own_reply", SIM_ADV_FORGED, &d->dst, &d->src, out, sizeof out, 0);
+	adv_send(s, a, "own_reply", SIM_ADV_FORGED, &d->dst, &d->src, out, sizeof out, 0, 0);
 	return 1;
 }
 
@@ -107,7 +107,7 @@ void adv_flood_one(struct sim *s, sim_adversary *a)
 	sim_addr_of(v, sc->port, &dst);
 	a->flood_sent++;
 	adv_send(s, a, sc->adv_valid ? "hello_signed" : "hello_garbage", SIM_ADV_FLOOD, &src, &dst,
-		 out, sizeof out, 0);
+		 out, sizeof out, 0, 0);
 }
 
 void sim_adversary_start(struct sim *s, sim_adversary *a)

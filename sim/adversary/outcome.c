@@ -1,6 +1,12 @@
 /* outcome.c: what the honest side did with each datagram the adversary touched, judged only
  * from the receiver's public drop counters around its recv; writes the attacks row and the
  * accepted-forgery and accepted-replay counts. It never looks inside a node.
+ *
+ * A replay accepted is a second acceptance of one message: a copy the adversary made, or the
+ * original it copied, accepted when that message (the original or any of its copies, at any
+ * node) was accepted before. A copy that overtakes its delayed original and is accepted first
+ * is the message's one acceptance; the original that then arrives is dropped as a replay
+ * (drops_replay), and nothing was accepted twice.
  */
 #include "../simint.h"
 
@@ -12,7 +18,7 @@ void sim_adversary_delivered(struct sim *s, sim_adversary *a, uint32_t tag, uint
 {
 	if (tag == 0 || tag > a->nlog)
 		return;
-	const sim_adv_log *e = &a->log[tag - 1];
+	sim_adv_log *e = &a->log[tag - 1];
 	char outcome[48] = "accepted";
 	int dropped = 0;
 	/* recv handles one datagram, so at most one reason moves; report the first that did */
@@ -31,9 +37,16 @@ void sim_adversary_delivered(struct sim *s, sim_adversary *a, uint32_t tag, uint
 			s->st.forgeries_accepted++;
 		break;
 	case SIM_ADV_REPLAYED:
-		if (!dropped)
+	case SIM_ADV_ORIGINAL: {
+		/* the message's acceptances are counted at its original's entry */
+		uint32_t orig = e->cls == SIM_ADV_ORIGINAL ? tag : e->original;
+		sim_adv_log *m = orig && orig <= a->nlog ? &a->log[orig - 1] : e;
+		if (!dropped && m->accepted++ > 0)
 			s->st.replays_accepted++;
+		if (e->cls == SIM_ADV_ORIGINAL)
+			return; /* the untouched original is no attack: no row */
 		break;
+	}
 	case SIM_ADV_FLOOD:
 		if (node == a->sc->adv_target_node)
 			a->spoofed_bytes_in += len;

@@ -17,15 +17,20 @@ static void copy_dst(const sim_adversary *a, const sim_dgram *d, themis_addr *ds
 		sim_addr_of(a->sc->adv_to_node, a->sc->port, dst);
 }
 
-void adv_replay(struct sim *s, sim_adversary *a, const sim_dgram *d)
+void adv_replay(struct sim *s, sim_adversary *a, sim_dgram *d)
 {
 	themis_addr dst;
 	copy_dst(a, d, &dst);
+	/* the original is tagged as well: a copy is a replay accepted only when the message
+	 * (original or any copy, at any node) was accepted once already (outcome.c) */
+	uint32_t orig = adv_original(s, a, d);
+	if (!orig)
+		return;
 	/* copies k = 1..count go out delay, 2*delay, ... after the original: the first ones may
 	 * land inside the receiver's window, the later ones long after it moved on */
 	for (uint32_t k = 1; k <= a->sc->adv_count; k++)
 		if (adv_send(s, a, "replay", SIM_ADV_REPLAYED, &d->src, &dst, d->data, d->len,
-			     a->sc->adv_delay_ns * k))
+			     a->sc->adv_delay_ns * k, orig))
 			return;
 }
 
@@ -40,5 +45,5 @@ void adv_cross_network(struct sim *s, sim_adversary *a, const sim_dgram *d)
 	themis_addr dst;
 	copy_dst(a, d, &dst);
 	adv_send(s, a, "other_net", SIM_ADV_FORGED, &d->src, &dst, buf, sizeof buf,
-		 a->sc->adv_delay_ns);
+		 a->sc->adv_delay_ns, 0);
 }
