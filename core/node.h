@@ -139,7 +139,8 @@ typedef struct op {
 	uint64_t id;
 	int kind;                    /* themis_op_kind or OPK_* */
 	uint8_t phase;
-	uint8_t retried;             /* a store that met ST_NOT_RESPONSIBLE looks up once more */
+	uint8_t retried;             /* a store that met ST_NOT_RESPONSIBLE looks up once more at
+					once; set, later lookups ask instead of guessing the owner */
 	uint8_t refusals;            /* LEAVE: successors that refused our records (leaving too) */
 	uint8_t rounds;              /* LEAVE: handoff rounds for records that came meanwhile */
 	uint8_t told_pred;           /* LEAVE: the predecessor has been sent LEAVE_TO_PRED */
@@ -151,7 +152,8 @@ typedef struct op {
 	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */
 	uint64_t parent;             /* REGISTER's stores report to it instead of an event */
 	uint64_t t_start;
-	uint64_t wake_at;            /* JOIN: when to try again; LEAVE: when to probe (0: none) */
+	uint64_t wake_at;            /* JOIN, STORE, refresh: when to try again; LEAVE: when to
+					probe (0: none). phase counts JOIN's and STORE's tries */
 	uint32_t msgs;
 	int chosen;
 	uint32_t r;                  /* REGISTER/DISCOVER: replica index in use */
@@ -450,6 +452,7 @@ void dht_join_retry(themis_node *n, op *o, uint64_t now);
 
 /* publish.c: store, register, discover (sections 6.1 and 7) */
 void pub_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* STORE, DISCOVER, refresh */
+void pub_store_wake(themis_node *n, op *o, uint64_t now);   /* a waiting STORE or refresh looks up again */
 void pub_on_store(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen, uint64_t now);
 /* 1 when rec is genuine: always in unsigned mode, else when its signature verifies (through
  * the node's cache of records verified before). */

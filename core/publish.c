@@ -86,6 +86,40 @@ static void store_finish(themis_node *n, op *o, int ok, uint64_t now)
 	op_finish(n, o, ok, now);
 }
 
+/* A store that could not land yet: no owner found, the owner said it is not responsible
+ * (after one look-up again at once), or it did not answer. While a ring is forming or
+ * repairing that is expected and passes: the ring corrects itself at the pace of
+ * stabilization, so look up again one stabilization period later, then two, four, ... (each
+ * wait at most t/8, the refresh's own retry), STORE_TRIES times before the store fails. It
+ * then lands within about one wait of the ring being able to take it, instead of failing
+ * at once and waiting t/8. */
+enum { STORE_TRIES = 5 };
+
+static void store_later(themis_node *n, op *o, uint64_t now)
+{
+	uint64_t wait = n->hot.stabilize_ns ? n->hot.stabilize_ns : n->hot.req_timeout_ns;
+	uint64_t cap = n->cfg.ttl_ns / 8 ? n->cfg.ttl_ns / 8 : 1;
+
+	if (o->phase >= STORE_TRIES) {
+		store_finish(n, o, 0, now);
+		return;
+	}
+	for (uint8_t i = 0; i < o->phase && wait < cap; i++)
+		wait *= 2;
+	o->phase++;
+	o->retried = 1;   /* the next lookups ask (FIND) rather than guess the owner */
+	o->wake_at = now + (wait < cap ? wait : cap);
+}
+
+void pub_store_wake(themis_node *n, op *o, uint64_t now)
+{
+	if (!n->joined) {
+		store_finish(n, o, 0, now);   /* we left the ring meanwhile */
+		return;
+	}
+	lookup_start(n, o, o->obj, NULL, now);
+}
+
 static void store_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	op *o = op_get(n, op_id);
@@ -105,7 +139,11 @@ static void store_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		lookup_start(n, o, o->obj, NULL, now);
 		return;
 	}
-	store_finish(n, o, 0, now);
+	if (status == ST_NOT_RESPONSIBLE || status < 0) {
+		store_later(n, o, now);   /* the ring may still be settling, or the owner failed */
+		return;
+	}
+	store_finish(n, o, 0, now);   /* refused for good: full, or a bad record */
 }
 
 static void store_to_owner(themis_node *n, op *o, uint64_t now)
@@ -125,9 +163,11 @@ static void store_to_owner(themis_node *n, op *o, uint64_t now)
 	ms.ttl_ns = n->cfg.ttl_ns;
 	len = msg_store_encode(body, sizeof body, &ms);
 	o->msgs++;
-	if (len < 0 || req_send(n, o->owner.id, &o->owner.addr, MSG_STORE, body, (size_t)len, store_cb,
-				o->id, now) != 0)
+	if (len < 0)
 		store_finish(n, o, 0, now);
+	else if (req_send(n, o->owner.id, &o->owner.addr, MSG_STORE, body, (size_t)len, store_cb, o->id,
+			  now) != 0)
+		store_later(n, o, now);
 }
 
 int64_t pub_register_obj(themis_node *n, const uint8_t obj[THEMIS_ID_LEN], const char *tag, uint64_t parent,
@@ -314,7 +354,7 @@ void pub_owner_found(themis_node *n, op *o, int ok, uint64_t now)
 	case THEMIS_OP_STORE:
 	case OPK_REFRESH:
 		if (!ok) {
-			store_finish(n, o, 0, now);
+			store_later(n, o, now);
 			return;
 		}
 		store_to_owner(n, o, now);

@@ -309,12 +309,11 @@ static int add_partition(sim_scenario *sc, char *v, int line, char *msg, size_t 
 		snprintf(msg, msglen, "bad partition node range: expected A-B | C-D (node indexes)");
 		return -1;
 	}
-	sim_partition *np = realloc(sc->partitions, (sc->npartitions + 1) * sizeof *np);
-	if (!np) {
+	if (sim_grow((void **)&sc->partitions, &sc->partitionscap, sc->npartitions + 1,
+		     sizeof *sc->partitions)) {
 		snprintf(msg, msglen, "out of memory");
 		return -1;
 	}
-	sc->partitions = np;
 	sc->partitions[sc->npartitions++] = p;
 	return 0;
 }

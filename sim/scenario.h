@@ -111,7 +111,7 @@ typedef struct sim_scenario {
 	uint64_t reorder_delay_ns;
 	uint16_t port;
 	sim_partition *partitions;
-	size_t npartitions;
+	size_t npartitions, partitionscap;
 
 	/* [cpu] */
 	sim_cpu_costs cpu;
@@ -167,9 +167,9 @@ typedef struct sim_scenario {
 
 	/* [events], [expect] */
 	sim_action *actions;
-	size_t nactions;
+	size_t nactions, actionscap;
 	sim_expect *expects;
-	size_t nexpects;
+	size_t nexpects, expectscap;
 	int has_expect;         /* an [expect] section was present (even empty) */
 
 	/* bookkeeping for duplicate keys: line where each key was set, 0 = default */
@@ -201,6 +201,11 @@ int sim_scenario_warning(const sim_scenario *sc, char *out, size_t n);
  * message (without FILE:LINE) in msg. */
 int sim_schedule_action(sim_scenario *sc, char *s, int line, char *msg, size_t msglen);
 int sim_schedule_expect(sim_scenario *sc, char *s, int line, char *msg, size_t msglen);
+
+/* Room for `need` elements of elem bytes in *arr (capacity *cap), growing it geometrically:
+ * a file of n [events] lines costs O(n) copying, not O(n^2). 0, or -1 out of memory (*arr
+ * unchanged). Shared by scenario.c and schedule.c. */
+int sim_grow(void **arr, size_t *cap, size_t need, size_t elem);
 
 /* Parsers shared with the CLI: durations with a unit (ns us ms s m h, decimals allowed). */
 int sim_parse_duration(const char *s, uint64_t *ns);

@@ -173,13 +173,29 @@ int sim_schedule_action(sim_scenario *sc, char *s, int line, char *msg, size_t m
 	}
 	if (parse_args(&a, i, tok + 3, n - 3, msg, msglen))
 		return -1;
-	sim_action *na = realloc(sc->actions, (sc->nactions + 1) * sizeof *na);
-	if (!na) {
+	if (sim_grow((void **)&sc->actions, &sc->actionscap, sc->nactions + 1, sizeof *sc->actions)) {
 		snprintf(msg, msglen, "out of memory");
 		return -1;
 	}
-	sc->actions = na;
 	sc->actions[sc->nactions++] = a;
+	return 0;
+}
+
+int sim_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t ncap = *cap ? *cap : 16;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return -1;
+		ncap *= 2;
+	}
+	void *na = realloc(*arr, ncap * elem);
+	if (!na)
+		return -1;
+	*arr = na;
+	*cap = ncap;
 	return 0;
 }
 
@@ -233,12 +249,10 @@ int sim_schedule_expect(sim_scenario *sc, char *s, int line, char *msg, size_t m
 		snprintf(msg, msglen, "bad value '%s': expected a number", tok[2]);
 		return -1;
 	}
-	sim_expect *ne = realloc(sc->expects, (sc->nexpects + 1) * sizeof *ne);
-	if (!ne) {
+	if (sim_grow((void **)&sc->expects, &sc->expectscap, sc->nexpects + 1, sizeof *sc->expects)) {
 		snprintf(msg, msglen, "out of memory");
 		return -1;
 	}
-	sc->expects = ne;
 	sc->expects[sc->nexpects++] = e;
 	return 0;
 }

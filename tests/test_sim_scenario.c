@@ -304,6 +304,42 @@ static void min_members_follows_r(void **state)
 	sim_scenario_free(&sc);
 }
 
+/* Long [events] and [expect] sections (and many partitions) grow their arrays geometrically:
+ * at most twice what they hold, so n lines cost O(n) copying (one realloc per line was
+ * quadratic: 40,000 lines took minutes under AddressSanitizer, whose realloc always copies). */
+static void long_sections_grow_geometrically(void **state)
+{
+	(void)state;
+	enum { N = 5000, P = 300 };
+	size_t cap = 64 + (size_t)N * 40 + (size_t)P * 40;
+	char *text = malloc(cap), err[SIM_ERR_MAX] = "";
+	assert_non_null(text);
+	size_t len = (size_t)snprintf(text, cap, "[run]\nduration = 1000s\n[nodes]\ncount = 4\n[network]\n");
+	for (int i = 0; i < P; i++)
+		len += (size_t)snprintf(text + len, cap - len, "partition = %ds..%ds 0 | 1\n", i + 1, i + 2);
+	len += (size_t)snprintf(text + len, cap - len, "[events]\n");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "at %dms ping n0 n1\n", i + 1);
+	len += (size_t)snprintf(text + len, cap - len, "[expect]\n");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "pings >= %d\n", i);
+	assert_true(len < cap);
+	sim_scenario sc;
+	assert_int_equal(sim_scenario_init(&sc), 0);
+	assert_int_equal(sim_scenario_parse(&sc, "long.ini", text, err, sizeof err), 0);
+	assert_int_equal(sc.nactions, N);
+	assert_int_equal(sc.nexpects, N);
+	assert_int_equal(sc.npartitions, P);
+	assert_int_equal(sc.actions[N - 1].t, (uint64_t)N * 1000000);
+	assert_true(sc.expects[N - 1].value == N - 1);
+	assert_int_equal(sc.partitions[P - 1].start, (uint64_t)P * 1000000000);
+	assert_true(sc.actionscap >= N && sc.actionscap < 2 * N);
+	assert_true(sc.expectscap >= N && sc.expectscap < 2 * N);
+	assert_true(sc.partitionscap >= P && sc.partitionscap < 2 * P);
+	sim_scenario_free(&sc);
+	free(text);
+}
+
 static void durations(void **state)
 {
 	(void)state;
@@ -392,6 +428,7 @@ int main(void)
 		cmocka_unit_test(rejects_inconsistent_files),
 		cmocka_unit_test(set_overrides),
 		cmocka_unit_test(min_members_follows_r),
+		cmocka_unit_test(long_sections_grow_geometrically),
 		cmocka_unit_test(durations),
 		cmocka_unit_test(survives_garbage),
 		cmocka_unit_test(matrix_file),
