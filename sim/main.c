@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "cpu.h"
+#include "distinct.h"
 #include "rng.h"
 #include "scenario.h"
 #include "sim.h"
@@ -87,11 +88,29 @@ static void print_summary(FILE *f, const sim_scenario *sc, const sim_summary *s,
 		fprintf(f, "  results: %s (run_id %lld)\n", db, (long long)s->run_id);
 }
 
+struct pos_ctx {
+	const sim_scenario *sc;
+	const uint8_t *net;
+};
+
+/* The position of node i's identity of draw `attempt`, without making the node. */
+static int position_of(void *ctx, uint32_t i, uint32_t attempt, uint8_t pos[THEMIS_ID_LEN])
+{
+	const struct pos_ctx *pc = ctx;
+	uint8_t seed[THEMIS_SEED_LEN], pk[THEMIS_PK_LEN], id[THEMIS_ID_LEN];
+
+	sim_identity_seed(seed, pc->sc->seed, i, attempt);
+	themis_pk_from_seed(seed, pk);
+	themis_id_from_pk(pk, pc->net, id);
+	themis_ring_pos(id, pc->sc->m, pos);
+	return 0;
+}
+
 /* --positions: where each node sits on the ring (the identities the run would give them),
  * so a teaching scenario can pick a seed whose positions do not collide. */
 static int print_positions(const sim_scenario *sc)
 {
-	uint8_t net[THEMIS_ID_LEN], seed[THEMIS_SEED_LEN], pk[THEMIS_PK_LEN], id[THEMIS_ID_LEN];
+	uint8_t net[THEMIS_ID_LEN];
 	char hex[2 * THEMIS_ID_LEN + 1];
 	uint32_t n = sc->count < 4096 ? sc->count : 4096, *order = malloc(n * sizeof *order);
 	uint8_t (*pos)[THEMIS_ID_LEN] = malloc(n * sizeof *pos);
@@ -107,11 +126,19 @@ static int print_positions(const sim_scenario *sc)
 		return 2;
 	}
 	themis_net_hash(sc->network, net);
+	struct pos_ctx pc = { sc, net };
+	for (uint32_t i = 0; i < n; i++)
+		(void)position_of(&pc, i, 0, pos[i]);
+	/* the run's own rule (distinct.c): a node's draws depend only on the nodes before it, so
+	 * the first n are placed as in the run */
+	uint32_t stuck = 0;
+	if (sc->distinct_positions && sim_distinct_positions(n, pos, position_of, &pc, &stuck) != 0) {
+		free(order);
+		free(pos);
+		fprintf(stderr, "%s: no free ring position for node n%u (m = %u)\n", sc->file, stuck, sc->m);
+		return 2;
+	}
 	for (uint32_t i = 0; i < n; i++) {
-		sim_rng_derive(seed, sc->seed, SIM_RNG_IDENTITY, i);
-		themis_pk_from_seed(seed, pk);
-		themis_id_from_pk(pk, net, id);
-		themis_ring_pos(id, sc->m, pos[i]);
 		/* insertion sort: at most a few thousand teaching nodes */
 		uint32_t k = i;
 		for (; k > 0 && memcmp(pos[order[k - 1]], pos[i], THEMIS_ID_LEN) > 0; k--)

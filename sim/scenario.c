@@ -78,6 +78,7 @@ static const keydef keys[] = {
 	{ "cpu", "aead_per_byte", K_DOUBLE, F(cpu.aead_per_byte), 0, 1e6 },
 	{ "cpu", "per_message", K_DUR, F(cpu.per_message), 0, 1e9 },
 
+	{ "nodes", "distinct_positions", K_BOOL, F(distinct_positions), 0, 1 },
 	{ "nodes", "count", K_U32, F(count), 1, 10000000 },
 	{ "nodes", "hs_retry", K_DUR, F(hs_retry_ns), 1, DAY },
 	{ "nodes", "hs_attempts", K_U32, F(hs_attempts), 1, 1000 },
@@ -199,6 +200,7 @@ int sim_scenario_init(sim_scenario *sc)
 	sc->succ_len = 4;
 	sc->signed_records = 1;
 	sc->replicate = 1;
+	sc->distinct_positions = 1;
 	sc->verified_cache = 4096;
 	sc->settle_ns = 10 * NS_S;
 	sc->latency = SIM_LAT_CONSTANT;

@@ -92,6 +92,7 @@ typedef struct sim_scenario {
 	uint32_t succ_len;      /* r */
 	int signed_records;
 	int replicate;
+	int distinct_positions; /* a node whose ring position a lower-indexed node holds draws again */
 	uint32_t verified_cache;
 	int check_every_event;  /* the ring checker after every event (small scenarios) */
 	uint64_t check_ns;      /* the ring checker every check_interval (0: off) */

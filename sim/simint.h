@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "adversary/adversary.h"
+#include "distinct.h"
 #include "event.h"
 #include "metrics.h"
 #include "net.h"
@@ -219,6 +220,9 @@ void sim_route(struct sim *s, uint32_t slot, uint64_t now);
 /* simnode.c: the nodes' send callback (themis_config.send), ctx the struct sim */
 void sim_node_send(void *ctx, const themis_addr *to, const uint8_t *pkt, size_t len);
 int sim_nodes_create(struct sim *s, char *err, size_t errlen);
+/* Node i again, with the identity of the given draw (distinct.c); 0 or a core error. */
+int sim_node_redraw(struct sim *s, uint32_t i, uint32_t attempt);
+
 
 /* simnode.c: inputs into nodes and what comes out of them */
 int sim_idx_cmp(const void *x, const void *y);

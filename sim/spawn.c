@@ -16,20 +16,21 @@
 #include "par.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 
 enum {
 	SPAWN_MIN_NODES = 16384,   /* fewer nodes: one thread (under 0.2 s of keys) */
 };
 
-static int make_one(struct sim *s, uint32_t i)
+static int make_one(struct sim *s, uint32_t i, uint32_t attempt)
 {
 	const sim_scenario *sc = s->sc;
 	sim_node *n = &s->nodes[i];
 	themis_config cfg;
 	themis_config_default(&cfg);
 	cfg.network = sc->network;
-	sim_rng_derive(cfg.seed, sc->seed, SIM_RNG_IDENTITY, i);
+	sim_identity_seed(cfg.seed, sc->seed, i, attempt);
 	sim_rng_seed(&n->rng, sc->seed, SIM_RNG_NODE, i);
 	cfg.rand = sim_rng_fill;
 	cfg.rand_ctx = &n->rng;
@@ -64,7 +65,7 @@ static int make_one(struct sim *s, uint32_t i)
 static int make_range(void *ctx, uint32_t lo, uint32_t hi, uint32_t *failed)
 {
 	for (uint32_t i = lo; i < hi; i++) {
-		int rc = make_one(ctx, i);
+		int rc = make_one(ctx, i, 0);
 		if (rc < 0) {
 			*failed = i;
 			return rc;
@@ -78,6 +79,47 @@ static double peak_mb(void)
 {
 	struct rusage ru;
 	return getrusage(RUSAGE_SELF, &ru) ? 0 : (double)ru.ru_maxrss / 1024;
+}
+
+int sim_node_redraw(struct sim *s, uint32_t i, uint32_t attempt)
+{
+	themis_node_del(s->nodes[i].tn);
+	s->nodes[i].tn = NULL;
+	return make_one(s, i, attempt);
+}
+
+static int redraw_node(void *ctx, uint32_t i, uint32_t attempt, uint8_t pos[THEMIS_ID_LEN])
+{
+	struct sim *s = ctx;
+	int rc = sim_node_redraw(s, i, attempt);
+	if (rc == 0)
+		themis_ring_pos(themis_node_id(s->nodes[i].tn), s->sc->m, pos);
+	return rc;
+}
+
+/* [nodes] distinct_positions: no two nodes share a ring position, whatever the seed
+ * (distinct.c). Sequential, after the parallel creation: a redraw is rare. */
+static int distinct(struct sim *s, char *err, size_t errlen)
+{
+	uint8_t (*pos)[THEMIS_ID_LEN] = malloc((size_t)(s->count ? s->count : 1) * sizeof *pos);
+	uint32_t stuck = 0;
+	int rc = -1;
+
+	if (pos) {
+		for (uint32_t i = 0; i < s->count; i++)
+			themis_ring_pos(themis_node_id(s->nodes[i].tn), s->sc->m, pos[i]);
+		rc = sim_distinct_positions(s->count, pos, redraw_node, s, &stuck);
+		free(pos);
+	}
+	if (rc == -1)
+		snprintf(err, errlen, "%s: out of memory for %u ring positions", s->sc->file, s->count);
+	else if (rc == -2)
+		snprintf(err, errlen, "%s: no free ring position for node n%u (m = %u leaves too little "
+			 "room for %u nodes)", s->sc->file, stuck, s->sc->m, s->count);
+	else if (rc < 0)
+		snprintf(err, errlen, "%s: the core refused node n%u's configuration (error %d)",
+			 s->sc->file, stuck, rc);
+	return rc;
 }
 
 int sim_nodes_create(struct sim *s, char *err, size_t errlen)
@@ -102,5 +144,5 @@ int sim_nodes_create(struct sim *s, char *err, size_t errlen)
 			 s->sc->file, failed, rc);
 		return -1;
 	}
-	return 0;
+	return s->sc->distinct_positions && distinct(s, err, errlen) ? -1 : 0;
 }
