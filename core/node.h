@@ -304,6 +304,7 @@ struct themis_node {
 	uint64_t leave_op;       /* the LEAVE op while one runs */
 	struct gone_node *gone;  /* nodes that lately left through us (dht.c), on first use */
 	struct rep_state *rep;   /* successor-list replication (replica.c), on first use */
+	struct handoff_memo *memo; /* answers that carried records, for a retransmission (dht.c) */
 	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
 };
 

@@ -447,6 +447,65 @@ static void test_leaving_node_sends_no_maintenance(void **state)
 	tnet_del(t);
 }
 
+/* The records a node hands to a joiner travel in its answer to the joiner's first UPDATE; that
+ * answer is lost here (the tap drops the successor's next datagram to the joiner). The joiner
+ * sends its UPDATE again (same req_id) and must get the same records, which left the
+ * successor's table with the first answer: nothing waits for the storer's refresh. */
+static int drop_next_on, drop_next_from, drop_next_to;
+
+static int tap_drop_next(void *ctx, tpkt *p)
+{
+	(void)ctx;
+	if (!drop_next_on || p->from != drop_next_from || p->to != drop_next_to)
+		return 0;
+	drop_next_on = 0;
+	return 1;
+}
+
+static void test_lost_handoff_answer_is_sent_again(void **state)
+{
+	(void)state;
+	ring_ttl = 600 * SEC;   /* no refresh during the test */
+	tnet *t = ring_of(5);
+	uint8_t obj[24][32];
+	themis_peer boot;
+	themis_record rec[4];
+	int moved = 0;
+
+	for (int i = 0; i < 24; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "handed-%d", i);
+		themis_obj_id(name, 0, obj[i]);
+		assert_true(themis_store(t->node[i % 5], obj[i], NULL, t->now) > 0);
+		tnet_pump(t);
+		tnet_advance(t, SEC / 10);
+	}
+	int c = tnet_add(t, NET, dht_cfg);
+	tnet_peer(t, 0, &boot);
+	assert_true(themis_join(t->node[c], &boot, t->now) > 0);
+	t->tap = tap_drop_next;
+	/* the join completes within the pump; the first datagram from the successor to the
+	 * joiner after that is the answer to its UPDATE */
+	tnet_pump(t);
+	themis_ring_info ri;
+	themis_node_ring(t->node[c], &ri);
+	assert_int_equal(ri.joined, 1);
+	drop_next_from = tnet_index(t, &ri.succ[0].addr);
+	drop_next_to = c;
+	drop_next_on = 1;
+	tnet_advance(t, 5 * SEC);
+	assert_int_equal(drop_next_on, 0);   /* a datagram was dropped */
+	for (int i = 0; i < 24; i++) {
+		int owner = true_owner(t, obj[i]);
+		assert_int_equal(themis_node_records(t->node[owner], obj[i], rec, 4, t->now), 1);
+		moved += owner == c;
+	}
+	assert_true(moved > 0);   /* the joiner did take over some of them */
+	t->tap = NULL;
+	ring_ttl = 30 * SEC;
+	tnet_del(t);
+}
+
 /* A successor whose record table is full takes none of a leaving node's batch and says so
  * (ST_FULL): the leaver keeps every record, stays in the ring and counts them as unplaced;
  * its records are still found at it. */
@@ -924,6 +983,7 @@ int main(void)
 		cmocka_unit_test(test_leave_beats_its_own_late_update),
 		cmocka_unit_test(test_leaving_node_sends_no_maintenance),
 		cmocka_unit_test(test_leave_to_full_successor_keeps_records),
+		cmocka_unit_test(test_lost_handoff_answer_is_sent_again),
 		cmocka_unit_test(test_leave_past_dead_successor),
 		cmocka_unit_test(test_leave_answered_sends_no_probe),
 		cmocka_unit_test(test_leave_past_two_dead_successors),
