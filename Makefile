@@ -52,7 +52,7 @@ PROGRAMS  += $(NET_BINS)
 DEB_PKGS := build-essential pkg-config libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev \
             gnuplot-nox libssl-dev clang libclang-rt-14-dev
 
-.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn paper
+.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn campaign paper
 
 all: lib programs
 
@@ -187,6 +187,12 @@ figures: deps
 # every seed must end with no ring violation after settling, an ideal ring and no lost object)
 # and scenarios/churn/leave.ini (graceful leaves only, no record lost by any of them).
 CHURN_SEEDS ?= 40
+# The mixed campaign (tests/mixed_campaign.sh): joins, leaves, spaced failures, partitions that
+# heal, loss, duplication, reordering and jitter at 16 to 200 nodes, CAMPAIGN_SEEDS seeds.
+CAMPAIGN_SEEDS ?= 1000
+campaign: deps programs
+	@sh tests/mixed_campaign.sh $(BUILD) $(CAMPAIGN_SEEDS)
+
 churn: deps programs
 	@sh tests/churn_campaign.sh $(BUILD) $(CHURN_SEEDS)
 	@sh tests/churn_campaign.sh $(BUILD) $(CHURN_SEEDS) 1 scenarios/churn/leave.ini

@@ -30,6 +30,10 @@ if [ -x "$BUILD/themis-sim" ] && [ -f tests/churn_campaign.sh ]; then
 	# and of the graceful-leave campaign: no record lost by any leave
 	if sh tests/churn_campaign.sh "$BUILD" 8 1 scenarios/churn/leave.ini; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed leave-campaign"; fi
 fi
+# A slice of the mixed campaign (make campaign runs 1,000 seeds): every failure class at once.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/mixed_campaign.sh ]; then
+	if sh tests/mixed_campaign.sh "$BUILD" 6; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed mixed-campaign"; fi
+fi
 # Network tests (tests/net/*.sh): real daemons on loopback (and network namespaces when
 # root), each bounded by timeout so a hung daemon fails the test instead of the run.
 if [ -x "$BUILD/themisd" ]; then
