@@ -142,6 +142,9 @@ typedef struct sim_scenario {
 	uint64_t churn_start_ns, churn_stop_ns;
 	uint32_t churn_min;     /* churn never takes the ring below this many members */
 	uint32_t churn_protect; /* nodes n0 .. n<protect-1> never fail or leave by churn */
+	double fail_share;      /* this share of the live members fails at fail_share_at_ns, never
+				   succ_len ring neighbours in a row (failshare.c) */
+	uint64_t fail_share_at_ns;
 
 	/* [adversary] (scenarios/README.md documents each key and its default) */
 	char adversary[SIM_NAME_MAX];   /* kind */
