@@ -145,6 +145,37 @@ static void trace_hop(themis_node *n, const op *o, int progress, uint64_t now)
 	node_emit(n, &ev);
 }
 
+/* More candidates from our own tables, never a node this lookup asked already (is_bad): the
+ * owner our successor list names, and the nodes we know closest before the target
+ * (successors, fingers). Called when a candidate failed, so the next-closest known node takes
+ * its place, and when the candidates ran out. In the latter case, with nothing left before
+ * the target, every other node we know is tried too (the predecessor, successors and fingers
+ * past the target), farthest from the target last: each answer must still make progress from
+ * the position of the node that gives it, so none can lead the lookup backwards. Chord's
+ * correctness rests on the successor lists, fingers only make lookups fast: while our
+ * successor list holds a live node, this keeps the lookup going. */
+static void refill(themis_node *n, lookup *lk, int ran_out)
+{
+	ring_node near[LK_CANDS];
+	const ring_node *owner = owner_in_successors(n, lk->pos);
+	size_t k;
+
+	if (owner)
+		add_owner_cand(n, lk, owner);
+	k = ring_closest_preceding(&n->ring, lk->pos, (const uint8_t (*)[THEMIS_ID_LEN])lk->bad, lk->nbad,
+				   near, LK_CANDS);
+	for (size_t i = 0; i < k; i++)
+		add_cand(n, lk, &near[i]);
+	if (!ran_out || lk->ncand || lk->nowner_cand)
+		return;
+	for (uint32_t i = 0; i < n->ring.nsucc; i++)
+		add_cand(n, lk, &n->ring.succ[i]);
+	for (uint32_t i = 0; i < n->ring.nfingers; i++)
+		add_cand(n, lk, &n->ring.fingers[i]);
+	if (n->ring.has_pred)
+		add_cand(n, lk, &n->ring.pred);
+}
+
 /* Ask the next candidate, or end the lookup when none is left. */
 static void step(themis_node *n, op *o, uint64_t now)
 {
@@ -154,6 +185,8 @@ static void step(themis_node *n, op *o, uint64_t now)
 	int len;
 
 	for (;;) {
+		if (!lk->nowner_cand && !lk->ncand)
+			refill(n, lk, 1);
 		if (lk->nowner_cand) {
 			lk->asked = lk->owner_cand[0];
 			memmove(&lk->owner_cand[0], &lk->owner_cand[1], --lk->nowner_cand * sizeof lk->owner_cand[0]);
@@ -165,7 +198,8 @@ static void step(themis_node *n, op *o, uint64_t now)
 			lookup_done(n, o, 0, now);
 			return;
 		}
-		if (lk->hops >= n->hot.lookup_max_hops) {
+		/* Each node is asked once: a lookup that cannot remember one more gives up. */
+		if (lk->hops >= n->hot.lookup_max_hops || lk->nbad == LK_BAD) {
 			lookup_done(n, o, 0, now);
 			return;
 		}
@@ -179,6 +213,7 @@ static void step(themis_node *n, op *o, uint64_t now)
 					 lookup_cb, o->id, now) == 0)
 			return;
 		mark_bad(lk, lk->asked.id);   /* could not even send: try the next one */
+		refill(n, lk, 0);
 	}
 }
 
@@ -245,9 +280,12 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		return;
 	lk = &o->lk;
 	if (!resp) {
+		/* dead: it has left our tables already (req.c), and the next-closest node we
+		 * know takes its place */
 		trace_hop(n, o, 0, now);
 		mark_bad(lk, lk->asked.id);
 		use_backup(n, lk, 1);
+		refill(n, lk, 0);
 		step(n, o, now);
 		return;
 	}
@@ -256,6 +294,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		mark_bad(lk, lk->asked.id);
 		use_backup(n, lk, 1);
+		refill(n, lk, 0);
 		step(n, o, now);
 		return;
 	}
@@ -266,6 +305,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		mark_bad(lk, lk->asked.id);
 		dht_node_failed(n, lk->asked.id, now);
 		use_backup(n, lk, 1);
+		refill(n, lk, 0);
 		step(n, o, now);
 		return;
 	}

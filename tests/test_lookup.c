@@ -1,0 +1,160 @@
+/* test_lookup.c: the iterative find (core/lookup.c) on oracle rings of real nodes on the
+ * virtual clock (tnet.h), with nothing repairing the tables (no stabilize, no finger refresh):
+ * when the nodes a lookup would ask first are dead, it falls back on the live ones it knows
+ * and still ends at the true owner, as long as every node keeps a live successor.
+ */
+#include "tnet.h"
+
+#include "node.h"
+
+#define NET "lookup-test"
+#define SEC 1000000000ull
+
+enum { M = 16, R = 3, N = 20 };
+
+static void lookup_cfg(themis_config *c)
+{
+	c->m = M;
+	c->succ_len = R;
+	c->max_peers = 64;
+	/* nothing repairs the tables: only the lookup itself learns who is dead */
+	c->stabilize_ns = 0;
+	c->fix_fingers_ns = 0;
+	c->check_pred_ns = 0;
+}
+
+static const uint8_t *pos_of(tnet *t, int i)
+{
+	return t->node[i]->ring.self_pos;
+}
+
+/* n nodes whose tables an oracle set: successors, predecessor, and as fingers every other node
+ * (ring_finger_add keeps Chord's successor(self + 2^i) of them). ring[] gets the node indexes
+ * in position order. */
+static tnet *oracle_ring(int n, int ring[])
+{
+	tnet *t = tnet_new();
+	themis_peer peers[TNET_MAX_NODES];
+
+	for (int i = 0; i < n; i++)
+		tnet_add(t, NET, lookup_cfg);
+	for (int i = 0; i < n; i++) {
+		int k = i;
+		for (; k > 0 && memcmp(pos_of(t, ring[k - 1]), pos_of(t, i), 32) > 0; k--)
+			ring[k] = ring[k - 1];
+		ring[k] = i;
+	}
+	for (int a = 0; a < n; a++) {
+		assert_true(a == 0 || memcmp(pos_of(t, ring[a - 1]), pos_of(t, ring[a]), 32) < 0);
+		tnet_peer(t, ring[a], &peers[a]);
+	}
+	for (int a = 0; a < n; a++) {
+		themis_peer succ[R], fingers[TNET_MAX_NODES];
+		int nf = 0;
+		for (int k = 0; k < R; k++)
+			succ[k] = peers[(a + 1 + k) % n];
+		for (int k = 1; k < n; k++)
+			fingers[nf++] = peers[(a + k) % n];
+		assert_int_equal(themis_node_set_ring(t->node[ring[a]], succ, R, &peers[(a + n - 1) % n],
+						      fingers, (size_t)nf), 0);
+	}
+	return t;
+}
+
+/* The first live node at or after target's position. */
+static int true_owner(tnet *t, const int ring[], int n, const uint8_t target[32])
+{
+	uint8_t pos[32];
+	themis_ring_pos(target, M, pos);
+	for (int a = 0; a < n; a++)
+		if (!t->down[ring[a]] && memcmp(pos_of(t, ring[a]), pos, 32) >= 0)
+			return ring[a];
+	for (int a = 0; a < n; a++)
+		if (!t->down[ring[a]])
+			return ring[a];
+	return -1;
+}
+
+/* No R ring neighbours in a row are down: every node keeps a live successor in its list. */
+static int every_node_keeps_a_live_successor(tnet *t, const int ring[], int n)
+{
+	for (int a = 0; a < n; a++) {
+		int run = 0;
+		while (run < n && t->down[ring[(a + run) % n]])
+			run++;
+		if (run >= R)
+			return 0;
+	}
+	return 1;
+}
+
+/* Finds target from node i, lets the clock run until it is done, returns its OP_DONE. */
+static themis_event find_done(tnet *t, int i, const uint8_t target[32])
+{
+	int64_t op = themis_find(t->node[i], target, t->now);
+	assert_true(op > 0);
+	for (int s = 0; s < 600; s++) {
+		tnet_advance(t, SEC);
+		for (int k = 0; k < t->nev[i]; k++)
+			if (t->ev[i][k].kind == THEMIS_EV_OP_DONE && t->ev[i][k].op_id == (uint64_t)op)
+				return t->ev[i][k];
+	}
+	fail_msg("the find never ended");
+	themis_event none;
+	memset(&none, 0, sizeof none);
+	return none;
+}
+
+/* The issue's trace: a lookup asked its four first candidates (the nodes its own tables name
+ * closest before the target), all dead, and then failed while its successors were alive. */
+static void test_first_candidates_dead_successors_alive(void **state)
+{
+	(void)state;
+	int ring[N], tried = 0;
+
+	for (int far = N - 2; far >= N / 2; far--) {
+		tnet *t = oracle_ring(N, ring);
+		themis_node *a = t->node[ring[0]];
+		uint8_t target[32], pos[32];
+		ring_node first[4];
+
+		/* a target just past the node `far` steps round the ring from the asker */
+		memcpy(target, themis_node_id(t->node[ring[far]]), 32);
+		target[M / 8 - 1] ^= 1;
+		themis_ring_pos(target, M, pos);
+		if (memcmp(pos, pos_of(t, ring[far]), 32) <= 0) {
+			tnet_del(t);
+			continue;
+		}
+		size_t k = ring_closest_preceding(&a->ring, pos, NULL, 0, first, 4);
+		assert_int_equal(k, 4);
+		for (size_t j = 0; j < k; j++) {
+			const ring_node *rn = &first[j];
+			for (int i = 0; i < N; i++)
+				if (memcmp(themis_node_id(t->node[i]), rn->id, 32) == 0)
+					t->down[i] = 1;
+		}
+		int succ_alive = 1;
+		for (int s = 1; s <= R; s++)
+			succ_alive &= !t->down[ring[s]];
+		int owner = true_owner(t, ring, N, target);
+		if (!succ_alive || !every_node_keeps_a_live_successor(t, ring, N) || owner == ring[0]) {
+			tnet_del(t);
+			continue;
+		}
+		tried++;
+		themis_event ev = find_done(t, ring[0], target);
+		assert_int_equal(ev.ok, 1);
+		assert_memory_equal(ev.owner.id, themis_node_id(t->node[owner]), 32);
+		tnet_del(t);
+	}
+	assert_true(tried >= 2);   /* the ring gave the case more than once */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_candidates_dead_successors_alive),
+	};
+	return cmocka_run_group_tests_name("lookup", tests, NULL, NULL);
+}
