@@ -19,13 +19,26 @@ static inline uint64_t id_tag(const uint8_t id[THEMIS_ID_LEN])
 	return t;
 }
 
-static int is_bad(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
+/* Where id is among the nodes this lookup asked already, or -1. */
+static int bad_index(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
 {
 	uint64_t t = id_tag(id);
 	for (uint32_t i = 0; i < lk->nbad; i++)
 		if (lk->btag[i] == t && memcmp(lk->bad[i], id, THEMIS_ID_LEN) == 0)
-			return 1;
-	return 0;
+			return (int)i;
+	return -1;
+}
+
+static int is_bad(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
+{
+	return bad_index(lk, id) >= 0;
+}
+
+/* Asked already, and found gone: it timed out or said it is in no ring. */
+static int is_gone(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
+{
+	int i = bad_index(lk, id);
+	return i >= 0 && (lk->gone >> i & 1);
 }
 
 static void mark_bad(lookup *lk, const uint8_t id[THEMIS_ID_LEN])
@@ -36,6 +49,15 @@ static void mark_bad(lookup *lk, const uint8_t id[THEMIS_ID_LEN])
 		lk->btag[lk->nbad] = id_tag(id);
 		memcpy(lk->bad[lk->nbad++], id, THEMIS_ID_LEN);
 	}
+}
+
+/* The node just asked is gone. */
+static void mark_gone(lookup *lk)
+{
+	mark_bad(lk, lk->asked.id);
+	int i = bad_index(lk, lk->asked.id);
+	if (i >= 0)
+		lk->gone |= 1u << i;
 }
 
 static int known_cand(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
@@ -105,16 +127,30 @@ static void add_owner_cand(themis_node *n, lookup *lk, const ring_node *rn)
 
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
 
+/* A designated owner named by an answer (or the backup after it): asked next, or, when it is
+ * this node, waited for: another node takes us for the owner while our own tables say
+ * otherwise, because our predecessor died and our failure detector has not noticed yet. */
+static void name_owner(themis_node *n, lookup *lk, const ring_node *rn)
+{
+	if (memcmp(rn->id, node_id(n), THEMIS_ID_LEN) == 0) {
+		lk->waiting = *rn;
+		lk->has_waiting = 1;
+		return;
+	}
+	add_owner_cand(n, lk, rn);
+}
+
 /* The node just asked was the owner a FIND_SUCC named along with a backup: if it is gone,
  * the backup (the successor after it, the new owner after a leave or a failure) is the next
- * to ask; if it answered, the backup is forgotten. */
-static void use_backup(themis_node *n, lookup *lk, int gone)
+ * to ask; if it answered, the backup is forgotten. Returns 1 when the backup took its place. */
+static int use_backup(themis_node *n, lookup *lk, int gone)
 {
 	if (!lk->has_backup || memcmp(lk->asked.id, lk->backup_for, THEMIS_ID_LEN) != 0)
-		return;
+		return 0;
 	lk->has_backup = 0;
 	if (gone)
-		add_owner_cand(n, lk, &lk->backup);
+		name_owner(n, lk, &lk->backup);
+	return gone;
 }
 
 /* The owner of pos when our successor list covers it (ring.h). Naming it directly saves the
@@ -176,6 +212,34 @@ static void refill(themis_node *n, lookup *lk, int ran_out)
 		add_cand(n, lk, &n->ring.pred);
 }
 
+/* The node just asked is gone: it timed out (and has left our tables already, req.c) or says
+ * it is in no ring. A designated owner's backup takes its place. A designated owner gone
+ * without one leaves the target to a node the one that named it did not name (the last of its
+ * list, or us): the candidates left lie farther from the target than that namer and would
+ * only lead round the ring, so the lookup waits for the namer instead (step). Any other node
+ * is replaced by the next-closest one we know. */
+static void asked_gone(themis_node *n, lookup *lk)
+{
+	mark_gone(lk);
+	if (use_backup(n, lk, 1))
+		return;
+	if (lk->asked_owner && lk->has_waiting) {
+		lk->ncand = 0;
+		lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
+		return;
+	}
+	refill(n, lk, 0);
+}
+
+/* We own the target by our own tables. Only a real predecessor settles it when nobody named
+ * us: the stand-in a node uses before anyone notified it is good for answering others, not for
+ * ending our own lookups without asking (stand_in: another node named us the owner). */
+static int own_target(const themis_node *n, const lookup *lk, int stand_in)
+{
+	return n->joined && (n->ring.nsucc == 0 || n->ring.has_pred || stand_in) &&
+	       dht_responsible(n, lk->pos);
+}
+
 /* Ask the next candidate, or end the lookup when none is left. */
 static void step(themis_node *n, op *o, uint64_t now)
 {
@@ -185,8 +249,27 @@ static void step(themis_node *n, op *o, uint64_t now)
 	int len;
 
 	for (;;) {
-		if (!lk->nowner_cand && !lk->ncand)
+		if (!lk->nowner_cand && !lk->ncand) {
+			/* Nobody left to ask. Our own tables may have caught up meanwhile: the
+			 * target may be ours now, our predecessor having died. */
+			if (own_target(n, lk, 0)) {
+				o->owner = n->ring.self;
+				o->have_owner = 1;
+				lookup_done(n, o, 1, now);
+				return;
+			}
+			if (lk->has_waiting && lk->waits < LK_WAITS && o->kind != THEMIS_OP_JOIN &&
+			    lk->hops < n->hot.lookup_max_hops) {
+				/* A live node (or we) will own the target once its failure detector
+				 * has noticed the death of the node before it, or names a dead owner
+				 * until it notices: ask it again when a failure detection has had time
+				 * to run (a join retries on its own terms, dht.c). */
+				o->wake_at = now + (uint64_t)n->cfg.req_attempts * n->hot.req_timeout_ns;
+				return;
+			}
 			refill(n, lk, 1);
+		}
+		lk->asked_owner = lk->nowner_cand != 0;
 		if (lk->nowner_cand) {
 			lk->asked = lk->owner_cand[0];
 			memmove(&lk->owner_cand[0], &lk->owner_cand[1], --lk->nowner_cand * sizeof lk->owner_cand[0]);
@@ -198,8 +281,9 @@ static void step(themis_node *n, op *o, uint64_t now)
 			lookup_done(n, o, 0, now);
 			return;
 		}
-		/* Each node is asked once: a lookup that cannot remember one more gives up. */
-		if (lk->hops >= n->hot.lookup_max_hops || lk->nbad == LK_BAD) {
+		/* Each node is asked once (a waited-for node aside, which passed the check):
+		 * a lookup that cannot remember one more gives up. */
+		if (lk->hops >= n->hot.lookup_max_hops || (lk->nbad == LK_BAD && !is_bad(lk, lk->asked.id))) {
 			lookup_done(n, o, 0, now);
 			return;
 		}
@@ -280,12 +364,9 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		return;
 	lk = &o->lk;
 	if (!resp) {
-		/* dead: it has left our tables already (req.c), and the next-closest node we
-		 * know takes its place */
+		/* dead: it has left our tables already (req.c) */
 		trace_hop(n, o, 0, now);
-		mark_bad(lk, lk->asked.id);
-		use_backup(n, lk, 1);
-		refill(n, lk, 0);
+		asked_gone(n, lk);
 		step(n, o, now);
 		return;
 	}
@@ -302,10 +383,8 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		/* "I am not in a ring" (it left, or never joined): it leaves our tables now, so
 		 * nobody waits on it later; the lookup goes on at once. */
 		trace_hop(n, o, 0, now);
-		mark_bad(lk, lk->asked.id);
 		dht_node_failed(n, lk->asked.id, now);
-		use_backup(n, lk, 1);
-		refill(n, lk, 0);
+		asked_gone(n, lk);
 		step(n, o, now);
 		return;
 	}
@@ -353,10 +432,19 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 				lookup_done(n, o, 1, now);
 				return;
 			}
-			add_owner_cand(n, lk, &m->nodes[0]);
+			/* Should the owner it names be gone with nobody left to ask, this node is
+			 * asked again after a wait: once its failure detector has run, it names
+			 * the live node after the dead one. */
+			lk->waiting = lk->asked;
+			lk->has_waiting = 1;
+			name_owner(n, lk, &m->nodes[0]);
 			/* the backup, for when that owner turns out to be gone; it too must lie
 			 * past the target, seen from the node that answered */
-			if (m->nnodes > 1 && past_target(n, lk, &m->nodes[1], akey, asked)) {
+			int backup = m->nnodes > 1 && past_target(n, lk, &m->nodes[1], akey, asked);
+			if (is_gone(lk, m->nodes[0].id)) {
+				if (backup)   /* the owner now, the one named having died */
+					name_owner(n, lk, &m->nodes[1]);
+			} else if (backup) {
 				lk->backup = m->nodes[1];
 				memcpy(lk->backup_for, m->nodes[0].id, THEMIS_ID_LEN);
 				lk->has_backup = 1;
@@ -365,6 +453,14 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		}
 		break;
 	case FIND_NEXT:
+		/* Nobody between the responder and the target but us, whom it never names: as
+		 * far as it knows, we own the target (our predecessor died and we have not
+		 * noticed yet, or it did not notify us yet). */
+		if (m->nnodes == 0 && n->joined) {
+			name_owner(n, lk, &n->ring.self);
+			lk->ncand = 0;   /* the others only lead round the ring back to us */
+			lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
+		}
 		for (uint32_t i = 0; i < m->nnodes; i++) {
 			if (closer(n, lk, &m->nodes[i], akey, asked)) {
 				add_cand(n, lk, &m->nodes[i]);
@@ -380,6 +476,20 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	if (!progress)
 		n->cnt.lookups_no_progress++;
 	mark_bad(lk, lk->asked.id);   /* asked once: never again in this lookup */
+	if (lk->asked_owner && m->kind == FIND_NEXT && progress && lk->gone) {
+		/* A designated owner (the first node at or past the target in the successor list
+		 * of a node that answered us, or in ours) that does not claim the target and
+		 * sends us round the ring instead, in a lookup that has met dead nodes: its
+		 * predecessor died and it does not know yet. Nobody else lies between the target
+		 * and it, so going round the ring would only come back here: it is asked again
+		 * once its failure detector has had time to run. (Without a death in sight, a
+		 * stale successor list is the likelier cause, and the nodes it names lead to the
+		 * node it missed.) */
+		lk->waiting = lk->asked;
+		lk->has_waiting = 1;
+		lk->ncand = 0;
+		lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
+	}
 	step(n, o, now);
 }
 
@@ -391,7 +501,9 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 	size_t k;
 
 	lk->hops = 0;
-	lk->ncand = lk->nowner_cand = lk->nbad = lk->has_backup = 0;
+	lk->ncand = lk->nowner_cand = lk->nbad = lk->has_backup = lk->has_waiting = lk->waits = 0;
+	lk->asked_owner = 0;
+	lk->gone = 0;
 	lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
 	memcpy(lk->target, target, THEMIS_ID_LEN);
 	themis_ring_pos(target, n->hot.m, lk->pos);
@@ -406,7 +518,7 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 	/* Our own tables first: we may be the owner, or know it is our successor. Only a real
 	 * predecessor settles it here: the stand-in a node uses before anyone notified it is
 	 * good for answering others, not for ending our own lookups without asking. */
-	if (n->joined && (n->ring.nsucc == 0 || n->ring.has_pred) && dht_responsible(n, lk->pos)) {
+	if (own_target(n, lk, 0)) {
 		o->owner = n->ring.self;
 		o->have_owner = 1;
 		lookup_done(n, o, 1, now);
@@ -427,6 +539,33 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 	k = ring_closest_preceding(&n->ring, lk->pos, NULL, 0, near, 4);
 	for (size_t i = 0; i < k; i++)
 		add_cand(n, lk, &near[i]);
+	step(n, o, now);
+}
+
+void lookup_wake(themis_node *n, op *o, uint64_t now)
+{
+	lookup *lk = &o->lk;
+
+	if (!lk->has_waiting)
+		return;
+	lk->waits++;
+	if (memcmp(lk->waiting.id, node_id(n), THEMIS_ID_LEN) == 0) {
+		/* ourselves: our own tables decide, a stand-in predecessor included, since
+		 * another node named us */
+		if (own_target(n, lk, 1)) {
+			o->owner = n->ring.self;
+			o->have_owner = 1;
+			lookup_done(n, o, 1, now);
+			return;
+		}
+		step(n, o, now);   /* waits again, or gives up */
+		return;
+	}
+	/* asked once already, and it passed the progress check: only such a node is asked
+	 * again, at most LK_WAITS times */
+	lk->has_waiting = 0;
+	if (lk->nowner_cand < 2)
+		lk->owner_cand[lk->nowner_cand++] = lk->waiting;
 	step(n, o, now);
 }
 

@@ -153,6 +153,8 @@ void ops_on_timeout(themis_node *n, uint64_t now)
 				dht_join_retry(n, o, now);
 			else if (o->kind == THEMIS_OP_LEAVE)
 				dht_leave_wake(n, o, now);
+			else
+				lookup_wake(n, o, now);
 			i = (uint32_t)-1;
 		}
 	}
