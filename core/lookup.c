@@ -350,6 +350,43 @@ static int past_target(const themis_node *n, const lookup *lk, const ring_node *
 	return ring_in_oc(lk->pos, asked, RING_POS(x, n->hot.m));
 }
 
+/* A FIND_OWNER that names no predecessor rests on the claimant's stand-in: the nearest node
+ * it knows behind itself, standing in for a predecessor it has not got (just joined, or its
+ * predecessor died, dht_responsible), which may lie far behind the real one. A node we know at
+ * or after the target and before the claimant would own the target in its place: the nearest
+ * such node (ourselves included; not one this lookup asked already, which had its say), or
+ * NULL when we know none and the claim stands. */
+static const ring_node *known_before_claim(const themis_node *n, const lookup *lk)
+{
+	const ring_state *rs = &n->ring;
+	const ring_node *best = NULL;
+	uint8_t claim[RING_POS_LEN], d[RING_POS_LEN], db[RING_POS_LEN];
+	const ring_node *known[1 + RING_MAX_SUCC + 1];
+	size_t nk = 0;
+
+	if (!n->joined)
+		return NULL;
+	ring_node_pos(&lk->asked, n->hot.m, claim);
+	known[nk++] = &rs->self;
+	if (rs->has_pred)
+		known[nk++] = &rs->pred;
+	for (uint32_t i = 0; i < rs->nsucc; i++)
+		known[nk++] = &rs->succ[i];
+	for (uint32_t i = 0; i < nk + rs->nfingers; i++) {
+		const ring_node *x = i < nk ? known[i] : &rs->fingers[i - nk];
+		const uint8_t *xp = RING_POS(x, n->hot.m);
+		if (memcmp(x->id, lk->asked.id, THEMIS_ID_LEN) == 0 || is_bad(lk, x->id) ||
+		    (memcmp(xp, lk->pos, RING_POS_LEN) != 0 && !ring_in_oo(xp, lk->pos, claim)))
+			continue;
+		ring_dist(d, lk->pos, xp);
+		if (!best || ring_cmp(d, db) < 0) {
+			best = x;
+			memcpy(db, d, RING_POS_LEN);
+		}
+	}
+	return best;
+}
+
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	op *o = op_get(n, op_id);
@@ -397,6 +434,18 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	case FIND_OWNER:
 		/* Only the node we asked can claim to own the target. */
 		if (memcmp(m->nodes[0].id, lk->asked.id, THEMIS_ID_LEN) == 0) {
+			const ring_node *y = m->nnodes == 1 ? known_before_claim(n, lk) : NULL;
+			if (y) {
+				/* a claim that rests on a stand-in predecessor, and we know a node
+				 * that would own the target before the claimant: that one is asked
+				 * first (gone, it leaves its place to the claimant, asked again) */
+				if (y != &n->ring.self) {
+					name_owner(n, lk, y);
+					lk->waiting = lk->asked;
+					lk->has_waiting = 1;
+				}
+				break;
+			}
 			trace_hop(n, o, 1, now);
 			o->owner = lk->asked;
 			o->have_owner = 1;

@@ -1,7 +1,8 @@
 /* test_lookup.c: the iterative find (core/lookup.c) on oracle rings of real nodes on the
- * virtual clock (tnet.h), with nothing repairing the tables (no stabilize, no finger refresh):
- * when the nodes a lookup would ask first are dead, it falls back on the live ones it knows
- * and still ends at the true owner, as long as every node keeps a live successor.
+ * virtual clock (tnet.h), with no finger ever refreshed: when the nodes a lookup would ask
+ * first are dead, or the new owner has not noticed its predecessor died, the lookup still ends
+ * at the true owner, as long as every node keeps a live successor; and a claim of ownership
+ * that rests on a stand-in predecessor is checked against the nodes the asker knows.
  */
 #include "tnet.h"
 
@@ -219,12 +220,42 @@ static void test_asker_whose_predecessor_died(void **state)
 	}
 }
 
+/* A node without a predecessor answers for the stretch back to a stand-in, the nearest node
+ * it knows behind it (dht_responsible), which may lie far behind its real predecessor. Such a
+ * claim (FIND_OWNER naming no predecessor) is not taken when the asker knows a node between
+ * the target and the claimant: that node is asked, and it is the owner. */
+static void test_stand_in_claim_checked(void **state)
+{
+	(void)state;
+	int ring[N];
+	tnet *t = oracle_ring(N, ring);
+	int asker = ring[3], owner = ring[4], claimant = ring[5];
+	themis_node *a = t->node[asker];
+	uint8_t target[32];
+
+	/* the asker's successor list skips the owner (it still knows it as a finger), and the
+	 * claimant lost its predecessor */
+	ring_node list[R];
+	for (int j = 0; j < R; j++)
+		ring_node_make(&list[j], themis_node_id(t->node[ring[5 + j]]), &t->addr[ring[5 + j]]);
+	ring_set_successors(&a->ring, NULL, list, R);
+	assert_non_null(ring_find_id(&a->ring, themis_node_id(t->node[owner])));
+	t->node[claimant]->ring.has_pred = 0;
+
+	memcpy(target, themis_node_id(t->node[owner]), 32);
+	themis_event ev = find_done(t, asker, target);
+	assert_int_equal(ev.ok, 1);
+	assert_memory_equal(ev.owner.id, themis_node_id(t->node[owner]), 32);
+	tnet_del(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_candidates_dead_successors_alive),
 		cmocka_unit_test(test_owner_whose_predecessor_died),
 		cmocka_unit_test(test_asker_whose_predecessor_died),
+		cmocka_unit_test(test_stand_in_claim_checked),
 	};
 	return cmocka_run_group_tests_name("lookup", tests, NULL, NULL);
 }
