@@ -140,6 +140,20 @@ static void name_owner(themis_node *n, lookup *lk, const ring_node *rn)
 	add_owner_cand(n, lk, rn);
 }
 
+/* rn is the owner a FIND_SUCC named (or the backup that took its place). A node whose
+ * claim on a stand-in predecessor was not taken for lack of such a naming is asked again at
+ * once: its claim stands now (claim_stands). */
+static void set_named(themis_node *n, lookup *lk, const ring_node *rn)
+{
+	name_owner(n, lk, rn);
+	memcpy(lk->named, rn->id, THEMIS_ID_LEN);
+	lk->has_named = 1;
+	if (lk->has_claimant && memcmp(lk->claimant, rn->id, THEMIS_ID_LEN) == 0 && lk->nowner_cand < 2) {
+		lk->has_claimant = 0;
+		lk->owner_cand[lk->nowner_cand++] = *rn;
+	}
+}
+
 /* The node just asked was the owner a FIND_SUCC named along with a backup: if it is gone,
  * the backup (the successor after it, the new owner after a leave or a failure) is the next
  * to ask; if it answered, the backup is forgotten. Returns 1 when the backup took its place. */
@@ -149,7 +163,7 @@ static int use_backup(themis_node *n, lookup *lk, int gone)
 		return 0;
 	lk->has_backup = 0;
 	if (gone)
-		name_owner(n, lk, &lk->backup);
+		set_named(n, lk, &lk->backup);
 	return gone;
 }
 
@@ -387,6 +401,36 @@ static const ring_node *known_before_claim(const themis_node *n, const lookup *l
 	return best;
 }
 
+/* A FIND_OWNER that names no predecessor (the node just asked claims the target on its
+ * stand-in). It stands when we know no node between the target and the claimant, and the
+ * claimant is the first node past the target in a successor list (the one whose FIND_SUCC
+ * sent us there, or ours): whoever keeps that list would know a live node in between, where
+ * the claimant does not. Otherwise the node in between, if we know one, is asked first, and
+ * the claimant again after a wait, by when its live predecessor has notified it, or at once
+ * should a FIND_SUCC name it meanwhile (set_named). Only a joined asker checks: a joiner
+ * knows nobody to compare with, and the node alone in a ring rightly claims it all. */
+static int claim_stands(themis_node *n, lookup *lk)
+{
+	const ring_node *y = known_before_claim(n, lk);
+	const ring_node *own = owner_in_successors(n, lk->pos);
+
+	if (!y && ((lk->has_named && memcmp(lk->named, lk->asked.id, THEMIS_ID_LEN) == 0) ||
+		   (own && memcmp(own->id, lk->asked.id, THEMIS_ID_LEN) == 0)))
+		return 1;
+	if (y) {
+		/* (ourselves: alive in between, so the claim is wrong; our own tables are
+		 * checked whenever the lookup runs out of nodes to ask) */
+		if (y != &n->ring.self)
+			name_owner(n, lk, y);
+	} else {
+		memcpy(lk->claimant, lk->asked.id, THEMIS_ID_LEN);
+		lk->has_claimant = 1;
+	}
+	lk->waiting = lk->asked;
+	lk->has_waiting = 1;
+	return 0;
+}
+
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	op *o = op_get(n, op_id);
@@ -434,18 +478,8 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	case FIND_OWNER:
 		/* Only the node we asked can claim to own the target. */
 		if (memcmp(m->nodes[0].id, lk->asked.id, THEMIS_ID_LEN) == 0) {
-			const ring_node *y = m->nnodes == 1 ? known_before_claim(n, lk) : NULL;
-			if (y) {
-				/* a claim that rests on a stand-in predecessor, and we know a node
-				 * that would own the target before the claimant: that one is asked
-				 * first (gone, it leaves its place to the claimant, asked again) */
-				if (y != &n->ring.self) {
-					name_owner(n, lk, y);
-					lk->waiting = lk->asked;
-					lk->has_waiting = 1;
-				}
+			if (m->nnodes == 1 && n->joined && !claim_stands(n, lk))
 				break;
-			}
 			trace_hop(n, o, 1, now);
 			o->owner = lk->asked;
 			o->have_owner = 1;
@@ -486,13 +520,13 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 			 * the live node after the dead one. */
 			lk->waiting = lk->asked;
 			lk->has_waiting = 1;
-			name_owner(n, lk, &m->nodes[0]);
+			set_named(n, lk, &m->nodes[0]);
 			/* the backup, for when that owner turns out to be gone; it too must lie
 			 * past the target, seen from the node that answered */
 			int backup = m->nnodes > 1 && past_target(n, lk, &m->nodes[1], akey, asked);
 			if (is_gone(lk, m->nodes[0].id)) {
 				if (backup)   /* the owner now, the one named having died */
-					name_owner(n, lk, &m->nodes[1]);
+					set_named(n, lk, &m->nodes[1]);
 			} else if (backup) {
 				lk->backup = m->nodes[1];
 				memcpy(lk->backup_for, m->nodes[0].id, THEMIS_ID_LEN);
@@ -551,7 +585,7 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 
 	lk->hops = 0;
 	lk->ncand = lk->nowner_cand = lk->nbad = lk->has_backup = lk->has_waiting = lk->waits = 0;
-	lk->asked_owner = 0;
+	lk->asked_owner = lk->has_named = lk->has_claimant = 0;
 	lk->gone = 0;
 	lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
 	memcpy(lk->target, target, THEMIS_ID_LEN);

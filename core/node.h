@@ -119,6 +119,8 @@ typedef struct lookup {
 	uint8_t has_waiting;                /* waiting names the node to ask again after a wait */
 	uint8_t waits;                      /* times this lookup waited (at most LK_WAITS) */
 	uint8_t asked_owner;                /* asked is a designated owner (owner_cand) */
+	uint8_t has_named;                  /* named is set */
+	uint8_t has_claimant;               /* claimant is set */
 	uint8_t order[LK_CANDS];            /* slots of cand, closest preceding target first */
 	uint64_t asked_at;
 	uint64_t key;                       /* the target position's key */
@@ -133,6 +135,10 @@ typedef struct lookup {
 					       named, asked only if that owner answers FIND_GONE
 					       or times out */
 	uint8_t backup_for[THEMIS_ID_LEN];
+	uint8_t named[THEMIS_ID_LEN];       /* the owner the latest FIND_SUCC named (its backup,
+					       once it took the owner's place) */
+	uint8_t claimant[THEMIS_ID_LEN];    /* claimed the target on a stand-in predecessor,
+					       not taken for lack of a successor list naming it */
 	ring_node waiting;                  /* a live node that will answer better once its
 					       failure detector has run: asked again after a wait */
 	ring_node cand[LK_CANDS];           /* slots */
