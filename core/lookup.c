@@ -1,8 +1,10 @@
 /* lookup.c: the iterative find of the paper (section 6.1: the requester contacts every hop
  * itself) with its eclipse defence (section 6.2): an answer must bring us strictly closer to
  * the target than the node that gave it; a node that does not, or that times out, is not
- * asked again during this lookup, which goes on from the best remaining candidate. Also the
- * responder's side: answering a FIND from our routing table and object table.
+ * asked again during this lookup, which goes on from the best remaining candidate, then from
+ * the nodes our own tables know, and waits for a live owner that has not yet noticed the death
+ * of its predecessor (docs/dht.md, Find). Also the responder's side: answering a FIND from our
+ * routing table and object table.
  */
 #include <stdlib.h>
 #include <string.h>
