@@ -345,6 +345,7 @@ static void fail_share_run(uint64_t seed, uint32_t r, const char *share, uint32_
 	sim_summary sum;
 	if (sim_run(&sc, &o, &sum, err, sizeof err))
 		fail_msg("%s", err);
+	sim_summary_free(&sum);
 
 	int down[N] = { 0 };
 	uint32_t failed = 0, node;
