@@ -137,6 +137,7 @@ static void name_owner(themis_node *n, lookup *lk, const ring_node *rn)
 	if (memcmp(rn->id, node_id(n), THEMIS_ID_LEN) == 0) {
 		lk->waiting = *rn;
 		lk->has_waiting = 1;
+		lk->wait_owner = 0;
 		return;
 	}
 	add_owner_cand(n, lk, rn);
@@ -285,7 +286,10 @@ static void step(themis_node *n, op *o, uint64_t now)
 			}
 			refill(n, lk, 1);
 		}
-		lk->asked_owner = lk->nowner_cand != 0;
+		/* a node asked again is a designated owner only if it was one when it was
+		 * waited for (the node that named an owner, or a claimant, is not) */
+		lk->asked_owner = lk->nowner_cand != 0 && !lk->again;
+		lk->again = 0;
 		if (lk->nowner_cand) {
 			lk->asked = lk->owner_cand[0];
 			memmove(&lk->owner_cand[0], &lk->owner_cand[1], --lk->nowner_cand * sizeof lk->owner_cand[0]);
@@ -430,6 +434,7 @@ static int claim_stands(themis_node *n, lookup *lk)
 	}
 	lk->waiting = lk->asked;
 	lk->has_waiting = 1;
+	lk->wait_owner = 0;
 	return 0;
 }
 
@@ -522,6 +527,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 			 * the live node after the dead one. */
 			lk->waiting = lk->asked;
 			lk->has_waiting = 1;
+			lk->wait_owner = 0;
 			set_named(n, lk, &m->nodes[0]);
 			/* the backup, for when that owner turns out to be gone; it too must lie
 			 * past the target, seen from the node that answered */
@@ -572,6 +578,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		 * node it missed.) */
 		lk->waiting = lk->asked;
 		lk->has_waiting = 1;
+		lk->wait_owner = 1;
 		lk->ncand = 0;
 		lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
 	}
@@ -587,7 +594,7 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 
 	lk->hops = 0;
 	lk->ncand = lk->nowner_cand = lk->nbad = lk->has_backup = lk->has_waiting = lk->waits = 0;
-	lk->asked_owner = lk->has_named = lk->has_claimant = 0;
+	lk->asked_owner = lk->has_named = lk->has_claimant = lk->wait_owner = lk->again = 0;
 	lk->gone = 0;
 	lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
 	memcpy(lk->target, target, THEMIS_ID_LEN);
@@ -649,8 +656,10 @@ void lookup_wake(themis_node *n, op *o, uint64_t now)
 	/* asked once already, and it passed the progress check: only such a node is asked
 	 * again, at most LK_WAITS times */
 	lk->has_waiting = 0;
-	if (lk->nowner_cand < 2)
+	if (lk->nowner_cand < 2) {
 		lk->owner_cand[lk->nowner_cand++] = lk->waiting;
+		lk->again = !lk->wait_owner && lk->nowner_cand == 1;
+	}
 	step(n, o, now);
 }
 

@@ -121,6 +121,10 @@ typedef struct lookup {
 	uint8_t asked_owner;                /* asked is a designated owner (owner_cand) */
 	uint8_t has_named;                  /* named is set */
 	uint8_t has_claimant;               /* claimant is set */
+	uint8_t wait_owner;                 /* waiting is a designated owner (not yet aware that
+					       its predecessor died) */
+	uint8_t again;                      /* owner_cand[0] is a node asked again that is not a
+					       designated owner */
 	uint8_t order[LK_CANDS];            /* slots of cand, closest preceding target first */
 	uint64_t asked_at;
 	uint64_t key;                       /* the target position's key */
