@@ -11,7 +11,7 @@ OUT=$2
 HERE=$(dirname "$0")
 
 # The figures, in report order. Adding one = adding its .sql and .gp and its name here.
-FIGS="latency_cdf hops_hist drops attacks timeseries security_overhead"
+FIGS="latency_cdf hops_hist hops_vs_failed drops attacks timeseries security_overhead"
 
 for tool in sqlite3 gnuplot awk; do
 	command -v "$tool" >/dev/null 2>&1 || {

@@ -1,8 +1,10 @@
 /* lookup.c: the iterative find of the paper (section 6.1: the requester contacts every hop
  * itself) with its eclipse defence (section 6.2): an answer must bring us strictly closer to
  * the target than the node that gave it; a node that does not, or that times out, is not
- * asked again during this lookup, which goes on from the best remaining candidate. Also the
- * responder's side: answering a FIND from our routing table and object table.
+ * asked again during this lookup, which goes on from the best remaining candidate, then from
+ * the nodes our own tables know, and waits for a live owner that has not yet noticed the death
+ * of its predecessor (docs/dht.md, Find). Also the responder's side: answering a FIND from our
+ * routing table and object table.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +21,26 @@ static inline uint64_t id_tag(const uint8_t id[THEMIS_ID_LEN])
 	return t;
 }
 
-static int is_bad(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
+/* Where id is among the nodes this lookup asked already, or -1. */
+static int bad_index(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
 {
 	uint64_t t = id_tag(id);
 	for (uint32_t i = 0; i < lk->nbad; i++)
 		if (lk->btag[i] == t && memcmp(lk->bad[i], id, THEMIS_ID_LEN) == 0)
-			return 1;
-	return 0;
+			return (int)i;
+	return -1;
+}
+
+static int is_bad(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
+{
+	return bad_index(lk, id) >= 0;
+}
+
+/* Asked already, and found gone: it timed out or said it is in no ring. */
+static int is_gone(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
+{
+	int i = bad_index(lk, id);
+	return i >= 0 && (lk->gone >> i & 1);
 }
 
 static void mark_bad(lookup *lk, const uint8_t id[THEMIS_ID_LEN])
@@ -36,6 +51,15 @@ static void mark_bad(lookup *lk, const uint8_t id[THEMIS_ID_LEN])
 		lk->btag[lk->nbad] = id_tag(id);
 		memcpy(lk->bad[lk->nbad++], id, THEMIS_ID_LEN);
 	}
+}
+
+/* The node just asked is gone. */
+static void mark_gone(lookup *lk)
+{
+	mark_bad(lk, lk->asked.id);
+	int i = bad_index(lk, lk->asked.id);
+	if (i >= 0)
+		lk->gone |= 1u << i;
 }
 
 static int known_cand(const lookup *lk, const uint8_t id[THEMIS_ID_LEN])
@@ -105,16 +129,45 @@ static void add_owner_cand(themis_node *n, lookup *lk, const ring_node *rn)
 
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
 
+/* A designated owner named by an answer (or the backup after it): asked next, or, when it is
+ * this node, waited for: another node takes us for the owner while our own tables say
+ * otherwise, because our predecessor died and our failure detector has not noticed yet. */
+static void name_owner(themis_node *n, lookup *lk, const ring_node *rn)
+{
+	if (memcmp(rn->id, node_id(n), THEMIS_ID_LEN) == 0) {
+		lk->waiting = *rn;
+		lk->has_waiting = 1;
+		lk->wait_owner = 0;
+		return;
+	}
+	add_owner_cand(n, lk, rn);
+}
+
+/* rn is the owner a FIND_SUCC named (or the backup that took its place). A node whose
+ * claim on a stand-in predecessor was not taken for lack of such a naming is asked again at
+ * once: its claim stands now (claim_stands). */
+static void set_named(themis_node *n, lookup *lk, const ring_node *rn)
+{
+	name_owner(n, lk, rn);
+	memcpy(lk->named, rn->id, THEMIS_ID_LEN);
+	lk->has_named = 1;
+	if (lk->has_claimant && memcmp(lk->claimant, rn->id, THEMIS_ID_LEN) == 0 && lk->nowner_cand < 2) {
+		lk->has_claimant = 0;
+		lk->owner_cand[lk->nowner_cand++] = *rn;
+	}
+}
+
 /* The node just asked was the owner a FIND_SUCC named along with a backup: if it is gone,
  * the backup (the successor after it, the new owner after a leave or a failure) is the next
- * to ask; if it answered, the backup is forgotten. */
-static void use_backup(themis_node *n, lookup *lk, int gone)
+ * to ask; if it answered, the backup is forgotten. Returns 1 when the backup took its place. */
+static int use_backup(themis_node *n, lookup *lk, int gone)
 {
 	if (!lk->has_backup || memcmp(lk->asked.id, lk->backup_for, THEMIS_ID_LEN) != 0)
-		return;
+		return 0;
 	lk->has_backup = 0;
 	if (gone)
-		add_owner_cand(n, lk, &lk->backup);
+		set_named(n, lk, &lk->backup);
+	return gone;
 }
 
 /* The owner of pos when our successor list covers it (ring.h). Naming it directly saves the
@@ -145,6 +198,65 @@ static void trace_hop(themis_node *n, const op *o, int progress, uint64_t now)
 	node_emit(n, &ev);
 }
 
+/* More candidates from our own tables, never a node this lookup asked already (is_bad): the
+ * owner our successor list names, and the nodes we know closest before the target
+ * (successors, fingers). Called when a candidate failed, so the next-closest known node takes
+ * its place, and when the candidates ran out. In the latter case, with nothing left before
+ * the target, every other node we know is tried too (the predecessor, successors and fingers
+ * past the target), farthest from the target last: each answer must still make progress from
+ * the position of the node that gives it, so none can lead the lookup backwards. Chord's
+ * correctness rests on the successor lists, fingers only make lookups fast: while our
+ * successor list holds a live node, this keeps the lookup going. */
+static void refill(themis_node *n, lookup *lk, int ran_out)
+{
+	ring_node near[LK_CANDS];
+	const ring_node *owner = owner_in_successors(n, lk->pos);
+	size_t k;
+
+	if (owner)
+		add_owner_cand(n, lk, owner);
+	k = ring_closest_preceding(&n->ring, lk->pos, (const uint8_t (*)[THEMIS_ID_LEN])lk->bad, lk->nbad,
+				   near, LK_CANDS);
+	for (size_t i = 0; i < k; i++)
+		add_cand(n, lk, &near[i]);
+	if (!ran_out || lk->ncand || lk->nowner_cand)
+		return;
+	for (uint32_t i = 0; i < n->ring.nsucc; i++)
+		add_cand(n, lk, &n->ring.succ[i]);
+	for (uint32_t i = 0; i < n->ring.nfingers; i++)
+		add_cand(n, lk, &n->ring.fingers[i]);
+	if (n->ring.has_pred)
+		add_cand(n, lk, &n->ring.pred);
+}
+
+/* The node just asked is gone: it timed out (and has left our tables already, req.c) or says
+ * it is in no ring. A designated owner's backup takes its place. A designated owner gone
+ * without one leaves the target to a node the one that named it did not name (the last of its
+ * list, or us): the candidates left lie farther from the target than that namer and would
+ * only lead round the ring, so the lookup waits for the namer instead (step). Any other node
+ * is replaced by the next-closest one we know. */
+static void asked_gone(themis_node *n, lookup *lk)
+{
+	mark_gone(lk);
+	if (use_backup(n, lk, 1))
+		return;
+	if (lk->asked_owner && lk->has_waiting) {
+		lk->ncand = 0;
+		lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
+		return;
+	}
+	refill(n, lk, 0);
+}
+
+/* We own the target by our own tables. Only a real predecessor settles it when nobody named
+ * us: the stand-in a node uses before anyone notified it is good for answering others, not for
+ * ending our own lookups without asking (stand_in: another node named us the owner). */
+static int own_target(const themis_node *n, const lookup *lk, int stand_in)
+{
+	return n->joined && (n->ring.nsucc == 0 || n->ring.has_pred || stand_in) &&
+	       dht_responsible(n, lk->pos);
+}
+
 /* Ask the next candidate, or end the lookup when none is left. */
 static void step(themis_node *n, op *o, uint64_t now)
 {
@@ -154,6 +266,30 @@ static void step(themis_node *n, op *o, uint64_t now)
 	int len;
 
 	for (;;) {
+		if (!lk->nowner_cand && !lk->ncand) {
+			/* Nobody left to ask. Our own tables may have caught up meanwhile: the
+			 * target may be ours now, our predecessor having died. */
+			if (own_target(n, lk, 0)) {
+				o->owner = n->ring.self;
+				o->have_owner = 1;
+				lookup_done(n, o, 1, now);
+				return;
+			}
+			if (lk->has_waiting && lk->waits < LK_WAITS && o->kind != THEMIS_OP_JOIN &&
+			    lk->hops < n->hot.lookup_max_hops) {
+				/* A live node (or we) will own the target once its failure detector
+				 * has noticed the death of the node before it, or names a dead owner
+				 * until it notices: ask it again when a failure detection has had time
+				 * to run (a join retries on its own terms, dht.c). */
+				o->wake_at = now + (uint64_t)n->cfg.req_attempts * n->hot.req_timeout_ns;
+				return;
+			}
+			refill(n, lk, 1);
+		}
+		/* a node asked again is a designated owner only if it was one when it was
+		 * waited for (the node that named an owner, or a claimant, is not) */
+		lk->asked_owner = lk->nowner_cand != 0 && !lk->again;
+		lk->again = 0;
 		if (lk->nowner_cand) {
 			lk->asked = lk->owner_cand[0];
 			memmove(&lk->owner_cand[0], &lk->owner_cand[1], --lk->nowner_cand * sizeof lk->owner_cand[0]);
@@ -165,7 +301,9 @@ static void step(themis_node *n, op *o, uint64_t now)
 			lookup_done(n, o, 0, now);
 			return;
 		}
-		if (lk->hops >= n->hot.lookup_max_hops) {
+		/* Each node is asked once (a waited-for node aside, which passed the check):
+		 * a lookup that cannot remember one more gives up. */
+		if (lk->hops >= n->hot.lookup_max_hops || (lk->nbad == LK_BAD && !is_bad(lk, lk->asked.id))) {
 			lookup_done(n, o, 0, now);
 			return;
 		}
@@ -179,6 +317,7 @@ static void step(themis_node *n, op *o, uint64_t now)
 					 lookup_cb, o->id, now) == 0)
 			return;
 		mark_bad(lk, lk->asked.id);   /* could not even send: try the next one */
+		refill(n, lk, 0);
 	}
 }
 
@@ -231,6 +370,74 @@ static int past_target(const themis_node *n, const lookup *lk, const ring_node *
 	return ring_in_oc(lk->pos, asked, RING_POS(x, n->hot.m));
 }
 
+/* A FIND_OWNER that names no predecessor rests on the claimant's stand-in: the nearest node
+ * it knows behind itself, standing in for a predecessor it has not got (just joined, or its
+ * predecessor died, dht_responsible), which may lie far behind the real one. A node we know at
+ * or after the target and before the claimant would own the target in its place: the nearest
+ * such node (ourselves included; not one this lookup asked already, which had its say), or
+ * NULL when we know none and the claim stands. */
+static const ring_node *known_before_claim(const themis_node *n, const lookup *lk)
+{
+	const ring_state *rs = &n->ring;
+	const ring_node *best = NULL;
+	uint8_t claim[RING_POS_LEN], d[RING_POS_LEN], db[RING_POS_LEN];
+	const ring_node *known[1 + RING_MAX_SUCC + 1];
+	size_t nk = 0;
+
+	if (!n->joined)
+		return NULL;
+	ring_node_pos(&lk->asked, n->hot.m, claim);
+	known[nk++] = &rs->self;
+	if (rs->has_pred)
+		known[nk++] = &rs->pred;
+	for (uint32_t i = 0; i < rs->nsucc; i++)
+		known[nk++] = &rs->succ[i];
+	for (uint32_t i = 0; i < nk + rs->nfingers; i++) {
+		const ring_node *x = i < nk ? known[i] : &rs->fingers[i - nk];
+		const uint8_t *xp = RING_POS(x, n->hot.m);
+		if (memcmp(x->id, lk->asked.id, THEMIS_ID_LEN) == 0 || is_bad(lk, x->id) ||
+		    (memcmp(xp, lk->pos, RING_POS_LEN) != 0 && !ring_in_oo(xp, lk->pos, claim)))
+			continue;
+		ring_dist(d, lk->pos, xp);
+		if (!best || ring_cmp(d, db) < 0) {
+			best = x;
+			memcpy(db, d, RING_POS_LEN);
+		}
+	}
+	return best;
+}
+
+/* A FIND_OWNER that names no predecessor (the node just asked claims the target on its
+ * stand-in). It stands when we know no node between the target and the claimant, and the
+ * claimant is the first node past the target in a successor list (the one whose FIND_SUCC
+ * sent us there, or ours): whoever keeps that list would know a live node in between, where
+ * the claimant does not. Otherwise the node in between, if we know one, is asked first, and
+ * the claimant again after a wait, by when its live predecessor has notified it, or at once
+ * should a FIND_SUCC name it meanwhile (set_named). Only a joined asker checks: a joiner
+ * knows nobody to compare with, and the node alone in a ring rightly claims it all. */
+static int claim_stands(themis_node *n, lookup *lk)
+{
+	const ring_node *y = known_before_claim(n, lk);
+	const ring_node *own = owner_in_successors(n, lk->pos);
+
+	if (!y && ((lk->has_named && memcmp(lk->named, lk->asked.id, THEMIS_ID_LEN) == 0) ||
+		   (own && memcmp(own->id, lk->asked.id, THEMIS_ID_LEN) == 0)))
+		return 1;
+	if (y) {
+		/* (ourselves: alive in between, so the claim is wrong; our own tables are
+		 * checked whenever the lookup runs out of nodes to ask) */
+		if (y != &n->ring.self)
+			name_owner(n, lk, y);
+	} else {
+		memcpy(lk->claimant, lk->asked.id, THEMIS_ID_LEN);
+		lk->has_claimant = 1;
+	}
+	lk->waiting = lk->asked;
+	lk->has_waiting = 1;
+	lk->wait_owner = 0;
+	return 0;
+}
+
 static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	op *o = op_get(n, op_id);
@@ -245,9 +452,9 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		return;
 	lk = &o->lk;
 	if (!resp) {
+		/* dead: it has left our tables already (req.c) */
 		trace_hop(n, o, 0, now);
-		mark_bad(lk, lk->asked.id);
-		use_backup(n, lk, 1);
+		asked_gone(n, lk);
 		step(n, o, now);
 		return;
 	}
@@ -256,6 +463,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		mark_bad(lk, lk->asked.id);
 		use_backup(n, lk, 1);
+		refill(n, lk, 0);
 		step(n, o, now);
 		return;
 	}
@@ -263,9 +471,8 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		/* "I am not in a ring" (it left, or never joined): it leaves our tables now, so
 		 * nobody waits on it later; the lookup goes on at once. */
 		trace_hop(n, o, 0, now);
-		mark_bad(lk, lk->asked.id);
 		dht_node_failed(n, lk->asked.id, now);
-		use_backup(n, lk, 1);
+		asked_gone(n, lk);
 		step(n, o, now);
 		return;
 	}
@@ -278,6 +485,8 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	case FIND_OWNER:
 		/* Only the node we asked can claim to own the target. */
 		if (memcmp(m->nodes[0].id, lk->asked.id, THEMIS_ID_LEN) == 0) {
+			if (m->nnodes == 1 && n->joined && !claim_stands(n, lk))
+				break;
 			trace_hop(n, o, 1, now);
 			o->owner = lk->asked;
 			o->have_owner = 1;
@@ -313,10 +522,20 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 				lookup_done(n, o, 1, now);
 				return;
 			}
-			add_owner_cand(n, lk, &m->nodes[0]);
+			/* Should the owner it names be gone with nobody left to ask, this node is
+			 * asked again after a wait: once its failure detector has run, it names
+			 * the live node after the dead one. */
+			lk->waiting = lk->asked;
+			lk->has_waiting = 1;
+			lk->wait_owner = 0;
+			set_named(n, lk, &m->nodes[0]);
 			/* the backup, for when that owner turns out to be gone; it too must lie
 			 * past the target, seen from the node that answered */
-			if (m->nnodes > 1 && past_target(n, lk, &m->nodes[1], akey, asked)) {
+			int backup = m->nnodes > 1 && past_target(n, lk, &m->nodes[1], akey, asked);
+			if (is_gone(lk, m->nodes[0].id)) {
+				if (backup)   /* the owner now, the one named having died */
+					set_named(n, lk, &m->nodes[1]);
+			} else if (backup) {
 				lk->backup = m->nodes[1];
 				memcpy(lk->backup_for, m->nodes[0].id, THEMIS_ID_LEN);
 				lk->has_backup = 1;
@@ -325,6 +544,14 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		}
 		break;
 	case FIND_NEXT:
+		/* Nobody between the responder and the target but us, whom it never names: as
+		 * far as it knows, we own the target (our predecessor died and we have not
+		 * noticed yet, or it did not notify us yet). */
+		if (m->nnodes == 0 && n->joined) {
+			name_owner(n, lk, &n->ring.self);
+			lk->ncand = 0;   /* the others only lead round the ring back to us */
+			lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
+		}
 		for (uint32_t i = 0; i < m->nnodes; i++) {
 			if (closer(n, lk, &m->nodes[i], akey, asked)) {
 				add_cand(n, lk, &m->nodes[i]);
@@ -340,6 +567,21 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	if (!progress)
 		n->cnt.lookups_no_progress++;
 	mark_bad(lk, lk->asked.id);   /* asked once: never again in this lookup */
+	if (lk->asked_owner && m->kind == FIND_NEXT && progress && lk->gone) {
+		/* A designated owner (the first node at or past the target in the successor list
+		 * of a node that answered us, or in ours) that does not claim the target and
+		 * sends us round the ring instead, in a lookup that has met dead nodes: its
+		 * predecessor died and it does not know yet. Nobody else lies between the target
+		 * and it, so going round the ring would only come back here: it is asked again
+		 * once its failure detector has had time to run. (Without a death in sight, a
+		 * stale successor list is the likelier cause, and the nodes it names lead to the
+		 * node it missed.) */
+		lk->waiting = lk->asked;
+		lk->has_waiting = 1;
+		lk->wait_owner = 1;
+		lk->ncand = 0;
+		lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
+	}
 	step(n, o, now);
 }
 
@@ -351,7 +593,9 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 	size_t k;
 
 	lk->hops = 0;
-	lk->ncand = lk->nowner_cand = lk->nbad = lk->has_backup = 0;
+	lk->ncand = lk->nowner_cand = lk->nbad = lk->has_backup = lk->has_waiting = lk->waits = 0;
+	lk->asked_owner = lk->has_named = lk->has_claimant = lk->wait_owner = lk->again = 0;
+	lk->gone = 0;
 	lk->free_slots = (uint8_t)((1u << LK_CANDS) - 1);
 	memcpy(lk->target, target, THEMIS_ID_LEN);
 	themis_ring_pos(target, n->hot.m, lk->pos);
@@ -366,7 +610,7 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 	/* Our own tables first: we may be the owner, or know it is our successor. Only a real
 	 * predecessor settles it here: the stand-in a node uses before anyone notified it is
 	 * good for answering others, not for ending our own lookups without asking. */
-	if (n->joined && (n->ring.nsucc == 0 || n->ring.has_pred) && dht_responsible(n, lk->pos)) {
+	if (own_target(n, lk, 0)) {
 		o->owner = n->ring.self;
 		o->have_owner = 1;
 		lookup_done(n, o, 1, now);
@@ -390,8 +634,41 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 	step(n, o, now);
 }
 
+void lookup_wake(themis_node *n, op *o, uint64_t now)
+{
+	lookup *lk = &o->lk;
+
+	if (!lk->has_waiting)
+		return;
+	lk->waits++;
+	if (memcmp(lk->waiting.id, node_id(n), THEMIS_ID_LEN) == 0) {
+		/* ourselves: our own tables decide, a stand-in predecessor included, since
+		 * another node named us */
+		if (own_target(n, lk, 1)) {
+			o->owner = n->ring.self;
+			o->have_owner = 1;
+			lookup_done(n, o, 1, now);
+			return;
+		}
+		step(n, o, now);   /* waits again, or gives up */
+		return;
+	}
+	/* asked once already, and it passed the progress check: only such a node is asked
+	 * again, at most LK_WAITS times */
+	lk->has_waiting = 0;
+	if (lk->nowner_cand < 2) {
+		lk->owner_cand[lk->nowner_cand++] = lk->waiting;
+		lk->again = !lk->wait_owner && lk->nowner_cand == 1;
+	}
+	step(n, o, now);
+}
+
 void lookup_done(themis_node *n, op *o, int ok, uint64_t now)
 {
+	/* The lookup is over: a wait it had armed must not wake the op later (a store's own
+	 * back-off uses the same timer, and so does a join's retry). */
+	o->lk.has_waiting = 0;
+	o->wake_at = 0;
 	switch (o->kind) {
 	case THEMIS_OP_FIND:
 		if (ok && memcmp(o->owner.id, node_id(n), THEMIS_ID_LEN) == 0 && n->store) {

@@ -96,8 +96,9 @@ typedef struct outpkt {
 /* Internal operation kinds next to the public ones: they never produce an OP_DONE event. */
 enum { OPK_FINGER = 100, OPK_REFRESH, OPK_UPDATE };
 
-enum { LK_CANDS = 8, LK_BAD = 32 };
+enum { LK_CANDS = 8, LK_BAD = 32, LK_WAITS = 3 };
 _Static_assert(LK_CANDS <= 8, "lookup.free_slots has a bit per candidate slot");
+_Static_assert(LK_BAD <= 32, "lookup.gone has a bit per bad entry");
 
 /* One iterative lookup (paper, 6.1 Find; eclipse defence of 6.2): the requester contacts each
  * hop itself; an answer must make progress toward target or its giver is not asked again.
@@ -108,6 +109,7 @@ _Static_assert(LK_CANDS <= 8, "lookup.free_slots has a bit per candidate slot");
  * op_new zeroes the head alone. */
 typedef struct lookup {
 	uint32_t hops;
+	uint32_t gone;                      /* bit i: bad[i] was found gone (timed out, or left) */
 	uint8_t ncand;                      /* candidates to ask: cand[order[0..ncand)] */
 	uint8_t nowner_cand;                /* designated owners (from FIND_SUCC answers) */
 	uint8_t nbad;
@@ -115,6 +117,15 @@ typedef struct lookup {
 					       key (m <= 64): distances compare on keys alone */
 	uint8_t has_backup;                 /* backup names the owner should backup_for be gone */
 	uint8_t free_slots;                 /* bit s: cand[s] is named by no order entry */
+	uint8_t has_waiting;                /* waiting names the node to ask again after a wait */
+	uint8_t waits;                      /* times this lookup waited (at most LK_WAITS) */
+	uint8_t asked_owner;                /* asked is a designated owner (owner_cand) */
+	uint8_t has_named;                  /* named is set */
+	uint8_t has_claimant;               /* claimant is set */
+	uint8_t wait_owner;                 /* waiting is a designated owner (not yet aware that
+					       its predecessor died) */
+	uint8_t again;                      /* owner_cand[0] is a node asked again that is not a
+					       designated owner */
 	uint8_t order[LK_CANDS];            /* slots of cand, closest preceding target first */
 	uint64_t asked_at;
 	uint64_t key;                       /* the target position's key */
@@ -129,6 +140,12 @@ typedef struct lookup {
 					       named, asked only if that owner answers FIND_GONE
 					       or times out */
 	uint8_t backup_for[THEMIS_ID_LEN];
+	uint8_t named[THEMIS_ID_LEN];       /* the owner the latest FIND_SUCC named (its backup,
+					       once it took the owner's place) */
+	uint8_t claimant[THEMIS_ID_LEN];    /* claimed the target on a stand-in predecessor,
+					       not taken for lack of a successor list naming it */
+	ring_node waiting;                  /* a live node that will answer better once its
+					       failure detector has run: asked again after a wait */
 	ring_node cand[LK_CANDS];           /* slots */
 	uint8_t bad[LK_BAD][THEMIS_ID_LEN]; /* asked already, made no progress or timed out */
 } lookup;
@@ -152,8 +169,10 @@ typedef struct op {
 	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */
 	uint64_t parent;             /* REGISTER's stores report to it instead of an event */
 	uint64_t t_start;
-	uint64_t wake_at;            /* JOIN, STORE, refresh: when to try again; LEAVE: when to
-					probe (0: none). phase counts JOIN's and STORE's tries */
+	uint64_t wake_at;            /* JOIN, STORE, refresh: when to try again (phase counts
+					JOIN's and STORE's tries); LEAVE: when to probe; a lookup
+					waiting for a node to notice a death: when to ask it again
+					(0: none) */
 	uint32_t msgs;
 	int chosen;
 	uint32_t r;                  /* REGISTER/DISCOVER: replica index in use */
@@ -403,6 +422,8 @@ void lookup_start(themis_node *n, op *o, const uint8_t target[THEMIS_ID_LEN], co
 		  uint64_t now);
 /* The lookup of o ended: o->owner is set when ok (o->rec holds the owner's records). */
 void lookup_done(themis_node *n, op *o, int ok, uint64_t now);
+/* o->wake_at came for a lookup waiting for a node to notice a death: ask it again. */
+void lookup_wake(themis_node *n, op *o, uint64_t now);
 /* Answer a FIND request. */
 void lookup_on_find(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen, uint64_t now);
 

@@ -153,8 +153,10 @@ void ops_on_timeout(themis_node *n, uint64_t now)
 				dht_join_retry(n, o, now);
 			else if (o->kind == THEMIS_OP_LEAVE)
 				dht_leave_wake(n, o, now);
+			else if (o->lk.has_waiting)   /* a lookup waits for a node to notice a death */
+				lookup_wake(n, o, now);
 			else if (o->kind == THEMIS_OP_STORE || o->kind == OPK_REFRESH)
-				pub_store_wake(n, o, now);
+				pub_store_wake(n, o, now);   /* a store's back-off is over */
 			i = (uint32_t)-1;
 		}
 	}

@@ -18,7 +18,8 @@ typedef enum sim_ev_kind {
 	SIM_EV_READY,       /* a: node; its busy period ended, take the next queued input */
 	SIM_EV_ACTION,      /* a: index into the scenario's [events] schedule */
 	SIM_EV_WORKLOAD,    /* a workload tick ([workload]); a: 0 ping, else a sim_verb (DHT) */
-	SIM_EV_CHURN,       /* a: 0 fail a random node, 1 recover node b, 2 a join, 3 a leave */
+	SIM_EV_CHURN,       /* a: 0 fail a random node, 1 recover node b, 2 a join, 3 a leave,
+			       4 fail_share of the members at once */
 	SIM_EV_SAMPLE,      /* periodic metrics sample */
 	SIM_EV_TEST,        /* free for unit tests and benchmarks */
 	SIM_EV_ADVERSARY,   /* the adversary's own timed action (hello_flood) */

@@ -113,6 +113,8 @@ static const keydef keys[] = {
 	{ "churn", "downtime", K_DUR, F(downtime_ns), 0, 365 * DAY },
 	{ "churn", "start", K_DUR, F(churn_start_ns), 0, 365 * DAY },
 	{ "churn", "stop", K_DUR, F(churn_stop_ns), 0, 365 * DAY },
+	{ "churn", "fail_share", K_PROB, F(fail_share), 0, 1 },
+	{ "churn", "fail_at", K_DUR, F(fail_share_at_ns), 0, 365 * DAY },
 
 	{ "adversary", "kind", K_STR, F(adversary), 0, 0 },
 	{ "adversary", "rate", K_PROB, F(adv_rate), 0, 1 },
@@ -796,6 +798,9 @@ int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
 		return fail_key(sc, err, errlen, "workload", "start", "%s", "start is after stop");
 	if (sc->churn_start_ns > sc->churn_stop_ns)
 		return fail_key(sc, err, errlen, "churn", "start", "%s", "start is after stop");
+	if (sc->fail_share > 0 && sc->fail_share_at_ns > sc->duration_ns)
+		return fail_key(sc, err, errlen, "churn", "fail_at", "%s",
+				"fail_at is after the end of the run ([run] duration)");
 	if (sc->adv_start_ns > sc->adv_stop_ns)
 		return fail_key(sc, err, errlen, "adversary", "start", "%s", "start is after stop");
 	if (adv_node(sc->adv_target, "any", sc->count, &sc->adv_target_node))

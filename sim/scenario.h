@@ -147,6 +147,9 @@ typedef struct sim_scenario {
 				   succ_len + 1, resolved by sim_scenario_finish) */
 	uint32_t churn_protect; /* nodes n0 .. n<protect-1> never fail or leave by churn */
 	int churn_spaced;       /* a failure never leaves a member without a live successor */
+	double fail_share;      /* this share of the live members fails at fail_share_at_ns, never
+				   succ_len ring neighbours in a row (failshare.c) */
+	uint64_t fail_share_at_ns;
 
 	/* [adversary] (scenarios/README.md documents each key and its default) */
 	char adversary[SIM_NAME_MAX];   /* kind */

@@ -69,6 +69,10 @@ static void churn_tick(struct sim *s, uint32_t what, uint32_t node)
 		sim_node_recover(s, node);
 		return;
 	}
+	if (what == 4) {
+		sim_fail_share(s);
+		return;
+	}
 	if (what >= 2) {
 		sim_dht_churn_tick(s, what);
 		return;
@@ -394,6 +398,8 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		sim_push(&s, sc->workload_start_ns + exp_gap(&s.workload, sc->ping_rate), SIM_EV_WORKLOAD, 0, 0);
 	if (sc->fail_rate > 0)
 		sim_push(&s, sc->churn_start_ns + exp_gap(&s.churn, sc->fail_rate), SIM_EV_CHURN, 0, 0);
+	if (sc->fail_share > 0)
+		sim_push(&s, sc->fail_share_at_ns, SIM_EV_CHURN, 4, 0);
 	if (sc->sample_ns > 0)
 		sim_push(&s, sc->sample_ns, SIM_EV_SAMPLE, 0, 0);
 	sim_adversary_start(&s, &s.adv);

@@ -261,6 +261,9 @@ void sim_node_arm(struct sim *s, uint32_t i);
 /* at the end: objects whose live storer still keeps them but no live node holds */
 uint64_t sim_dht_objects_lost(struct sim *s);
 
+/* failshare.c: [churn] fail_share of the live members fail now, never succ_len neighbours */
+void sim_fail_share(struct sim *s);
+
 /* ringcheck.c: the ring checker over the global state */
 typedef struct sim_ring_verdict {
 	int valid, ideal;

@@ -47,6 +47,11 @@ sqlite3 "$tmp/dht.db" "
 	INSERT INTO runs (scenario, seed, mode, security, trace_hash, wall_s)
 	  SELECT scenario, seed, mode, 'off', 'synthetic', wall_s FROM runs WHERE scenario = 'ping';
 	INSERT INTO summary SELECT max(run_id), 'ping_rtt_p50_ns', 2e7 FROM runs;
+	INSERT INTO runs (scenario, seed, mode, security, params, trace_hash, wall_s)
+	  SELECT scenario, seed + 1, mode, security,
+	         replace(params, 'churn.fail_share=0' || char(10), 'churn.fail_share=0.25' || char(10)),
+	         'synthetic', wall_s FROM runs WHERE scenario = 'ping' AND security = 'on';
+	INSERT INTO summary SELECT max(run_id), 'lookups', 40 FROM runs;
 	INSERT INTO summary SELECT run_id, 'lookup_latency_p50_ns', 3e7 FROM runs;
 	WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < 40)
 	INSERT INTO ops SELECT r.run_id, 1000 + x, 'n0', CASE WHEN x % 4 THEN 'find' ELSE 'store' END,
@@ -55,7 +60,7 @@ sqlite3 "$tmp/dht.db" "
 	INSERT INTO metrics SELECT run_id, t_ns, 'all', 'ring_size', value FROM metrics WHERE name = 'nodes_up';"
 figures "$tmp/dht.db" "$tmp/dht"
 check_made
-for f in latency_cdf hops_hist drops attacks security_overhead; do
+for f in latency_cdf hops_hist hops_vs_failed drops attacks security_overhead; do
 	[ -s "$tmp/dht/$f.png" ] || fail "$f.png not made from the database with DHT rows"
 done
 

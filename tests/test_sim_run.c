@@ -1,6 +1,7 @@
 /* test_sim_run.c: whole runs of the simulator: determinism (same seed, same trace hash and
  * summary and database rows; another seed, another hash), the golden trace hash, [expect]
- * pass and fail, pcap read back, and the command line's exit statuses and messages.
+ * pass and fail, pcap read back, [churn] fail_share's choice of nodes, and the command line's
+ * exit statuses and messages.
  */
 #include "testutil.h"
 
@@ -12,7 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cpu.h"
+#include "rng.h"
 #include "sim.h"
 #include "themis.h"
 
@@ -570,6 +574,89 @@ static void command_line(void **state)
 	assert_non_null(strstr(out, "n0 OP_DONE ping n1 ok"));
 }
 
+/* [churn] fail_share with r = succ_len, read back from the trace's FAIL lines: never r ring
+ * neighbours in a row fail (every live node keeps a live successor in its list), whatever the
+ * seed, and the share asked for is met when the rule allows it. */
+static void fail_share_run(uint64_t seed, uint32_t r, const char *share, uint32_t want_exact,
+			   uint32_t want_most)
+{
+	enum { N = 30 };
+	char ini[PATH_MAX], text[512], line[256];
+	snprintf(ini, sizeof ini, "%s/share.ini", tmpdir);
+	snprintf(text, sizeof text,
+		 "[run]\nname = share\nduration = 2s\nm = 64\nsecurity = off\nsample_interval = 0\n"
+		 "succ_len = %u\n[nodes]\ncount = %d\njoin = static\n[churn]\nfail_share = %s\n"
+		 "fail_at = 1s\n", r, N, share);
+	FILE *f = fopen(ini, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+
+	FILE *tr = tmpfile();
+	assert_non_null(tr);
+	sim_scenario sc;
+	char err[SIM_ERR_MAX];
+	load(&sc, ini, seed);
+	sim_opts o = { .trace = tr };
+	sim_summary sum;
+	if (sim_run(&sc, &o, &sum, err, sizeof err))
+		fail_msg("%s", err);
+	sim_summary_free(&sum);
+
+	int down[N] = { 0 };
+	uint32_t failed = 0, node;
+	rewind(tr);
+	while (fgets(line, sizeof line, tr)) {
+		char *p = strchr(line, ']');
+		if (p && sscanf(p + 1, " n%u FAIL", &node) == 1 && strstr(p, " FAIL")) {
+			assert_true(node < N);
+			assert_false(down[node]);
+			down[node] = 1;
+			failed++;
+		}
+	}
+	fclose(tr);
+
+	/* the ring order, from the identities the run gave the nodes (as --positions) */
+	uint8_t net[THEMIS_ID_LEN], seedb[THEMIS_SEED_LEN], pk[THEMIS_PK_LEN], id[THEMIS_ID_LEN];
+	uint8_t pos[N][THEMIS_ID_LEN];
+	uint32_t order[N];
+	assert_true(sodium_init() >= 0);
+	themis_net_hash(sc.network, net);
+	for (uint32_t i = 0; i < N; i++) {
+		sim_rng_derive(seedb, seed, SIM_RNG_IDENTITY, i);
+		themis_pk_from_seed(seedb, pk);
+		themis_id_from_pk(pk, net, id);
+		themis_ring_pos(id, sc.m, pos[i]);
+		uint32_t k = i;
+		for (; k > 0 && memcmp(pos[order[k - 1]], pos[i], THEMIS_ID_LEN) > 0; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+	}
+	sim_scenario_free(&sc);
+	for (uint32_t k = 0; k < N; k++) {
+		uint32_t run = 0;
+		while (run < N && down[order[(k + run) % N]])
+			run++;
+		if (run >= r)
+			fail_msg("seed %llu: %u ring neighbours in a row failed (r = %u)",
+				 (unsigned long long)seed, run, r);
+	}
+	if (want_exact)
+		assert_int_equal(failed, want_exact);
+	assert_true(failed <= want_most);
+}
+
+static void fail_share_keeps_a_live_successor(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 8; seed++) {
+		fail_share_run(seed, 2, "30%", 9, 9);      /* r = 2: no two neighbours */
+		fail_share_run(seed, 4, "25%", 8, 8);      /* 7.5 rounds to 8 */
+		fail_share_run(seed, 3, "60%", 0, 18);     /* more than the rule may allow */
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -603,6 +690,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(churn_keeps_r_plus_1),
 		cmocka_unit_test(out_of_memory_says_so),
 		cmocka_unit_test(command_line),
+		cmocka_unit_test(fail_share_keeps_a_live_successor),
 	};
 	return cmocka_run_group_tests_name("sim_run", tests, setup, teardown);
 }
