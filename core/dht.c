@@ -205,6 +205,12 @@ static void reseed_successor(themis_node *n)
 
 void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now)
 {
+	const ring_node *known = ring_find_id(&n->ring, id);
+	ring_node gone;
+	int had = n->ring.nsucc > 0, knew = known && known != &n->ring.self;
+
+	if (knew)
+		gone = *known;   /* its locator, for the probes that may find it again (heal.c) */
 	int was = ring_remove(&n->ring, id);
 
 	near_remove(n, id);
@@ -217,6 +223,16 @@ void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t n
 	if (n->has_rect_cand && memcmp(n->rect_cand.id, id, THEMIS_ID_LEN) == 0)
 		n->has_rect_cand = 0;
 	reseed_successor(n);
+	if (knew)
+		heal_note_dead(n, &gone, now);
+	if (had && !n->ring.nsucc && n->joined && !n->leaving) {
+		/* Not one successor left, nor a finger or predecessor to fall back on: we are
+		 * out of the ring, not a ring of one. The nodes that lately took us for their
+		 * successor are alive; heal.c rejoins through them or the nodes it remembers. */
+		for (uint32_t i = 0; i < n->nnear; i++)
+			heal_remember(n, &n->near[i].rn, now);
+		heal_lost_successors(n, now);
+	}
 	if (was & 2)
 		n->t_stabilize = now;   /* a new first successor: check it at once */
 }
@@ -707,6 +723,38 @@ static void transfer_cb(themis_node *n, uint64_t op_id, peer *p, const wire_fram
 	free(m);
 }
 
+/* ---- ring unification (heal.c) -------------------------------------------------------------- */
+
+/* The answer to an UPDATE that heal.c sent to a node of another ring: the ring information
+ * is not ours to copy (that node is not our successor), but the records it handed over
+ * with its answer are ours now (they left its table). */
+static void notify_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	msg_lists *m;
+
+	(void)op_id;
+	if (!resp)
+		return;
+	m = malloc(sizeof *m);
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) != 0 || m->kind > 2 ||
+	    m->nnodes < m->kind) {
+		if (m)
+			node_drop(n, THEMIS_DROP_MALFORMED);
+		free(m);
+		return;
+	}
+	if (m->nrec)
+		pub_accept_records(n, m->rec, m->nrec, now);
+	if (m->more)
+		ask_transfer(n, p, now);
+	free(m);
+}
+
+void dht_notify(themis_node *n, const ring_node *s, uint64_t now)
+{
+	(void)req_send(n, s->id, &s->addr, MSG_UPDATE, NULL, 0, notify_cb, 0, now);
+}
+
 static void on_get_succ(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 {
 	msg_lists *m = calloc(1, sizeof *m);
@@ -1151,6 +1199,7 @@ void themis_node_ring(const themis_node *n, themis_ring_info *out)
 	out->records = n->store ? store_count(n->store) : 0;
 	out->objects = n->store ? store_objects(n->store) : 0;
 	out->registrations = n->nregs;
+	out->orphaned = heal_orphaned(n);
 }
 
 size_t themis_node_fingers(const themis_node *n, themis_peer *out, size_t cap)

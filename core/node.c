@@ -182,6 +182,7 @@ void themis_node_del(themis_node *n)
 	pending_free_all(n);
 	peers_free_all(n);
 	dht_free(n);
+	heal_free(n);
 	for (uint32_t i = 0; i < n->out_len; i++) {
 		outpkt *o = &n->out[(n->out_head + i) % n->out_alloc];
 		cr_wipe(o->data, o->len);
