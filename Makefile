@@ -184,10 +184,12 @@ figures: deps
 	@sh analysis/figures.sh "$(DB)" "$(if $(OUT),$(OUT),results/figures/$(basename $(notdir $(DB))))"
 
 # The randomized churn campaign: scenarios/churn/campaign.ini over CHURN_SEEDS seeds; every
-# seed must end with no ring violation after settling, an ideal ring and no lost object.
+# seed must end with no ring violation after settling, an ideal ring and no lost object. Then
+# scenarios/churn/partition.ini over as many seeds: one ideal ring after a partition, no loss.
 CHURN_SEEDS ?= 40
 churn: deps programs
 	@sh tests/churn_campaign.sh $(BUILD) $(CHURN_SEEDS)
+	@sh tests/churn_campaign.sh $(BUILD) $(CHURN_SEEDS) 1 scenarios/churn/partition.ini
 
 test: deps lib tests programs
 	@sh tests/run.sh $(BUILD)

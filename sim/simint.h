@@ -127,6 +127,8 @@ typedef struct sim_dht_stats {
 	uint32_t live_members;  /* up and in the ring */
 	uint32_t members_checked; /* live members the latest check saw */
 	uint64_t objects_lost;  /* computed at the end */
+	uint64_t ideal_since;   /* ideal_run: the first check of the latest run of ideal ones */
+	int ideal_run;          /* the latest check saw an ideal ring */
 } sim_dht_stats;
 
 /* (object id, storer) pairs the scenario asked for: open addressing, never shrinks. */
@@ -258,6 +260,9 @@ uint32_t sim_ring_owner(const struct sim *s, const uint8_t key[THEMIS_ID_LEN]);
 int sim_ring_index(struct sim *s);
 /* live joined: up and a ring member */
 int sim_ring_live(const struct sim *s, uint32_t i);
+/* heal_ns for the summary: 1 and *out set when the scenario has a partition that ended
+ * during the run and the checker ran every check_interval; 0 when the value does not apply */
+int sim_ring_heal_ns(const struct sim *s, double *out);
 
 /* summary.c */
 /* wall_s: the whole run; loop_s: the event loop alone (for events_per_second). */

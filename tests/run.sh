@@ -27,6 +27,8 @@ fi
 # under churn is the DHT's central promise, so every test run checks a few seeds of it.
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/churn_campaign.sh ]; then
 	if sh tests/churn_campaign.sh "$BUILD" 8; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed churn"; fi
+	# and of the partition campaign: the two rings a partition leaves merge into one
+	if sh tests/churn_campaign.sh "$BUILD" 4 1 scenarios/churn/partition.ini; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed partition"; fi
 fi
 # Network tests (tests/net/*.sh): real daemons on loopback (and network namespaces when
 # root), each bounded by timeout so a hung daemon fails the test instead of the run.
