@@ -9,7 +9,9 @@
  *   ring: it stops answering as if it owned the whole ring (it reports itself not joined, so
  *   FIND gets FIND_GONE and GET_SUCC an empty list) and rejoins through the first node it
  *   still knows that answers as a ring member. Should none answer for ORPHAN_ALONE_PERIODS
- *   it starts a ring of its own, like a first node, and keeps probing (the merge below).
+ *   (or one answer that it is in no ring either and has a larger id: two orphans must not
+ *   wait for each other) it starts a ring of its own, like a first node, and keeps probing
+ *   (the merge below).
  *
  * - Ring unification, after Shafaat, Ghodsi and Haridi ("Handling network partitions and
  *   mergers in structured overlay networks", P2P 2007): a node keeps the nodes it declared
@@ -358,6 +360,16 @@ void heal_merge_found(themis_node *n, op *o, int ok, uint64_t now)
 	dht_notify(n, &s, now);
 }
 
+/* An orphan that reaches no ring member starts a ring of its own, as a first node does; the
+ * probes merge it with any other ring that answers later. */
+static void go_alone(themis_node *n, struct heal *h)
+{
+	h->orphan = 0;
+	n->joined = 1;
+	n->ring.nsucc = 0;
+	n->ring.has_pred = 0;
+}
+
 static void probe_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	struct heal *h = n->heal;
@@ -369,6 +381,12 @@ static void probe_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 	h->probing = 0;
 	if (!resp || !(m = member_answer(n, p, resp))) {
 		backoff(n, h, p->id, now);
+		/* Alive but in no ring, like us: two orphans (a ring of two cut in half) would
+		 * wait for each other until the give-up time. The one with the smaller id starts
+		 * a ring at once and the other rejoins through it. */
+		if (resp && h->orphan && !n->joined && !rejoining(n, h) &&
+		    memcmp(node_id(n), p->id, THEMIS_ID_LEN) < 0)
+			go_alone(n, h);
 		return;
 	}
 	member_found(n, h, m->nodes, m->nnodes, now);
@@ -427,12 +445,8 @@ void heal_on_timeout(themis_node *n, uint64_t now)
 	expire(n, h, now);
 	if (h->orphan && !rejoining(n, h) &&
 	    now >= h->orphan_since + ORPHAN_ALONE_PERIODS * period(n)) {
-		/* Nobody we know answers as a ring member: a ring of our own, as a first node
-		 * starts one, that the probes below merge with any other once it answers. */
-		h->orphan = 0;
-		n->joined = 1;
-		n->ring.nsucc = 0;
-		n->ring.has_pred = 0;
+		/* Nobody we know answers as a ring member. */
+		go_alone(n, h);
 	}
 	if ((!h->n && !h->orphan) || (!n->joined && !h->orphan)) {
 		h->t_probe = UINT64_MAX;   /* nothing to probe, or out of any ring by choice */

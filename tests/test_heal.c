@@ -169,6 +169,31 @@ static void test_orphan_knows_it_and_rejoins(void **state)
 	tnet_del(t);
 }
 
+/* A ring of two cut in half: each node loses its only successor and both are orphans,
+ * each probing a node that answers it is in no ring. They must not wait for each other until
+ * an orphan's give-up time (30 stabilization periods): the one with the smaller id starts a
+ * ring and the other rejoins through it well before. */
+static void test_two_orphans_do_not_wait_for_each_other(void **state)
+{
+	(void)state;
+	tnet *t = nodes(2);
+	themis_ring_info a, b;
+
+	form_ring(t, 0, 2);
+	assert_true(one_ideal_ring(t));
+	part.group[1] = 1;
+	cut(t, 1);
+	tnet_advance(t, 25 * SEC);
+	themis_node_ring(t->node[0], &a);
+	themis_node_ring(t->node[1], &b);
+	assert_int_equal(a.orphaned, 1);
+	assert_int_equal(b.orphaned, 1);
+	cut(t, 0);
+	tnet_advance(t, 12 * SEC);
+	assert_true(one_ideal_ring(t));
+	tnet_del(t);
+}
+
 /* Eight nodes, cut into two sides of four for 30 s: each side goes on as a ring of its own
  * and takes stores. After the cut, one ideal ring, and every record, written before or
  * during the cut on either side, is found from both sides. */
@@ -234,6 +259,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_orphan_knows_it_and_rejoins),
+		cmocka_unit_test(test_two_orphans_do_not_wait_for_each_other),
 		cmocka_unit_test(test_partition_rings_merge),
 		cmocka_unit_test(test_remembered_peer_merges_rings),
 	};
