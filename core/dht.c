@@ -348,6 +348,7 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		memset(n->fix_succ, 0, THEMIS_ID_LEN);   /* joining counts as a move: see neighbours_moved */
 		memset(n->fix_pred, 0, THEMIS_ID_LEN);
 		n->t_check_pred = now + n->hot.check_pred_ns;
+		heal_joined(n);
 		free(m);
 		op_finish(n, o, 1, now);
 		return;
@@ -399,6 +400,7 @@ int64_t themis_join(themis_node *n, const themis_peer *bootstrap, uint64_t now)
 	if (!bootstrap) {
 		/* The first node: a ring of one. */
 		n->joined = 1;
+		heal_joined(n);
 		n->ring.nsucc = 0;
 		n->ring.has_pred = 0;
 		o->owner = n->ring.self;

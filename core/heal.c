@@ -92,6 +92,12 @@ int heal_orphaned(const themis_node *n)
 	return n->heal && n->heal->orphan && !n->joined;
 }
 
+void heal_joined(themis_node *n)
+{
+	if (n->heal)
+		n->heal->orphan = 0;   /* at once: a leave right after must not find it set */
+}
+
 static heal_entry *entry_find(struct heal *h, const uint8_t id[THEMIS_ID_LEN])
 {
 	for (uint32_t i = 0; i < h->n; i++)
@@ -440,8 +446,6 @@ void heal_on_timeout(themis_node *n, uint64_t now)
 
 	if (!h || now < h->t_probe)
 		return;
-	if (h->orphan && n->joined)
-		h->orphan = 0;   /* back in a ring (our rejoin, or the application's join) */
 	expire(n, h, now);
 	if (h->orphan && !rejoining(n, h) &&
 	    now >= h->orphan_since + ORPHAN_ALONE_PERIODS * period(n)) {

@@ -437,6 +437,8 @@ void heal_remember(themis_node *n, const ring_node *rn, uint64_t now);
 void heal_lost_successors(themis_node *n, uint64_t now);
 /* 1 while an orphan has not found its way back. */
 int heal_orphaned(const themis_node *n);
+/* The node joined a ring (a join or rejoin ended well): it is no orphan any more. */
+void heal_joined(themis_node *n);
 /* The lookup of our own position in a remembered node's ring (OPK_MERGE) ended. */
 void heal_merge_found(themis_node *n, op *o, int ok, uint64_t now);
 uint64_t heal_next_deadline(const themis_node *n);

@@ -91,6 +91,21 @@ static void form_ring(tnet *t, int first, int count)
 	tnet_advance(t, 20 * SEC);
 }
 
+/* Advances the clock a second at a time until node i is an orphan (at most limit seconds);
+ * returns 1 when it became one. */
+static int until_orphaned(tnet *t, int i, int limit)
+{
+	themis_ring_info ri;
+
+	for (int k = 0; k < limit; k++) {
+		tnet_advance(t, SEC);
+		themis_node_ring(t->node[i], &ri);
+		if (ri.orphaned)
+			return 1;
+	}
+	return 0;
+}
+
 static tnet *nodes(int count)
 {
 	tnet *t = tnet_new();
@@ -151,9 +166,8 @@ static void test_orphan_knows_it_and_rejoins(void **state)
 	for (int i = 1; i < 5; i++)
 		part.group[i] = 1;
 	cut(t, 1);
-	tnet_advance(t, 40 * SEC);
+	assert_true(until_orphaned(t, 0, 60));
 	themis_node_ring(t->node[0], &ri);
-	assert_int_equal(ri.orphaned, 1);
 	assert_int_equal(ri.joined, 0);
 	assert_int_equal(ri.nsucc, 0);
 	/* no answer "ok, no records" from a node that knows no ring */
@@ -169,6 +183,34 @@ static void test_orphan_knows_it_and_rejoins(void **state)
 	tnet_del(t);
 }
 
+/* An orphan that has just rejoined and leaves at once stays out: nothing of its orphan
+ * state may later start a ring of its own for a node that left. */
+static void test_rejoined_orphan_that_leaves_stays_out(void **state)
+{
+	(void)state;
+	tnet *t = nodes(4);
+	themis_ring_info ri;
+
+	form_ring(t, 0, 4);
+	for (int i = 1; i < 4; i++)
+		part.group[i] = 1;
+	cut(t, 1);
+	assert_true(until_orphaned(t, 0, 60));
+	cut(t, 0);
+	for (int k = 0; k < 6000 && !ri.joined; k++) {   /* the moment it is back */
+		tnet_advance(t, SEC / 100);
+		themis_node_ring(t->node[0], &ri);
+	}
+	assert_int_equal(ri.joined, 1);
+	assert_true(themis_leave(t->node[0], t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 60 * SEC);
+	themis_node_ring(t->node[0], &ri);
+	assert_int_equal(ri.joined, 0);
+	assert_int_equal(ri.orphaned, 0);
+	tnet_del(t);
+}
+
 /* A ring of two cut in half: each node loses its only successor and both are orphans,
  * each probing a node that answers it is in no ring. They must not wait for each other until
  * an orphan's give-up time (30 stabilization periods): the one with the smaller id starts a
@@ -177,16 +219,14 @@ static void test_two_orphans_do_not_wait_for_each_other(void **state)
 {
 	(void)state;
 	tnet *t = nodes(2);
-	themis_ring_info a, b;
+	themis_ring_info b;
 
 	form_ring(t, 0, 2);
 	assert_true(one_ideal_ring(t));
 	part.group[1] = 1;
 	cut(t, 1);
-	tnet_advance(t, 25 * SEC);
-	themis_node_ring(t->node[0], &a);
+	assert_true(until_orphaned(t, 0, 60));
 	themis_node_ring(t->node[1], &b);
-	assert_int_equal(a.orphaned, 1);
 	assert_int_equal(b.orphaned, 1);
 	cut(t, 0);
 	tnet_advance(t, 12 * SEC);
@@ -259,6 +299,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_orphan_knows_it_and_rejoins),
+		cmocka_unit_test(test_rejoined_orphan_that_leaves_stays_out),
 		cmocka_unit_test(test_two_orphans_do_not_wait_for_each_other),
 		cmocka_unit_test(test_partition_rings_merge),
 		cmocka_unit_test(test_remembered_peer_merges_rings),
