@@ -197,6 +197,7 @@ static void test_rejoined_orphan_that_leaves_stays_out(void **state)
 	cut(t, 1);
 	assert_true(until_orphaned(t, 0, 60));
 	cut(t, 0);
+	themis_node_ring(t->node[0], &ri);
 	for (int k = 0; k < 6000 && !ri.joined; k++) {   /* the moment it is back */
 		tnet_advance(t, SEC / 100);
 		themis_node_ring(t->node[0], &ri);
