@@ -184,8 +184,9 @@ figures: deps
 	@sh analysis/figures.sh "$(DB)" "$(if $(OUT),$(OUT),results/figures/$(basename $(notdir $(DB))))"
 
 # The randomized campaigns over CHURN_SEEDS seeds each: scenarios/churn/campaign.ini (churn;
-# every seed must end with no ring violation after settling, an ideal ring and no lost object)
-# and scenarios/churn/leave.ini (graceful leaves only, no record lost by any of them).
+# every seed must end with no ring violation after settling, an ideal ring and no lost object),
+# scenarios/churn/leave.ini (graceful leaves only, no record lost by any of them) and
+# scenarios/churn/partition.ini (one ideal ring after a partition, no loss).
 CHURN_SEEDS ?= 40
 # The mixed campaign (tests/mixed_campaign.sh): joins, leaves, spaced failures, partitions that
 # heal, loss, duplication, reordering and jitter at 16 to 200 nodes, CAMPAIGN_SEEDS seeds.
@@ -196,6 +197,7 @@ campaign: deps programs
 churn: deps programs
 	@sh tests/churn_campaign.sh $(BUILD) $(CHURN_SEEDS)
 	@sh tests/churn_campaign.sh $(BUILD) $(CHURN_SEEDS) 1 scenarios/churn/leave.ini
+	@sh tests/churn_campaign.sh $(BUILD) $(CHURN_SEEDS) 1 scenarios/churn/partition.ini
 
 test: deps lib tests programs
 	@sh tests/run.sh $(BUILD)

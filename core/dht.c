@@ -266,6 +266,12 @@ static void reseed_successor(themis_node *n)
 
 void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now)
 {
+	const ring_node *known = ring_find_id(&n->ring, id);
+	ring_node gone;
+	int had = n->ring.nsucc > 0, knew = known && known != &n->ring.self;
+
+	if (knew)
+		gone = *known;   /* its locator, for the probes that may find it again (heal.c) */
 	int was = ring_remove(&n->ring, id);
 
 	near_remove(n, id);
@@ -278,6 +284,16 @@ void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t n
 	if (n->has_rect_cand && memcmp(n->rect_cand.id, id, THEMIS_ID_LEN) == 0)
 		n->has_rect_cand = 0;
 	reseed_successor(n);
+	if (knew)
+		heal_note_dead(n, &gone, now);
+	if (had && !n->ring.nsucc && n->joined && !n->leaving) {
+		/* Not one successor left, nor a finger or predecessor to fall back on: we are
+		 * out of the ring, not a ring of one. The nodes that lately took us for their
+		 * successor are alive; heal.c rejoins through them or the nodes it remembers. */
+		for (uint32_t i = 0; i < n->nnear; i++)
+			heal_remember(n, &n->near[i].rn, now);
+		heal_lost_successors(n, now);
+	}
 	if (was & 2)
 		n->t_stabilize = now;   /* a new first successor: check it at once */
 }
@@ -394,6 +410,7 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		memset(n->fix_succ, 0, THEMIS_ID_LEN);   /* joining counts as a move: see neighbours_moved */
 		memset(n->fix_pred, 0, THEMIS_ID_LEN);
 		n->t_check_pred = now + n->hot.check_pred_ns;
+		heal_joined(n);
 		free(m);
 		op_finish(n, o, 1, now);
 		return;
@@ -445,6 +462,7 @@ int64_t themis_join(themis_node *n, const themis_peer *bootstrap, uint64_t now)
 	if (!bootstrap) {
 		/* The first node: a ring of one. */
 		n->joined = 1;
+		heal_joined(n);
 		n->ring.nsucc = 0;
 		n->ring.has_pred = 0;
 		o->owner = n->ring.self;
@@ -857,6 +875,38 @@ static void transfer_cb(themis_node *n, uint64_t op_id, peer *p, const wire_fram
 		ask_transfer(n, p, now);
 	free(m);
 	leave_resume(n, now);
+}
+
+/* ---- ring unification (heal.c) -------------------------------------------------------------- */
+
+/* The answer to an UPDATE that heal.c sent to a node of another ring: the ring information
+ * is not ours to copy (that node is not our successor), but the records it handed over
+ * with its answer are ours now (they left its table). */
+static void notify_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	msg_lists *m;
+
+	(void)op_id;
+	if (!resp)
+		return;
+	m = malloc(sizeof *m);
+	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) != 0 || m->kind > 2 ||
+	    m->nnodes < m->kind) {
+		if (m)
+			node_drop(n, THEMIS_DROP_MALFORMED);
+		free(m);
+		return;
+	}
+	if (m->nrec)
+		pub_accept_records(n, m->rec, m->nrec, now);
+	if (m->more)
+		ask_transfer(n, p, now);
+	free(m);
+}
+
+void dht_notify(themis_node *n, const ring_node *s, uint64_t now)
+{
+	(void)req_send(n, s->id, &s->addr, MSG_UPDATE, NULL, 0, notify_cb, 0, now);
 }
 
 static void on_get_succ(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
@@ -1410,6 +1460,7 @@ void themis_node_ring(const themis_node *n, themis_ring_info *out)
 	out->objects = n->store ? store_objects(n->store) : 0;
 	out->copies = rep_count(n);
 	out->registrations = n->nregs;
+	out->orphaned = heal_orphaned(n);
 }
 
 size_t themis_node_fingers(const themis_node *n, themis_peer *out, size_t cap)

@@ -477,7 +477,7 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		return;
 	}
 	use_backup(n, lk, 0);   /* the named owner answered: its own answer decides */
-	dht_node_seen(n, &lk->asked, o->kind == THEMIS_OP_JOIN);
+	dht_node_seen(n, &lk->asked, op_is_join(o->kind));
 	akey = ring_id_key(lk->asked.id, n->hot.m);
 	if (n->hot.m > 64)
 		ring_node_pos(&lk->asked, n->hot.m, asked);
@@ -510,12 +510,15 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	case FIND_SUCC:
 		/* The owner lies at or past the target, seen from the node that answered. */
 		if (past_target(n, lk, &m->nodes[0], akey, asked)) {
-			if (o->kind == THEMIS_OP_JOIN && memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) {
+			if ((op_is_join(o->kind) && memcmp(m->nodes[0].id, n->self.id, THEMIS_ID_LEN) != 0) ||
+			    o->kind == OPK_MERGE) {
 				/* A join asks the named node JOIN at once instead of FIND: the answer is
 				 * the same check (it owns our position, or it names the nearest node
 				 * after us it knows, strictly closer), and a join into a ring that is
 				 * still converging walks back to its successor in a few such steps
-				 * rather than wandering through stale successor pointers. */
+				 * rather than wandering through stale successor pointers. A merge
+				 * check (heal.c) wants just that name, even when it is ours: the
+				 * ring it asks knows us then. */
 				trace_hop(n, o, 1, now);
 				o->owner = m->nodes[0];
 				o->have_owner = 1;
@@ -689,8 +692,12 @@ void lookup_done(themis_node *n, op *o, int ok, uint64_t now)
 		op_finish(n, o, ok, now);
 		return;
 	case THEMIS_OP_JOIN:
+	case OPK_REJOIN:
 	case OPK_FINGER:
 		dht_owner_found(n, o, ok, now);
+		return;
+	case OPK_MERGE:
+		heal_merge_found(n, o, ok, now);
 		return;
 	default:
 		pub_owner_found(n, o, ok, now);

@@ -185,6 +185,7 @@ void themis_node_del(themis_node *n)
 	peers_free_all(n);
 	dht_free(n);
 	rep_free(n);
+	heal_free(n);
 	for (uint32_t i = 0; i < n->out_len; i++) {
 		outpkt *o = &n->out[(n->out_head + i) % n->out_alloc];
 		cr_wipe(o->data, o->len);

@@ -94,7 +94,13 @@ typedef struct outpkt {
 /* ---- operations (ops.c) and lookups (lookup.c) ---- */
 
 /* Internal operation kinds next to the public ones: they never produce an OP_DONE event. */
-enum { OPK_FINGER = 100, OPK_REFRESH, OPK_UPDATE };
+enum { OPK_FINGER = 100, OPK_REFRESH, OPK_UPDATE, OPK_REJOIN, OPK_MERGE };
+
+/* An orphan's rejoin (heal.c) is a join like the application's, without its OP_DONE event. */
+static inline int op_is_join(int kind)
+{
+	return kind == THEMIS_OP_JOIN || kind == OPK_REJOIN;
+}
 
 enum { LK_CANDS = 8, LK_BAD = 32, LK_WAITS = 3 };
 _Static_assert(LK_CANDS <= 8, "lookup.free_slots has a bit per candidate slot");
@@ -324,6 +330,7 @@ struct themis_node {
 	struct gone_node *gone;  /* nodes that lately left through us (dht.c), on first use */
 	struct rep_state *rep;   /* successor-list replication (replica.c), on first use */
 	struct handoff_memo *memo; /* answers that carried records, for a retransmission (dht.c) */
+	struct heal *heal;       /* orphan state and nodes declared dead (heal.c), on first use */
 	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
 };
 
@@ -471,6 +478,28 @@ enum { LEAVE_PROBE_DIV = 8 };
 void dht_leave_wake(themis_node *n, op *o, uint64_t now);
 /* A JOIN waiting to try again woke up. */
 void dht_join_retry(themis_node *n, op *o, uint64_t now);
+
+/* dht.c, for heal.c: send UPDATE to s, a node that does not know us, so that it may take us
+ * for its predecessor; records its answer hands off are kept. */
+void dht_notify(themis_node *n, const ring_node *s, uint64_t now);
+
+/* heal.c: orphans and ring unification (docs/dht.md, Partitions and ring unification) */
+/* rn, in our tables, did not answer: remember it for the probes that find it again. */
+void heal_note_dead(themis_node *n, const ring_node *rn, uint64_t now);
+/* rn is a node worth probing (it lately took us for its successor). */
+void heal_remember(themis_node *n, const ring_node *rn, uint64_t now);
+/* The last successor (and every fallback) is gone: we are an orphan, out of any ring, and
+ * rejoin through the nodes we remember. */
+void heal_lost_successors(themis_node *n, uint64_t now);
+/* 1 while an orphan has not found its way back. */
+int heal_orphaned(const themis_node *n);
+/* The node joined a ring (a join or rejoin ended well): it is no orphan any more. */
+void heal_joined(themis_node *n);
+/* The lookup of our own position in a remembered node's ring (OPK_MERGE) ended. */
+void heal_merge_found(themis_node *n, op *o, int ok, uint64_t now);
+uint64_t heal_next_deadline(const themis_node *n);
+void heal_on_timeout(themis_node *n, uint64_t now);
+void heal_free(themis_node *n);
 
 /* publish.c: store, register, discover (sections 6.1 and 7) */
 void pub_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* STORE, DISCOVER, refresh */

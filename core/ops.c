@@ -149,7 +149,7 @@ void ops_on_timeout(themis_node *n, uint64_t now)
 		op *o = n->ops[i];
 		if (o->wake_at && o->wake_at <= now) {
 			o->wake_at = 0;
-			if (o->kind == THEMIS_OP_JOIN)
+			if (op_is_join(o->kind))
 				dht_join_retry(n, o, now);
 			else if (o->kind == THEMIS_OP_LEAVE)
 				dht_leave_wake(n, o, now);

@@ -23,6 +23,8 @@ uint64_t themis_node_next_deadline(const themis_node *n)
 	d = pub_next_deadline(n);
 	t = d < t ? d : t;
 	d = ops_next_deadline(n);
+	t = d < t ? d : t;
+	d = heal_next_deadline(n);
 	return d < t ? d : t;
 }
 
@@ -47,4 +49,5 @@ void themis_node_on_timeout(themis_node *n, uint64_t now)
 	dht_on_timeout(n, now);
 	pub_on_timeout(n, now);
 	ops_on_timeout(n, now);
+	heal_on_timeout(n, now);
 }

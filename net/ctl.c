@@ -186,21 +186,25 @@ static void cmd_status(ctl *c, client *cl, sb *b, unsigned lo, unsigned hi)
 {
 	themis_counters tot, k;
 	themis_ring_info ri;
-	unsigned joined = 0;
+	unsigned joined = 0, orphaned = 0;
 	double up = (double)(host_now() - c->started) / 1e9;
 
 	memset(&tot, 0, sizeof tot);
-	for (unsigned i = lo; i < hi; i++)
-		joined += (unsigned)host_joined(c->h, i);
+	for (unsigned i = lo; i < hi; i++) {
+		themis_node_ring(host_node(c->h, i), &ri);
+		joined += ri.joined != 0;
+		orphaned += ri.orphaned != 0;
+	}
 	if (cl->json) {
 		sb_printf(b, "{\"network\":");
 		sb_json_str(b, c->network);
 		sb_printf(b, ",\"version\":\"%s\",\"security\":\"%s\",\"uptime_s\":%.1f,\"nodes_hosted\":%u,"
-			  "\"joined\":%u,\"nodes\":[", THEMIS_VERSION, c->security ? "on" : "off", up,
-			  hi - lo, joined);
+			  "\"joined\":%u,\"orphaned\":%u,\"nodes\":[", THEMIS_VERSION,
+			  c->security ? "on" : "off", up, hi - lo, joined, orphaned);
 	} else {
-		sb_printf(b, "network %s\nversion %s\nsecurity %s\nuptime_s %.1f\nnodes %u\njoined %u\n",
-			  c->network, THEMIS_VERSION, c->security ? "on" : "off", up, hi - lo, joined);
+		sb_printf(b, "network %s\nversion %s\nsecurity %s\nuptime_s %.1f\nnodes %u\njoined %u\n"
+			  "orphaned %u\n", c->network, THEMIS_VERSION, c->security ? "on" : "off", up,
+			  hi - lo, joined, orphaned);
 	}
 	for (unsigned i = lo; i < hi; i++) {
 		themis_node *n = host_node(c->h, i);
@@ -214,17 +218,19 @@ static void cmd_status(ctl *c, client *cl, sb *b, unsigned lo, unsigned hi)
 		if (cl->json) {
 			sb_printf(b, "%s{\"index\":%u,\"node\":", i > lo ? "," : "", i);
 			json_peer(b, &self);
-			sb_printf(b, ",\"joined\":%s,\"successors\":%u,\"has_pred\":%s,\"fingers\":%u,"
-				  "\"records\":%zu,\"objects\":%zu,\"registrations\":%u,\"counters\":{",
-				  ri.joined ? "true" : "false", ri.nsucc, ri.has_pred ? "true" : "false",
-				  ri.nfingers, ri.records, ri.objects, ri.registrations);
+			sb_printf(b, ",\"joined\":%s,\"orphaned\":%s,\"successors\":%u,\"has_pred\":%s,"
+				  "\"fingers\":%u,\"records\":%zu,\"objects\":%zu,\"registrations\":%u,"
+				  "\"counters\":{", ri.joined ? "true" : "false", ri.orphaned ? "true" : "false",
+				  ri.nsucc, ri.has_pred ? "true" : "false", ri.nfingers, ri.records, ri.objects,
+				  ri.registrations);
 			put_counters(b, 1, "", &k);
 			sb_printf(b, "}}");
 		} else {
 			sb_printf(b, "node %u ", i);
 			text_peer(b, &self);
 			sb_printf(b, " %s successors=%u pred=%s fingers=%u records=%zu objects=%zu "
-				  "registrations=%u\n", ri.joined ? "joined" : "not-joined", ri.nsucc,
+				  "registrations=%u\n",
+				  ri.joined ? "joined" : ri.orphaned ? "orphaned" : "not-joined", ri.nsucc,
 				  ri.has_pred ? "yes" : "no", ri.nfingers, ri.records, ri.objects,
 				  ri.registrations);
 			snprintf(pfx, sizeof pfx, "node %u ", i);

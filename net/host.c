@@ -19,12 +19,17 @@
 #include "ctlc.h"
 #include "key.h"
 #include "log.h"
+#include "peers.h"
 
 enum { RX_BURST = 64, MAX_EVENTS = 64 };
 
 #define SEC 1000000000ull
 #define BACKOFF_MIN (500000000ull)
 #define BACKOFF_MAX (30 * SEC)
+#define PEERS_SAVE_EVERY (10 * SEC)
+/* A daemon started without --bootstrap pings the peers it remembers, joins through the first
+ * that answers, and after this many rounds in which none did starts a ring of its own. */
+#define REMEMBERED_ROUNDS 2
 
 typedef struct watch {
 	int fd;
@@ -60,6 +65,17 @@ struct host {
 	char *own_control;
 	host_event_fn on_event;
 	void *ctx;
+	/* the peers remembered in the state directory (net/peers.h) */
+	char *state_dir;
+	themis_peer remembered[PEERS_MAX];
+	size_t nremembered;
+	themis_peer saved[PEERS_MAX];    /* what the file holds now, sorted by id */
+	size_t nsaved;
+	uint64_t save_at;
+	/* node 0 without --bootstrap: pings to the remembered peers */
+	int64_t ping_op[PEERS_MAX];      /* 0: answered or not sent */
+	unsigned pings_out, rounds;
+	int via;                         /* a remembered peer that answered, -1: none yet */
 };
 
 uint64_t host_now(void)
@@ -207,6 +223,28 @@ static void join_result(host *h, slot *s, const themis_event *ev)
 	s->backoff = s->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : s->backoff * 2;
 }
 
+/* A ping to a remembered peer ended (node 0, started without --bootstrap). */
+static void ping_result(host *h, slot *s, const themis_event *ev)
+{
+	for (size_t i = 0; i < h->nremembered; i++) {
+		if (!h->ping_op[i] || (uint64_t)h->ping_op[i] != ev->op_id)
+			continue;
+		h->ping_op[i] = 0;
+		h->pings_out--;
+		if (ev->ok && h->via < 0) {
+			h->via = (int)i;
+			s->join_at = host_now();   /* join_tick joins through it */
+		} else if (h->pings_out == 0 && h->via < 0) {
+			if (++h->rounds >= REMEMBERED_ROUNDS)
+				log_msg(LOG_WARN, "node 0: none of the peers remembered in the state directory "
+					"answered; starting a new ring (it merges with theirs once they "
+					"answer)");
+			s->join_at = host_now();
+		}
+		return;
+	}
+}
+
 void host_flush(host *h, unsigned idx)
 {
 	slot *s = &h->s[idx];
@@ -234,6 +272,8 @@ void host_flush(host *h, unsigned idx)
 		if (ev.kind == THEMIS_EV_OP_DONE && ev.op == THEMIS_OP_JOIN && s->join_op &&
 		    (uint64_t)s->join_op == ev.op_id)
 			join_result(h, s, &ev);
+		if (ev.kind == THEMIS_EV_OP_DONE && ev.op == THEMIS_OP_PING && idx == 0 && h->pings_out)
+			ping_result(h, s, &ev);
 		if (h->on_event)
 			h->on_event(h->ctx, idx, &ev);
 	}
@@ -320,9 +360,36 @@ static void join_try(host *h, slot *s, uint64_t now)
 		bp = &boot;
 		log_msg(LOG_INFO, "node 0: joining through %s at %s", host_short(boot.id, (char[17]){ 0 }),
 			addr_format(&boot.addr, a));
+	} else if (h->nremembered && h->rounds < REMEMBERED_ROUNDS) {
+		/* No --bootstrap, but a ring we were in before: back into it through whichever
+		 * of its nodes still answers, rather than a ring of our own. */
+		if (h->via < 0) {
+			if (h->pings_out == 0) {
+				log_msg(LOG_INFO, "node 0: no --bootstrap; asking the %zu peer(s) remembered "
+					"in the state directory", h->nremembered);
+				for (size_t i = 0; i < h->nremembered; i++) {
+					h->ping_op[i] = themis_ping(s->node, &h->remembered[i], now);
+					if (h->ping_op[i] > 0)
+						h->pings_out++;
+					else
+						h->ping_op[i] = 0;
+				}
+				host_flush(h, s->idx);
+			}
+			if (h->pings_out)
+				return;   /* ping_result wakes us */
+			h->rounds = REMEMBERED_ROUNDS;   /* not one ping could be sent */
+		} else {
+			boot = h->remembered[h->via];
+			bp = &boot;
+			h->via = -1;
+			h->rounds++;
+			log_msg(LOG_INFO, "node 0: joining through %s at %s, a peer remembered in the state "
+				"directory", host_short(boot.id, (char[17]){ 0 }), addr_format(&boot.addr, a));
+		}
 	}
 	s->boot_spec[0] = 0;
-	if (bp && s->idx == 0) {
+	if (bp && s->idx == 0 && h->nboot > 0) {
 		memcpy(s->boot_id, bp->id, THEMIS_ID_LEN);
 		snprintf(s->boot_spec, sizeof s->boot_spec, "%s", h->boot[(s->attempt - 1) % h->nboot]);
 	}
@@ -340,14 +407,79 @@ static void join_tick(host *h, uint64_t now)
 {
 	for (unsigned i = 0; i < h->n; i++) {
 		slot *s = &h->s[i];
+		themis_ring_info ri;
 		if (!s->autojoin || s->join_op || s->join_at > now)
 			continue;
-		if (host_joined(h, i)) {
+		themis_node_ring(s->node, &ri);
+		if (ri.joined) {
 			s->join_at = UINT64_MAX;
+			continue;
+		}
+		if (ri.orphaned) {
+			/* it lost every successor: the core rejoins through the nodes it knows;
+			 * a join of ours (a new ring, for node 0) would only get in the way */
+			s->join_at = now + SEC;
 			continue;
 		}
 		join_try(h, s, now);
 	}
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return memcmp(((const themis_peer *)a)->id, ((const themis_peer *)b)->id, THEMIS_ID_LEN);
+}
+
+/* Adds p to list (n entries, cap) unless it is one of our own nodes or already there. */
+static void add_peer(host *h, themis_peer *list, size_t *n, size_t cap, const themis_peer *p)
+{
+	if (*n >= cap)
+		return;
+	for (unsigned i = 0; i < h->n; i++)
+		if (!memcmp(p->id, themis_node_id(h->s[i].node), THEMIS_ID_LEN))
+			return;
+	for (size_t i = 0; i < *n; i++)
+		if (!memcmp(list[i].id, p->id, THEMIS_ID_LEN))
+			return;
+	list[(*n)++] = *p;
+}
+
+void host_save_peers(host *h)
+{
+	themis_peer list[PEERS_MAX], fingers[64];
+	themis_ring_info ri;
+	size_t n = 0;
+	char err[512];
+
+	if (!h->state_dir)
+		return;
+	/* successors and predecessors first (a restart rejoins best through its neighbours),
+	 * then fingers: spread over the ring, they still answer when the neighbours are gone */
+	for (unsigned i = 0; i < h->n; i++) {
+		themis_node_ring(h->s[i].node, &ri);
+		if (!ri.joined)
+			continue;
+		for (uint32_t k = 0; k < ri.nsucc; k++)
+			add_peer(h, list, &n, PEERS_MAX, &ri.succ[k]);
+		if (ri.has_pred)
+			add_peer(h, list, &n, PEERS_MAX, &ri.pred);
+	}
+	for (unsigned i = 0; i < h->n; i++) {
+		size_t k = themis_node_fingers(h->s[i].node, fingers, sizeof fingers / sizeof fingers[0]);
+		for (size_t j = 0; j < k; j++)
+			add_peer(h, list, &n, PEERS_MAX, &fingers[j]);
+	}
+	if (n == 0)
+		return;   /* out of every ring just now: the last list is worth more than none */
+	qsort(list, n, sizeof list[0], by_id);
+	if (n == h->nsaved && !memcmp(list, h->saved, n * sizeof list[0]))
+		return;
+	if (peers_save(h->state_dir, list, n, err, sizeof err) != 0) {
+		log_msg(LOG_WARN, "%s", err);
+		return;
+	}
+	memcpy(h->saved, list, n * sizeof list[0]);
+	h->nsaved = n;
 }
 
 void host_step(host *h, int max_wait_ms)
@@ -384,6 +516,10 @@ void host_step(host *h, int max_wait_ms)
 		}
 	}
 	join_tick(h, now);
+	if (h->state_dir && now >= h->save_at) {
+		h->save_at = now + PEERS_SAVE_EVERY;
+		host_save_peers(h);
+	}
 }
 
 static int open_udp(const themis_addr *a, int *family, char *err, size_t errlen)
@@ -442,6 +578,12 @@ int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
 		h->boot[h->nboot++] = strdup(cfg->boot[i]);
 	if (cfg->own_control)
 		h->own_control = strdup(cfg->own_control);
+	h->via = -1;
+	if (cfg->state_dir) {
+		h->state_dir = strdup(cfg->state_dir);
+		h->nremembered = peers_load(cfg->state_dir, h->remembered, PEERS_MAX);
+		h->save_at = host_now() + PEERS_SAVE_EVERY;
+	}
 	for (unsigned i = 0; i < cfg->nodes; i++) {
 		slot *s = &h->s[i];
 		themis_config c;
@@ -482,6 +624,15 @@ int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
 		s->autojoin = cfg->autojoin;
 		s->backoff = BACKOFF_MIN;
 		s->join_at = 0;
+		/* the remembered peers and the bootstraps of known id: nodes to probe should
+		 * this one ever lose its ring, or should the ring split (core/heal.c) */
+		themis_node_remember(s->node, h->remembered, h->nremembered, host_now());
+		for (unsigned b = 0; b < h->nboot; b++) {
+			themis_peer p;
+			int has_id;
+			if (peer_parse(h->boot[b], &p, &has_id) == 0 && has_id)
+				themis_node_remember(s->node, &p, 1, host_now());
+		}
 	}
 	*out = h;
 	return 0;
@@ -505,6 +656,7 @@ void host_del(host *h)
 	for (unsigned i = 0; i < h->nboot; i++)
 		free(h->boot[i]);
 	free(h->own_control);
+	free(h->state_dir);
 	if (h->ep >= 0)
 		close(h->ep);
 	free(h->s);

@@ -33,6 +33,8 @@ typedef struct host_cfg {
 	int autojoin;                /* 1: join at start (new ring when nboot == 0) and retry */
 	int trace_lookups;           /* 1: the core emits LOOKUP_HOP events (lookup --trace) */
 	const char *own_control;     /* our control socket (never asked to resolve an id) */
+	const char *state_dir;       /* DIR/peers: the ring nodes remembered across restarts
+					(net/peers.h); NULL: none kept */
 	host_event_fn on_event;
 	void *ctx;
 } host_cfg;
@@ -59,6 +61,9 @@ int host_fd(const host *h);
 void host_step(host *h, int max_wait_ms);
 /* Drains node idx's outbox and events; call after starting an operation on it. */
 void host_flush(host *h, unsigned idx);
+/* Writes the ring nodes the hosted nodes know to the state directory now (it is also done
+ * every few seconds while they change): call before the nodes leave. */
+void host_save_peers(host *h);
 
 /* "ID@ADDR:PORT", or a local "ADDR:PORT" whose daemon answers `id` on its control socket.
  * Returns 0; -1 transient (no local daemon answers yet); -2 permanent (bad text, or an

@@ -37,7 +37,8 @@ static const char usage[] =
 	"  --key FILE           Ed25519 seed file (themis keygen FILE); mode 0600 required\n"
 	"  --state DIR          state directory; DIR/node.key is created on first start when no\n"
 	"                       --key is given (default /var/lib/themisd as root, else\n"
-	"                       $XDG_STATE_HOME/themisd)\n"
+	"                       $XDG_STATE_HOME/themisd); DIR/peers keeps the ring nodes known,\n"
+	"                       for a restart without --bootstrap\n"
 	"  --control SOCKET     control socket (default RUNDIR/themisd-PORT.sock)\n"
 	"  --nodes N            host N virtual nodes on ports PORT..PORT+N-1\n"
 	"  --metrics FILE.db    write ops and summary rows (analysis/schema.sql, mode 'udp')\n"
@@ -137,6 +138,7 @@ static void shut_down(daemon_state *d)
 	uint64_t start = host_now();
 
 	sd_notify_state("STOPPING=1");
+	host_save_peers(d->h);   /* while the nodes still know their ring: a restart rejoins it */
 	for (unsigned i = 0; i < host_count(d->h); i++) {
 		host_set_autojoin(d->h, i, 0);
 		if (host_joined(d->h, i) && themis_leave(host_node(d->h, i), host_now()) > 0) {
@@ -270,6 +272,7 @@ int main(int argc, char **argv)
 	}
 	hc.network = network;
 	hc.own_control = control;
+	hc.state_dir = state;
 	hc.on_event = on_event;
 	hc.ctx = &d;
 	static const uint8_t any[16];

@@ -171,4 +171,36 @@ void sim_ring_check_record(struct sim *s, int rows)
 	d->members_checked = v.members;
 	d->last_valid = v.valid;
 	d->last_ideal = v.ideal;
+	if (!v.ideal)
+		d->ideal_run = 0;
+	else if (!d->ideal_run) {
+		d->ideal_run = 1;
+		d->ideal_since = s->now;
+	}
+}
+
+/* Time from the end of the last partition to one ideal ring for good: to the first check of
+ * the run of ideal checks that lasts to the end of the run (0 when the ring was ideal already
+ * when the partition ended; -1 when it is not ideal at the end). It is read from the checks
+ * the run makes anyway, so it changes nothing in the run, and it is as fine as
+ * check_interval. */
+int sim_ring_heal_ns(const struct sim *s, double *out)
+{
+	const sim_scenario *sc = s->sc;
+	uint64_t end = 0;
+	int ended = 0;
+
+	for (size_t i = 0; i < sc->npartitions; i++)
+		if (sc->partitions[i].end <= sc->duration_ns) {
+			ended = 1;
+			if (sc->partitions[i].end > end)
+				end = sc->partitions[i].end;
+		}
+	if (!ended || !sc->check_ns)
+		return 0;
+	if (!s->dst.ideal_run)
+		*out = -1;
+	else
+		*out = s->dst.ideal_since > end ? (double)(s->dst.ideal_since - end) : 0;
+	return 1;
 }

@@ -130,6 +130,8 @@ typedef struct sim_dht_stats {
 	uint32_t leaving;       /* nodes with a leave in progress (the leaving flag) */
 	uint32_t members_checked; /* live members the latest check saw */
 	uint64_t objects_lost;  /* computed at the end */
+	uint64_t ideal_since;   /* ideal_run: the first check of the latest run of ideal ones */
+	int ideal_run;          /* the latest check saw an ideal ring */
 } sim_dht_stats;
 
 /* Chord's assumptions and whether the run kept them (assume.c). */
@@ -281,6 +283,9 @@ uint32_t sim_ring_owner(const struct sim *s, const uint8_t key[THEMIS_ID_LEN]);
 int sim_ring_index(struct sim *s);
 /* live joined: up and a ring member */
 int sim_ring_live(const struct sim *s, uint32_t i);
+/* heal_ns for the summary: 1 and *out set when the scenario has a partition that ended
+ * during the run and the checker ran every check_interval; 0 when the value does not apply */
+int sim_ring_heal_ns(const struct sim *s, double *out);
 
 /* assume.c: Chord's assumptions, judged as the run goes (an observer) */
 int sim_assume_setup(struct sim *s);   /* once by_pos is sorted; 0, or -1 out of memory */

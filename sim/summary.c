@@ -81,6 +81,8 @@ int sim_summary_known(const char *name)
 	for (size_t i = 0; i < sizeof fixed_names / sizeof fixed_names[0]; i++)
 		if (!strcmp(name, fixed_names[i]))
 			return 1;
+	if (!strcmp(name, "heal_ns"))
+		return 1;   /* only in runs with a partition (sim_ring_heal_ns) */
 	if (!strncmp(name, "drops_", 6))
 		for (int r = 0; r < THEMIS_DROP__COUNT; r++)
 			if (!strcmp(name + 6, themis_drop_name((themis_drop)r)))
@@ -162,6 +164,9 @@ int sim_summary_build(struct sim *s, sim_summary *out, double wall_s, double loo
 		if (!sim_summary_get(out, name) && add(out, name, (double)drops[r]))
 			return -1;
 	}
+	double heal;
+	if (sim_ring_heal_ns(s, &heal) && add(out, "heal_ns", heal))
+		return -1;
 	return 0;
 }
 

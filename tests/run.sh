@@ -29,6 +29,8 @@ if [ -x "$BUILD/themis-sim" ] && [ -f tests/churn_campaign.sh ]; then
 	if sh tests/churn_campaign.sh "$BUILD" 8; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed churn"; fi
 	# and of the graceful-leave campaign: no record lost by any leave
 	if sh tests/churn_campaign.sh "$BUILD" 8 1 scenarios/churn/leave.ini; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed leave-campaign"; fi
+	# and of the partition campaign: the two rings a partition leaves merge into one
+	if sh tests/churn_campaign.sh "$BUILD" 4 1 scenarios/churn/partition.ini; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed partition"; fi
 fi
 # A slice of the mixed campaign (make campaign runs 1,000 seeds): every failure class at once.
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/mixed_campaign.sh ]; then

@@ -310,6 +310,8 @@ typedef struct themis_ring_info {
 	size_t objects;            /* distinct objects held */
 	size_t copies;             /* records held as copies for the owners before us */
 	uint32_t registrations;    /* objects this node keeps stored */
+	int orphaned;              /* it lost every successor and is finding its way back into a
+				      ring (joined is 0 meanwhile); docs/dht.md, Partitions */
 } themis_ring_info;
 
 void themis_node_ring(const themis_node *node, themis_ring_info *out);
@@ -318,6 +320,13 @@ size_t themis_node_fingers(const themis_node *node, themis_peer *out, size_t cap
 /* Up to cap live records this node holds for obj. Returns how many. */
 size_t themis_node_records(const themis_node *node, const uint8_t obj[THEMIS_ID_LEN],
 			   themis_record *out, size_t cap, uint64_t now);
+/* Nodes worth probing for the way back into the ring: an orphan rejoins through the first
+ * that answers as a ring member, and a joined node merges its ring with theirs should they
+ * be in another (docs/dht.md, Partitions and ring unification). A daemon hands over the
+ * peers it remembers from an earlier run and its bootstrap list. Kept for a while, at most
+ * 32 nodes in all with the ones the node declared dead itself; nothing is kept when ring
+ * maintenance is off (stabilize_ns = 0). Returns 0 or THEMIS_EINVAL. */
+int themis_node_remember(themis_node *node, const themis_peer *peers, size_t count, uint64_t now);
 /* The simulator's "static ring" shortcut: set successors, predecessor and fingers as an
  * oracle computed them, and mark the node joined. Returns 0 or THEMIS_EINVAL. */
 int themis_node_set_ring(themis_node *node, const themis_peer *succ, size_t nsucc,
