@@ -1,6 +1,7 @@
 #!/bin/sh
 # The mixed campaign: scenarios/churn/mixed.ini over SEEDS seeds (default 40) from FIRST, each
-# on a ring of its own size: 16 to 200 nodes, three quarters of them members at the start.
+# on a ring of its own size (16 to 200 nodes, three quarters of them members at the start) and
+# with a partition of its own length (1 to 8 s, from 14 s) in the middle of the churn.
 # Every seed must pass the scenario's [expect] lines (no ring violation once settled, an ideal
 # ring, no object lost, no ghost record). Prints one line per failing seed with the command
 # that reproduces it, then a total; exit 1 when any failed.
@@ -19,7 +20,12 @@ while [ "$seed" -le "$last" ]; do
 	n=$((n + 1))
 	count=$((16 + (seed * 7919) % 185))
 	members=$((count * 3 / 4))
-	set -- --seed "$seed" --set nodes.count=$count --set nodes.members=$members
+	# a partition of the node indexes in two halves (so each side holds nodes from all over
+	# the ring), 1 to 8 s long, while the churn goes on
+	half=$((count / 2))
+	cut=$((1 + (seed * 104729) % 8))
+	set -- --seed "$seed" --set nodes.count=$count --set nodes.members=$members \
+		--set "network.partition=14s..$((14 + cut))s 0-$((half - 1)) | $half-$((count - 1))"
 	if ! "$sim" "$ini" "$@" --quiet --db "$tmp/mixed.db" >"$tmp/out" 2>&1; then
 		echo "mixed: seed $seed FAILED (reproduce: $sim $ini $* --trace -)"
 		sed 's/^/    /' "$tmp/out"
