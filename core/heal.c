@@ -19,8 +19,8 @@
  *   GET_SUCC. A former member that answers as a ring member is fed to our successor
  *   pointer like any node named in an UPDATE answer: adopted when it lies between us and our
  *   successor, and only because it answered (Zave). One such pointer from one ring into the
- *   other makes the second ring an appendage of the first, and ordinary stabilization zips
- *   the two together; since every node probes its own dead successors, the zipping starts at
+ *   other makes the first ring an appendage of the second's cycle, and ordinary
+ *   stabilization zips the two together; since every node probes its own dead successors, the zipping starts at
  *   many places at once. When neither it nor its successors lie between us and our
  *   successor, a lookup of our own position in its ring tells whether it shares our ring:
  *   when that ring's owner of our position lies beyond our successor, it has never heard of
