@@ -102,7 +102,7 @@ $(BUILD)/tests/test_sim_%: tests/test_sim_%.c tests/testutil.h $(SIMLIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -Isim $< -o $@ $(SIMLIB) $(LIB) $(CMOCKA) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $< -o $@ $(LIB) $(CMOCKA) $(LDLIBS)
 

@@ -551,6 +551,21 @@ static void note_bad_hint(themis_node *n, const uint8_t id[THEMIS_ID_LEN])
 	n->has_bad_hint = 1;
 }
 
+/* An UPDATE_R decoded, or NULL (a malformed one is counted): kind 0 to 2, and at least kind nodes
+ * (docs/protocol.md, 12.7). The caller frees it. */
+static msg_lists *update_answer(themis_node *n, const wire_frame *resp)
+{
+	msg_lists *m = malloc(sizeof *m);
+
+	if (m && msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) == 0 && m->kind <= 2 &&
+	    m->nnodes >= m->kind)
+		return m;
+	if (m)
+		node_drop(n, THEMIS_DROP_MALFORMED);
+	free(m);
+	return NULL;
+}
+
 static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
 {
 	msg_lists *m;
@@ -564,12 +579,7 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		leave_resume(n, now);   /* a leave may be waiting for this answer */
 		return;   /* a dead successor was removed by the failure path; the next round goes on */
 	}
-	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) != 0 || m->kind > 2 ||
-	    m->nnodes < m->kind) {
-		if (m)
-			node_drop(n, THEMIS_DROP_MALFORMED);
-		free(m);
+	if (!(m = update_answer(n, resp))) {
 		leave_resume(n, now);
 		return;
 	}
@@ -887,16 +897,8 @@ static void notify_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 	msg_lists *m;
 
 	(void)op_id;
-	if (!resp)
+	if (!resp || !(m = update_answer(n, resp)))
 		return;
-	m = malloc(sizeof *m);
-	if (!m || msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) != 0 || m->kind > 2 ||
-	    m->nnodes < m->kind) {
-		if (m)
-			node_drop(n, THEMIS_DROP_MALFORMED);
-		free(m);
-		return;
-	}
 	if (m->nrec)
 		pub_accept_records(n, m->rec, m->nrec, now);
 	if (m->more)

@@ -3,9 +3,7 @@
  * successor, stores and their handoff on join and leave, silent failures and re-store, and
  * register/discover with fail-over.
  */
-#include "tnet.h"
-
-#include "node.h"
+#include "tring.h"
 
 #define NET "dht-test"
 #define SEC 1000000000ull
@@ -24,30 +22,10 @@ static void dht_cfg(themis_config *c)
 	c->max_peers = 64;
 }
 
-static int pos_cmp(const uint8_t *a, const uint8_t *b)
-{
-	return memcmp(a, b, 32);
-}
-
 /* Indexes of live joined nodes sorted by ring position. */
 static int sorted_live(tnet *t, int *idx)
 {
-	int k = 0;
-	for (int i = 0; i < t->n; i++) {
-		themis_ring_info ri;
-		if (!t->node[i] || t->down[i])
-			continue;
-		themis_node_ring(t->node[i], &ri);
-		if (ri.joined)
-			idx[k++] = i;
-	}
-	for (int a = 1; a < k; a++)
-		for (int b = a; b > 0 && pos_cmp(t->node[idx[b]]->ring.self_pos, t->node[idx[b - 1]]->ring.self_pos) < 0; b--) {
-			int x = idx[b];
-			idx[b] = idx[b - 1];
-			idx[b - 1] = x;
-		}
-	return k;
+	return tring_sorted_live(t, idx);
 }
 
 /* The ring is ideal: every live node's successor list is exactly the next r live nodes and
@@ -56,20 +34,7 @@ static int ring_ideal(tnet *t)
 {
 	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
 
-	for (int a = 0; a < k; a++) {
-		themis_ring_info ri;
-		uint32_t want = (uint32_t)(k - 1) < succ_len ? (uint32_t)(k - 1) : succ_len;
-		themis_node_ring(t->node[idx[a]], &ri);
-		if (ri.nsucc != want)
-			return 0;
-		for (uint32_t s = 0; s < want; s++)
-			if (memcmp(ri.succ[s].id, themis_node_id(t->node[idx[(a + 1 + (int)s) % k]]), 32) != 0)
-				return 0;
-		if (k > 1 && (!ri.has_pred ||
-			      memcmp(ri.pred.id, themis_node_id(t->node[idx[(a + k - 1) % k]]), 32) != 0))
-			return 0;
-	}
-	return 1;
+	return tring_ideal(t, idx, k, succ_len);
 }
 
 /* The node responsible for target: the first live node at or after its position. */
@@ -80,7 +45,7 @@ static int true_owner(tnet *t, const uint8_t target[32])
 
 	themis_ring_pos(target, ring_m, pos);
 	for (int a = 0; a < k; a++)
-		if (pos_cmp(t->node[idx[a]]->ring.self_pos, pos) >= 0)
+		if (memcmp(t->node[idx[a]]->ring.self_pos, pos, 32) >= 0)
 			return idx[a];
 	return idx[0];
 }

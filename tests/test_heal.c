@@ -4,7 +4,7 @@
  * written on either side findable from both; a node told of a member of another ring
  * (themis_node_remember, what a daemon does with the peers it remembers) merges the rings.
  */
-#include "tnet.h"
+#include "tring.h"
 
 #include "node.h"
 
@@ -43,37 +43,19 @@ static void cut(tnet *t, int on)
  * exactly the next r nodes by position, each predecessor the previous one. */
 static int one_ideal_ring(tnet *t)
 {
-	int idx[TNET_MAX_NODES], k = 0;
+	int idx[TNET_MAX_NODES], k, up = 0;
 
 	for (int i = 0; i < t->n; i++) {
 		themis_ring_info ri;
 		if (t->down[i])
 			continue;
+		up++;
 		themis_node_ring(t->node[i], &ri);
 		if (!ri.joined || ri.orphaned)
 			return 0;
-		idx[k++] = i;
 	}
-	for (int a = 1; a < k; a++)
-		for (int b = a; b > 0 && memcmp(t->node[idx[b]]->ring.self_pos, t->node[idx[b - 1]]->ring.self_pos, 32) < 0; b--) {
-			int x = idx[b];
-			idx[b] = idx[b - 1];
-			idx[b - 1] = x;
-		}
-	for (int a = 0; a < k; a++) {
-		themis_ring_info ri;
-		uint32_t want = (uint32_t)(k - 1) < SUCC_LEN ? (uint32_t)(k - 1) : SUCC_LEN;
-		themis_node_ring(t->node[idx[a]], &ri);
-		if (ri.nsucc != want)
-			return 0;
-		for (uint32_t s = 0; s < want; s++)
-			if (memcmp(ri.succ[s].id, themis_node_id(t->node[idx[(a + 1 + (int)s) % k]]), 32) != 0)
-				return 0;
-		if (k > 1 && (!ri.has_pred ||
-			      memcmp(ri.pred.id, themis_node_id(t->node[idx[(a + k - 1) % k]]), 32) != 0))
-			return 0;
-	}
-	return 1;
+	k = tring_sorted_live(t, idx);
+	return k == up && tring_ideal(t, idx, k, SUCC_LEN);
 }
 
 /* A ring of the nodes first .. first + count - 1, joined one after the other through first. */
