@@ -50,9 +50,10 @@ PROGRAMS  += $(NET_BINS)
 # apt-get when run as root, otherwise prints the exact command and stops (exit 2). When
 # nothing is missing it does not touch the network.
 DEB_PKGS := build-essential pkg-config libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev \
-            gnuplot-nox libssl-dev clang libclang-rt-14-dev
+            gnuplot-nox libssl-dev clang libclang-rt-14-dev spin
 
-# What only `make verify` needs (docs/verify.md): the Spin model checker and Frama-C.
+# What only `make verify` needs (docs/verify.md): Frama-C, and the Spin model checker (which
+# `make test` installs too, for its short check).
 VERIFY_PKGS := spin frama-c-base
 
 .PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn paper \

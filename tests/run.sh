@@ -28,6 +28,11 @@ fi
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/churn_campaign.sh ]; then
 	if sh tests/churn_campaign.sh "$BUILD" 8; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed churn"; fi
 fi
+# The ring maintenance model (docs/verify.md): one configuration searched over every
+# interleaving by Spin; make verify runs them all.
+if [ -f tests/verify/run.sh ]; then
+	if sh tests/verify/run.sh short; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed spin"; fi
+fi
 # Network tests (tests/net/*.sh): real daemons on loopback (and network namespaces when
 # root), each bounded by timeout so a hung daemon fails the test instead of the run.
 if [ -x "$BUILD/themisd" ]; then
