@@ -50,14 +50,20 @@ PROGRAMS  += $(NET_BINS)
 # apt-get when run as root, otherwise prints the exact command and stops (exit 2). When
 # nothing is missing it does not touch the network.
 DEB_PKGS := build-essential pkg-config libsodium-dev libsqlite3-dev sqlite3 libcmocka-dev \
-            gnuplot-nox libssl-dev clang libclang-rt-14-dev
+            gnuplot-nox libssl-dev clang libclang-rt-14-dev spin
 
-.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn campaign paper
+# What only `make verify` needs (docs/verify.md): Frama-C, and the Spin model checker (which
+# `make test` installs too, for its short check).
+VERIFY_PKGS := spin frama-c-base
+
+.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn campaign paper \
+	verify verify-deps
 
 all: lib programs
 
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# Install the missing packages of a list ($(1)) as `deps` describes.
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -69,6 +75,10 @@ deps:
 	    echo "deps: missing packages; run: sudo apt-get install -y$$missing"; exit 2; \
 	  fi; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PKGS))
 
 lib: $(LIB)
 programs: $(PROGRAMS)
@@ -208,6 +218,16 @@ sanitize: deps
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" lib tests programs
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh build/san
+
+# The exhaustive checks (docs/verify.md): the ring maintenance model over every interleaving
+# with Spin (tests/verify/run.sh), then Frama-C's value analysis of the decoders and the
+# replay window (tests/verify/eva.sh).
+verify-deps:
+	$(call install_missing,$(VERIFY_PKGS))
+
+verify: deps verify-deps
+	@sh tests/verify/run.sh
+	@sh tests/verify/eva.sh
 
 FUZZ_SECONDS ?= 30
 fuzz: deps

@@ -36,6 +36,11 @@ fi
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/mixed_campaign.sh ]; then
 	if sh tests/mixed_campaign.sh "$BUILD" 6; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed mixed-campaign"; fi
 fi
+# The ring maintenance model (docs/verify.md): one configuration searched over every
+# interleaving by Spin; make verify runs them all.
+if [ -f tests/verify/run.sh ]; then
+	if sh tests/verify/run.sh short; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed spin"; fi
+fi
 # Network tests (tests/net/*.sh): real daemons on loopback (and network namespaces when
 # root), each bounded by timeout so a hung daemon fails the test instead of the run.
 if [ -x "$BUILD/themisd" ]; then
