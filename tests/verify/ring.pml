@@ -29,6 +29,12 @@
  *         answer, never its nodes: with FIX2, the departed node's answer (no nodes) made
  *         the leaver drop its successor, and the list it then told its predecessor skipped
  *         the node that had just taken over.
+ *   FIX5  (found with this model) a leaving node refuses JOIN (ST_NOT_RESPONSIBLE, naming
+ *         nobody: the joiner looks again): it admitted joiners, whose successor list then
+ *         held only nodes on their way out.
+ *   FIX6  (found with this model) a leaving node answers GET_SUCC with no nodes, as a node
+ *         in no ring: its predecessor, already told by LEAVE_TO_PRED, adopted it again as
+ *         successor when another node named it as a better one.
  * Without FIX3 the model follows the current code: at most LEAVE_EXTRA_ROUNDS more
  * handoff rounds, then the leave completes whatever the table holds.
  * Other switches: NEAR (1: the near list names hints), CHECKPRED (1: the periodic check of
@@ -89,6 +95,12 @@
 #endif
 #ifndef FIX4
 #define FIX4 1          /* a leaving node takes the records of an UPDATE answer, nothing else */
+#endif
+#ifndef FIX5
+#define FIX5 1          /* a leaving node admits no joiner */
+#endif
+#ifndef FIX6
+#define FIX6 1          /* a leaving node answers GET_SUCC as a node in no ring */
 #endif
 #ifndef STOPSELF
 #define STOPSELF 0      /* 1: ring_set_successors stops at itself instead of skipping it */
@@ -204,7 +216,7 @@ HIDDEN byte ua, ub, uc, ud, uk;
 HIDDEN byte hx, hheld, hlost, hd;
 HIDDEN byte cu, cv, ck, crep, crep0, cnm, csum;
 HIDDEN byte bs[NN];
-HIDDEN byte snap_succ[NN * R], snap_pred[NN], snap_tbl[NN];
+HIDDEN byte snap_succ[NN * R], snap_pred[NN], snap_tbl[NN], snap_bad[NN], snap_rect[NN], snap_known[NN];
 HIDDEN byte rounds, changed, si;
 HIDDEN byte gi, gj;
 
@@ -222,7 +234,8 @@ inline scrub()
 	od;
 	gi = 0;
 	do
-	:: gi < NN -> bs[gi] = 0; snap_pred[gi] = 0; snap_tbl[gi] = 0; snap_succ[gi * R] = 0; snap_succ[gi * R + 1] = 0; gi++
+	:: gi < NN -> bs[gi] = 0; snap_pred[gi] = 0; snap_tbl[gi] = 0; snap_succ[gi * R] = 0; snap_succ[gi * R + 1] = 0;
+		snap_bad[gi] = 0; snap_rect[gi] = 0; snap_known[gi] = 0; gi++
 	:: else -> break
 	od;
 	gi = 0
@@ -662,7 +675,9 @@ inline on_get_succ(s, d, o)
 	clear_fields(s);
 	srec[s] = 0;
 	if
-	:: JOINED(d) -> sk[s] = A_OK; if :: s % 4 == K_ADOPT -> copy_succ_to_msg(s, d) :: else -> skip fi
+	:: JOINED(d) && !(FIX6 && st[d] == S_LEAVING) ->
+		sk[s] = A_OK;
+		if :: s % 4 == K_ADOPT -> copy_succ_to_msg(s, d) :: else -> skip fi
 	:: else -> sk[s] = A_EMPTY
 	fi
 }
@@ -673,7 +688,7 @@ inline on_join(s, d, o)
 	srec[s] = 0;
 	departed[d] = departed[d] & ~BIT(o);
 	if
-	:: !JOINED(d) -> sk[s] = A_NOTRESP
+	:: !JOINED(d) || (FIX5 && st[d] == S_LEAVING) -> sk[s] = A_NOTRESP
 	:: else ->
 		nearest_before(d);
 		if
@@ -1141,7 +1156,8 @@ inline settle()
 	:: rounds < MAXROUNDS ->
 		gi = 0;
 		do
-		:: gi < NN -> snap_pred[gi] = pred[gi]; snap_tbl[gi] = tbl[gi]; gi++
+		:: gi < NN -> snap_pred[gi] = pred[gi]; snap_tbl[gi] = tbl[gi]; snap_bad[gi] = badhint[gi];
+			snap_rect[gi] = rect[gi]; snap_known[gi] = known[gi]; gi++
 		:: else -> break
 		od;
 		gi = 0;
@@ -1168,7 +1184,8 @@ inline settle()
 		changed = 0;
 		gi = 0;
 		do
-		:: gi < NN -> changed = changed | (snap_pred[gi] != pred[gi]) | (snap_tbl[gi] != tbl[gi]); gi++
+		:: gi < NN -> changed = changed | (snap_pred[gi] != pred[gi]) | (snap_tbl[gi] != tbl[gi]) |
+			(snap_bad[gi] != badhint[gi]) | (snap_rect[gi] != rect[gi]) | (snap_known[gi] != known[gi]); gi++
 		:: else -> break
 		od;
 		gi = 0;
@@ -1297,8 +1314,10 @@ inline init_ring()
  * one that left or died): any of them */
 #define IS_TARGET(t) ((t) != dow && st[t] != S_OUT && st[t] != S_JOINING)
 
-/* Zave's assumption: a crash never leaves a member without a live member in its list. */
-#define LIVE_OTHER(j, k, i) (SUCC(j, k) != NONE && SUCC(j, k) != (i) && JOINED(SUCC(j, k)))
+/* Zave's assumption: a crash never leaves a member without a live member in its list; a
+ * node that is leaving counts as gone already (with r = 2, a crash and a leave of the two
+ * nodes after a member are beyond what its list can bridge). */
+#define LIVE_OTHER(j, k, i) (SUCC(j, k) != NONE && SUCC(j, k) != (i) && st[SUCC(j, k)] == S_IN)
 #define KEEPS(j, i) ((j) == (i) || !JOINED(j) || LIVE_OTHER(j, 0, i) || LIVE_OTHER(j, R - 1, i))
 #if NN > 4
 #define CRASH_OK(i) (KEEPS(0, i) && KEEPS(1, i) && KEEPS(2, i) && KEEPS(3, i) && KEEPS(4, i))
