@@ -92,8 +92,9 @@ if [ "$mode" != short ]; then
 	# OPEN: one crash and one leave on 4 nodes still end with a member whose list holds no
 	# live node (docs/verify.md, "Open"); expected here so that a change shows.
 	check crash-leave-4 "$NOSUCC" -DNN=4 -DCRASHES=1 -DLEAVES=1 -DNEAR=0 -DSTOPSELF=1
-	# Everything on (near list, periodic check of the predecessor), two leaves.
-	check near-leave2-4 pass -DNN=4 -DLEAVES=2 -DSTOPSELF=1
+	# Everything on (near list and periodic check of the predecessor) with two leaves does
+	# not fit 4 GB (docs/verify.md); set SPIN_NEAR=1 and SPIN_MEM high enough to try it.
+	[ -n "$SPIN_NEAR" ] && check near-leave2-4 pass -DNN=4 -DLEAVES=2 -DSTOPSELF=1
 fi
 [ $status -eq 0 ] && echo "spin: ok" || echo "spin: FAILED"
 exit $status
