@@ -1035,6 +1035,19 @@ static size_t held(themis_node *n, uint64_t now)
 	return store_count(n->store);
 }
 
+/* A handoff that cannot be made: the batch goes back into our table and is counted. Before the
+ * successor took our range we stay in the ring with it (leave_abort); after, there is no way
+ * back and the leave ends as failed. */
+static void leave_fail(themis_node *n, op *o, uint64_t now)
+{
+	keep_batch(n, o);
+	n->cnt.records_unplaced += held(n, now);
+	if (n->leaving == LEAVE_HANDED)
+		leave_done(n, o, 0, now);
+	else
+		leave_abort(n, o, now);
+}
+
 /* The successor has our records and the predecessor knows. A leave ends with an empty table
  * and no record-carrying answer still on its way (the answer to an UPDATE sent before we began
  * to leave, a TRANSFER): what such an answer brings goes to the successor in one more handoff
@@ -1124,13 +1137,7 @@ void dht_leave_step(themis_node *n, op *o, uint64_t now)
 		if (len < 0 || req_send_quick(n, n->ring.succ[0].id, &n->ring.succ[0].addr, MSG_LEAVE,
 					      out, (size_t)len, leave_cb, o->id, now) != 0) {
 			free(m);
-			keep_batch(n, o);
-			if (n->leaving == LEAVE_HANDED) {
-				n->cnt.records_unplaced += held(n, now);
-				leave_done(n, o, 0, now);
-			} else {
-				leave_abort(n, o, now);
-			}
+			leave_fail(n, o, now);
 		} else {
 			free(m);
 			if (!o->probed)
@@ -1198,12 +1205,7 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		 * record and say why (records_unplaced). Batches it took earlier come back to us
 		 * with the answer to our next UPDATE, as to any predecessor. */
 		free(r);
-		keep_batch(n, o);
-		n->cnt.records_unplaced += held(n, now);
-		if (n->leaving == LEAVE_HANDED)
-			leave_done(n, o, 0, now);
-		else
-			leave_abort(n, o, now);
+		leave_fail(n, o, now);
 		return;
 	} else if (status == ST_NOT_RESPONSIBLE && o->refusals++ < LEAVE_MAX_REFUSALS) {
 		/* Our successor is leaving too (or has left): it would carry our records out of
@@ -1225,12 +1227,7 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		}
 	} else if (++o->retried > 3) {
 		free(r);
-		keep_batch(n, o);   /* a successor that keeps refusing: give up, lose nothing */
-		n->cnt.records_unplaced += held(n, now);
-		if (n->leaving == LEAVE_HANDED)
-			leave_done(n, o, 0, now);
-		else
-			leave_abort(n, o, now);
+		leave_fail(n, o, now);   /* a successor that keeps refusing: give up, lose nothing */
 		return;
 	}
 	free(r);
