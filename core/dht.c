@@ -411,6 +411,7 @@ static void join_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *r
 		memset(n->fix_pred, 0, THEMIS_ID_LEN);
 		n->t_check_pred = now + n->hot.check_pred_ns;
 		heal_joined(n);
+		pub_rejoined(n, now);
 		free(m);
 		op_finish(n, o, 1, now);
 		return;
@@ -737,12 +738,18 @@ static void rectify(themis_node *n, const ring_node *c, uint64_t now)
  * request again, with the same req_id, and a fresh answer would carry nothing: the records
  * would be gone from the ring. So the last few answers that carried records are kept for as
  * long as the requester may retransmit, and a request seen again gets the same bytes (taking
- * records twice is harmless: a store keeps one record per object and storer). */
+ * records twice is harmless: a store keeps one record per object and storer).
+ *
+ * An answer can also be lost for good: the requester gave up (a partition began, or it
+ * died). So when an entry ends, its records are confirmed: sent once more to the requester,
+ * in a RELOCATE that it answers (relocate_confirm). A requester that has them takes the same
+ * bytes again as a refresh; one that cannot be reached, or no longer owns them, leaves them
+ * with us, outside our range, and relocation finds their owner. */
 
 enum { MEMO_MAX = 4 };
 
 struct handoff_memo {
-	uint8_t peer[THEMIS_ID_LEN];
+	ring_node to;          /* the requester */
 	uint64_t req_id;
 	uint64_t until;        /* 0: free */
 	uint8_t type;
@@ -756,10 +763,30 @@ static const struct handoff_memo *memo_find(const themis_node *n, const peer *p,
 	for (uint32_t i = 0; n->memo && i < MEMO_MAX; i++) {
 		const struct handoff_memo *h = &n->memo[i];
 		if (h->until > now && h->req_id == req_id && h->type == type &&
-		    memcmp(h->peer, p->id, THEMIS_ID_LEN) == 0)
+		    memcmp(h->to.id, p->id, THEMIS_ID_LEN) == 0)
 			return h;
 	}
 	return NULL;
+}
+
+/* The records of entry h go to its requester once more (see above); the entry is free after. */
+static void memo_confirm(themis_node *n, struct handoff_memo *h, uint64_t now)
+{
+	msg_lists *m = malloc(sizeof *m);
+
+	if (m && msg_lists_decode(m, h->body, h->len, n->hot.m) == 0 && m->nrec)
+		relocate_confirm(n, &h->to, m->rec, m->nrec, now);
+	free(m);
+	h->until = 0;
+}
+
+/* Confirm the entries whose requester can no longer retransmit (all of them when we leave:
+ * records that come back then go with our own handoff). */
+void dht_memo_tick(themis_node *n, int all, uint64_t now)
+{
+	for (uint32_t i = 0; n->memo && i < MEMO_MAX; i++)
+		if (n->memo[i].until && (all || n->memo[i].until <= now))
+			memo_confirm(n, &n->memo[i], now);
 }
 
 static void memo_keep(themis_node *n, const peer *p, uint8_t type, uint64_t req_id, const uint8_t *body,
@@ -773,7 +800,9 @@ static void memo_keep(themis_node *n, const peer *p, uint8_t type, uint64_t req_
 		if (n->memo[i].until < n->memo[slot].until)
 			slot = i;   /* a free entry, or the one that ends first */
 	struct handoff_memo *h = &n->memo[slot];
-	memcpy(h->peer, p->id, THEMIS_ID_LEN);
+	if (h->until)
+		memo_confirm(n, h, now);   /* pushed out before its time: confirmed now */
+	peer_node(p, &h->to);
 	h->req_id = req_id;
 	h->type = type;
 	h->len = (uint16_t)len;
@@ -1243,6 +1272,8 @@ int64_t themis_leave(themis_node *n, uint64_t now)
 
 	if (!n->joined || n->leaving)   /* one leave at a time */
 		return THEMIS_ESTATE;
+	relocate_abort(n, now);   /* its records go with the handoff */
+	dht_memo_tick(n, 1, now);
 	o = op_new(n, THEMIS_OP_LEAVE, 0, now);
 	if (!o)
 		return THEMIS_EFULL;
@@ -1299,6 +1330,7 @@ static void on_leave(themis_node *n, peer *p, uint64_t req_id, const uint8_t *bo
 		/* The whole batch or none of it: a leaver whose records do not fit stays, and
 		 * nothing it handed us is dropped. */
 		if (pub_accept_handoff(n, m->rec, m->nrec, now) != 0) {
+			n->cnt.handoffs_refused++;
 			leave_answer(n, p, req_id, m, ST_FULL, now);
 			return;
 		}
@@ -1426,6 +1458,8 @@ void dht_on_timeout(themis_node *n, uint64_t now)
 		n->t_stabilize = now + n->hot.stabilize_ns;
 		stabilize(n, now);
 		rep_tick(n, now);
+		dht_memo_tick(n, 0, now);
+		relocate_tick(n, now);
 	}
 	if (n->hot.fix_fingers_ns && now >= n->t_fix_fingers) {
 		n->t_fix_fingers = now + n->hot.fix_fingers_ns;

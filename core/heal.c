@@ -29,7 +29,8 @@
  *
  * Nothing here adds a message: GET_SUCC, FIND, JOIN and UPDATE are used as they are.
  * Records written on either side during the partition reach their owner in the merged ring
- * through the handoff that every UPDATE answer carries to a closer predecessor.
+ * through the handoff that every UPDATE answer carries to a closer predecessor, and those far
+ * from their owner by lookup (relocate.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -368,12 +369,13 @@ void heal_merge_found(themis_node *n, op *o, int ok, uint64_t now)
 
 /* An orphan that reaches no ring member starts a ring of its own, as a first node does; the
  * probes merge it with any other ring that answers later. */
-static void go_alone(themis_node *n, struct heal *h)
+static void go_alone(themis_node *n, struct heal *h, uint64_t now)
 {
 	h->orphan = 0;
 	n->joined = 1;
 	n->ring.nsucc = 0;
 	n->ring.has_pred = 0;
+	pub_rejoined(n, now);   /* held here until the merge, then relocated to their owners */
 }
 
 static void probe_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
@@ -392,7 +394,7 @@ static void probe_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		 * a ring at once and the other rejoins through it. */
 		if (resp && h->orphan && !n->joined && !rejoining(n, h) &&
 		    memcmp(node_id(n), p->id, THEMIS_ID_LEN) < 0)
-			go_alone(n, h);
+			go_alone(n, h, now);
 		return;
 	}
 	member_found(n, h, m->nodes, m->nnodes, now);
@@ -450,7 +452,7 @@ void heal_on_timeout(themis_node *n, uint64_t now)
 	if (h->orphan && !rejoining(n, h) &&
 	    now >= h->orphan_since + ORPHAN_ALONE_PERIODS * period(n)) {
 		/* Nobody we know answers as a ring member. */
-		go_alone(n, h);
+		go_alone(n, h, now);
 	}
 	if ((!h->n && !h->orphan) || (!n->joined && !h->orphan)) {
 		h->t_probe = UINT64_MAX;   /* nothing to probe, or out of any ring by choice */

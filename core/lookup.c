@@ -699,6 +699,9 @@ void lookup_done(themis_node *n, op *o, int ok, uint64_t now)
 	case OPK_MERGE:
 		heal_merge_found(n, o, ok, now);
 		return;
+	case OPK_RELOCATE:
+		relocate_found(n, o, ok, now);
+		return;
 	default:
 		pub_owner_found(n, o, ok, now);
 		return;

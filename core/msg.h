@@ -37,6 +37,13 @@ enum {
 	MSG_MAX_RECORDS = FRAME_BODY_MAX / MSG_RECORD_MIN,     /* 6: an upper bound, room decides */
 };
 
+/* The kind byte of a REPLICATE body (docs/protocol.md, 12.7). */
+enum {
+	REPLICATE_COPIES = 0,     /* copies of the sender's own records, for its successors */
+	REPLICATE_RELOCATE = 1,   /* records for the receiver's own range (relocate.c) */
+	REPLICATE_BATCH = 5,      /* records that fit one frame whatever their tags */
+};
+
 /* FIND answers (paper, 6.1 Find; iterative routing). */
 enum {
 	FIND_OWNER = 1,   /* I am responsible for target: nodes = [me, my predecessor?], records */

@@ -94,7 +94,7 @@ typedef struct outpkt {
 /* ---- operations (ops.c) and lookups (lookup.c) ---- */
 
 /* Internal operation kinds next to the public ones: they never produce an OP_DONE event. */
-enum { OPK_FINGER = 100, OPK_REFRESH, OPK_UPDATE, OPK_REJOIN, OPK_MERGE };
+enum { OPK_FINGER = 100, OPK_REFRESH, OPK_UPDATE, OPK_REJOIN, OPK_MERGE, OPK_RELOCATE };
 
 /* An orphan's rejoin (heal.c) is a join like the application's, without its OP_DONE event. */
 static inline int op_is_join(int kind)
@@ -204,6 +204,7 @@ typedef struct registration {
 	char tag[THEMIS_TAG_MAX + 1];
 	store_record rec;            /* our signed record, re-sent unchanged by every refresh */
 	uint8_t have_rec;            /* rec is signed and matches tag */
+	uint8_t failed;              /* the last store of it failed: tried again on a rejoin */
 	uint64_t refresh_at;
 	uint64_t op;                 /* refresh in progress (op id), 0 when none */
 } registration;
@@ -331,6 +332,8 @@ struct themis_node {
 	struct rep_state *rep;   /* successor-list replication (replica.c), on first use */
 	struct handoff_memo *memo; /* answers that carried records, for a retransmission (dht.c) */
 	struct heal *heal;       /* orphan state and nodes declared dead (heal.c), on first use */
+	uint64_t relocate_op;    /* the relocation of records outside our range (relocate.c), 0: none */
+	uint64_t relocate_after; /* no relocation before (after one failed) */
 	uint64_t rec_stamp;      /* last expiry stamp signed into one of our records */
 };
 
@@ -500,6 +503,23 @@ void heal_merge_found(themis_node *n, op *o, int ok, uint64_t now);
 uint64_t heal_next_deadline(const themis_node *n);
 void heal_on_timeout(themis_node *n, uint64_t now);
 void heal_free(themis_node *n);
+/* dht.c: confirm the handoff answers whose requester can no longer retransmit (all: every one) */
+void dht_memo_tick(themis_node *n, int all, uint64_t now);
+
+/* relocate.c: records outside our range go to their owner by lookup */
+/* Every stabilize period: start relocating the first object outside our range, if any. */
+void relocate_tick(themis_node *n, uint64_t now);
+/* The lookup of a relocation (OPK_RELOCATE) ended: send the records to the owner. */
+void relocate_found(themis_node *n, op *o, int ok, uint64_t now);
+/* A leave begins: a relocation in progress puts its records back, for the handoff. */
+void relocate_abort(themis_node *n, uint64_t now);
+/* A REPLICATE of kind REPLICATE_RELOCATE arrived: the status to answer. */
+/* Records we handed to node to in an answer that may have been lost: sent to it again in a
+ * RELOCATE; should it not take them, they come back into our table (and relocation places
+ * them). */
+void relocate_confirm(themis_node *n, const ring_node *to, const store_record *rec, size_t nrec,
+		      uint64_t now);
+uint8_t relocate_accept(themis_node *n, const store_record *rec, size_t nrec, uint64_t now);
 
 /* publish.c: store, register, discover (sections 6.1 and 7) */
 void pub_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* STORE, DISCOVER, refresh */
@@ -512,7 +532,9 @@ int pub_record_genuine(themis_node *n, const store_record *rec);
 void pub_accept_records(themis_node *n, const store_record *rec, size_t nrec, uint64_t now);
 /* The object table, created on first use (NULL when that fails). */
 store_table *pub_table(themis_node *n);
-/* A LEAVE batch: all placed (0) or none (-1, the table unchanged). */
+/* Back in a ring after being out of one: registrations whose store failed go out at once. */
+void pub_rejoined(themis_node *n, uint64_t now);
+/* A LEAVE (or RELOCATE) batch: all placed (0) or none (-1, the table unchanged). */
 int pub_accept_handoff(themis_node *n, const store_record *rec, size_t nrec, uint64_t now);
 uint64_t pub_next_deadline(const themis_node *n);
 void pub_on_timeout(themis_node *n, uint64_t now);

@@ -79,6 +79,7 @@ static void store_finish(themis_node *n, op *o, int ok, uint64_t now)
 
 	if (r && r->op == o->id) {
 		r->op = 0;
+		r->failed = !ok;
 		/* A failed store is tried again well before the record could expire. */
 		if (!ok)
 			r->refresh_at = now + n->cfg.ttl_ns / 8;
@@ -471,7 +472,7 @@ void pub_accept_records(themis_node *n, const store_record *rec, size_t nrec, ui
 	}
 }
 
-/* A leaving predecessor's batch: every record placed, or none (returns -1 and leaves the table
+/* A leaving predecessor's batch (or a RELOCATE): every record placed, or none (returns -1 and leaves the table
  * as it was), so that a leaver whose records do not fit here can keep them and stay. Records
  * whose signature fails are dropped either way: nobody made them. */
 int pub_accept_handoff(themis_node *n, const store_record *rec, size_t nrec, uint64_t now)
@@ -490,7 +491,6 @@ int pub_accept_handoff(themis_node *n, const store_record *rec, size_t nrec, uin
 		if (res == STORE_FULL) {
 			for (size_t j = 0; j < nadded; j++)
 				(void)store_remove(n->store, rec[added[j]].obj, rec[added[j]].id);
-			n->cnt.handoffs_refused++;
 			return -1;
 		}
 		if (res == STORE_OK)
@@ -500,6 +500,16 @@ int pub_accept_handoff(themis_node *n, const store_record *rec, size_t nrec, uin
 }
 
 /* ---- timers: expiry and refresh ------------------------------------------------------------- */
+
+/* We are back in a ring (an orphan rejoined after a partition): what failed to store while we
+ * were out of it goes out now instead of at the retry t/8 later (the storer of a failed store
+ * is the only one who can place it). */
+void pub_rejoined(themis_node *n, uint64_t now)
+{
+	for (uint32_t i = 0; i < n->nregs; i++)
+		if (n->regs[i].failed && !n->regs[i].op && n->regs[i].refresh_at > now)
+			n->regs[i].refresh_at = now;
+}
 
 uint64_t pub_next_deadline(const themis_node *n)
 {

@@ -44,7 +44,7 @@ struct rep_state {
 };
 
 /* Records per REPLICATE: five fit one frame whatever their tags (docs/protocol.md, 12.7). */
-enum { REP_BATCH = 5 };
+enum { REP_BATCH = REPLICATE_BATCH };
 
 static uint64_t tag_of(const uint8_t id[THEMIS_ID_LEN])
 {
@@ -117,7 +117,7 @@ static int send_batch(themis_node *n, const ring_node *to, const store_record *r
 	size_t written;
 	int len;
 
-	m.kind = 0;
+	m.kind = REPLICATE_COPIES;
 	m.nnodes = 0;
 	m.more = 0;
 	m.nrec = (uint8_t)nrec;
@@ -305,14 +305,16 @@ void rep_on_replicate(themis_node *n, peer *p, uint64_t req_id, const uint8_t *b
 	uint8_t status = ST_OK;
 	int len;
 
-	if (!m || msg_lists_decode(m, body, blen, n->hot.m) != 0 || m->kind != 0 || m->nnodes != 0 ||
-	    m->more) {
+	if (!m || msg_lists_decode(m, body, blen, n->hot.m) != 0 ||
+	    (m->kind != REPLICATE_COPIES && m->kind != REPLICATE_RELOCATE) || m->nnodes != 0 || m->more) {
 		if (m)
 			node_drop(n, THEMIS_DROP_MALFORMED);
 		free(m);
 		return;
 	}
-	if (!n->joined || n->leaving || !n->cfg.replicate) {
+	if (m->kind == REPLICATE_RELOCATE) {
+		status = relocate_accept(n, m->rec, m->nrec, now);
+	} else if (!n->joined || n->leaving || !n->cfg.replicate) {
 		status = ST_NOT_RESPONSIBLE;   /* no copies kept here */
 	} else {
 		store_table *c = copies(n);

@@ -580,6 +580,32 @@ size_t store_take_range(store_table *st, const uint8_t lo[RING_POS_LEN], const u
 	return n;
 }
 
+/* Positions are the first m bits of the ids (themis_ring_pos), so the table, sorted by id, is
+ * sorted by position too: the first record clockwise after lo is found by bisection. */
+int store_first_in_range(const store_table *st, const uint8_t lo[RING_POS_LEN], const uint8_t hi[RING_POS_LEN],
+			 uint8_t obj[THEMIS_ID_LEN])
+{
+	uint8_t pos[RING_POS_LEN];
+	size_t a = 0, b = st->nobjs;
+
+	if (st->nobjs == 0)
+		return 0;
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+		themis_ring_pos(st->objs[mid].obj, st->m, pos);
+		if (memcmp(pos, lo, RING_POS_LEN) <= 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	const obj_entry *o = a < st->nobjs ? &st->objs[a] : &st->objs[0];   /* on past zero */
+	themis_ring_pos(o->obj, st->m, pos);
+	if (!in_oc(pos, lo, hi))
+		return 0;
+	memcpy(obj, o->obj, THEMIS_ID_LEN);
+	return 1;
+}
+
 size_t store_count(const store_table *st)
 {
 	return st->nrecords;

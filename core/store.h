@@ -79,6 +79,10 @@ uint64_t store_next_expiry(const store_table *st);
  * Used to hand records to a new predecessor (update) or to the successor (leave). */
 size_t store_take_range(store_table *st, const uint8_t lo[RING_POS_LEN], const uint8_t hi[RING_POS_LEN],
 			store_record *out, size_t cap, int *more);
+/* The object of the first record in (lo, hi], clockwise from lo (the whole ring when lo ==
+ * hi), in obj; 1 when there is one, 0 when the range holds none. O(log n). */
+int store_first_in_range(const store_table *st, const uint8_t lo[RING_POS_LEN], const uint8_t hi[RING_POS_LEN],
+			 uint8_t obj[THEMIS_ID_LEN]);
 size_t store_count(const store_table *st);          /* records held */
 size_t store_objects(const store_table *st);        /* distinct objects held */
 

@@ -119,7 +119,7 @@ static void counter_list(const themis_counters *k, const char **names, uint64_t 
 	size_t i = 0;
 #define C(f) do { names[i] = #f; vals[i++] = k->f; } while (0)
 	C(pkts_in); C(pkts_out); C(bytes_in); C(bytes_out); C(handshakes_ok); C(handshakes_failed);
-	C(rekeys); C(records_rejected); C(stores_refused); C(handoffs_refused); C(records_unplaced); C(replicas_sent); C(records_signed); C(records_verified);
+	C(rekeys); C(records_rejected); C(stores_refused); C(handoffs_refused); C(records_unplaced); C(records_relocated); C(replicas_sent); C(records_signed); C(records_verified);
 	C(lookups_no_progress); C(out_dropped);
 	C(events_dropped);
 #undef C

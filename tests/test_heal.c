@@ -3,6 +3,8 @@
  * it can; two rings that a partition made merge again into one ideal ring with every record
  * written on either side findable from both; a node told of a member of another ring
  * (themis_node_remember, what a daemon does with the peers it remembers) merges the rings.
+ * Records that a partition left far from their owner reach it by lookup, and a store that
+ * failed while its node was cut off goes out when the node is back in a ring.
  */
 #include "tring.h"
 
@@ -260,6 +262,91 @@ static void test_partition_rings_merge(void **state)
 	tnet_del(t);
 }
 
+/* The index of the node of t that is the true owner of obj (the first live joined node at or
+ * after its position); *at gets its place in idx, the nodes in ring order. */
+static int owner_of(tnet *t, const uint8_t obj[32], int *idx, int *at)
+{
+	uint8_t pos[32];
+	int k = tring_sorted_live(t, idx);
+
+	themis_ring_pos(obj, 16, pos);
+	for (int a = 0; a < k; a++)
+		if (memcmp(t->node[idx[a]]->ring.self_pos, pos, 32) >= 0) {
+			*at = a;
+			return idx[a];
+		}
+	*at = 0;
+	return idx[0];
+}
+
+static int holds(tnet *t, int i, const uint8_t obj[32])
+{
+	themis_record rec[4];
+	return themis_node_records(t->node[i], obj, rec, 4, t->now) > 0;
+}
+
+/* A record that sits half a ring past its owner (as a store made during a partition leaves
+ * it, through a node whose only successor was far away) reaches the owner within a few
+ * stabilize periods, by lookup: the handoff alone walks it back one node per period. */
+static void test_far_record_reaches_owner_by_lookup(void **state)
+{
+	(void)state;
+	tnet *t = nodes(20);
+	int idx[TNET_MAX_NODES], at;
+	uint8_t obj[32];
+	store_record rec[4];
+	int more;
+
+	form_ring(t, 0, 20);
+	assert_true(one_ideal_ring(t));
+	themis_obj_id("far-away", 0, obj);
+	assert_true(themis_store(t->node[3], obj, NULL, t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, SEC);
+	int owner = owner_of(t, obj, idx, &at);
+	assert_true(holds(t, owner, obj));
+	/* move it from the owner's table to the node ten places on */
+	int far = idx[(at + 10) % 20];
+	size_t k = store_get(t->node[owner]->store, obj, t->now, 0, rec, 4, &more);
+	assert_int_equal(k, 1);
+	assert_int_equal(store_remove(t->node[owner]->store, obj, rec[0].id), 1);
+	assert_int_equal(store_put(pub_table(t->node[far]), &rec[0]), STORE_OK);
+	assert_false(holds(t, owner, obj));
+	tnet_advance(t, 4 * SEC);   /* four stabilize periods */
+	assert_true(holds(t, owner, obj));
+	assert_false(holds(t, far, obj));
+	assert_int_equal(themis_node_counters_ref(t->node[far])->records_relocated, 1);
+	assert_true(finds_record(t, 7, obj, 3));
+	tnet_del(t);
+}
+
+/* Node 0 stores while it is being cut off from every other node: the store cannot land and
+ * fails once node 0 knows it is out of the ring. When it is back in the ring the record goes
+ * out at once, not at the retry t/8 later (75 s here). */
+static void test_store_failed_while_cut_off_lands_on_rejoin(void **state)
+{
+	(void)state;
+	tnet *t = nodes(6);
+	uint8_t obj[32];
+	themis_event ev;
+
+	form_ring(t, 0, 6);
+	for (int i = 0; i < 6; i++)
+		part.group[i] = i == 0;
+	themis_obj_id("while-cut", 0, obj);
+	cut(t, 1);
+	assert_true(themis_store(t->node[0], obj, NULL, t->now) > 0);
+	assert_true(until_orphaned(t, 0, 30));
+	tnet_advance(t, 20 * SEC);
+	assert_true(last_done(t, 0, THEMIS_OP_STORE, &ev));
+	assert_false(ev.ok);
+	cut(t, 0);
+	tnet_advance(t, 30 * SEC);
+	assert_true(one_ideal_ring(t));
+	assert_true(finds_record(t, 3, obj, 0));
+	tnet_del(t);
+}
+
 /* Two rings that never knew each other (a daemon started without a bootstrap): told of one
  * member of the other ring, a node merges them into one ideal ring. */
 static void test_remembered_peer_merges_rings(void **state)
@@ -286,6 +373,8 @@ int main(void)
 		cmocka_unit_test(test_two_orphans_do_not_wait_for_each_other),
 		cmocka_unit_test(test_partition_rings_merge),
 		cmocka_unit_test(test_remembered_peer_merges_rings),
+		cmocka_unit_test(test_far_record_reaches_owner_by_lookup),
+		cmocka_unit_test(test_store_failed_while_cut_off_lands_on_rejoin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -164,6 +164,8 @@ typedef struct themis_counters {
 	uint64_t records_unplaced;  /* records a leave of ours could not hand to a successor (it
 				       stayed in the ring with them, or, already handed over,
 				       left without them) */
+	uint64_t records_relocated; /* records of ours outside our range that their owner took
+				       after a lookup (a ring merged after a partition) */
 	uint64_t records_signed;    /* records this node signed (a refresh re-sends, not re-signs) */
 	uint64_t records_verified;  /* record signatures verified (not those the cache knew) */
 	uint64_t lookups_no_progress; /* FIND answers that did not get closer (eclipse check) */
