@@ -11,11 +11,14 @@ EXTRA_LDFLAGS ?=
 
 PKGS    := libsodium sqlite3
 CFLAGS  := -std=c11 -Wall -Wextra -Werror -O2 -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-           -Icore/include -Icore $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+           -Icore/include -Icore -Icore/channel -Icore/dht $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -lsqlite3) -lm -pthread $(EXTRA_LDFLAGS)
 CMOCKA  := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-CORE_SRC  := $(wildcard core/*.c)
+# core/channel/: the secure channel (identities, handshakes, sessions, frames); core/dht/: the
+# Chord ring above it; core/: the node that joins them (node.c) and the public API.
+CORE_SRC  := $(wildcard core/*.c core/channel/*.c core/dht/*.c)
+CORE_HDR  := $(wildcard core/*.h core/channel/*.h core/dht/*.h core/include/*.h)
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libthemis.a
 TEST_SRC  := $(wildcard tests/test_*.c)
@@ -84,7 +87,7 @@ lib: $(LIB)
 programs: $(PROGRAMS)
 tests: $(TESTS) $(FUZZ_REPLAY)
 
-$(BUILD)/core/%.o: core/%.c $(wildcard core/*.h core/include/*.h)
+$(BUILD)/core/%.o: core/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -118,7 +121,7 @@ $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB)
 
 # The nonce audit compiles the whole core again with THEMIS_NONCE_AUDIT, so every AEAD seal
 # reports its (key, counter) to the test.
-$(BUILD)/tests/test_nonce_audit: tests/audit_nonce.c tests/tnet.h tests/testutil.h $(CORE_SRC) $(wildcard core/*.h core/include/*.h)
+$(BUILD)/tests/test_nonce_audit: tests/audit_nonce.c tests/tnet.h tests/testutil.h $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DTHEMIS_NONCE_AUDIT -Itests $< $(CORE_SRC) -o $@ $(CMOCKA) $(LDLIBS)
 

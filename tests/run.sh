@@ -36,7 +36,7 @@ fi
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/mixed_campaign.sh ]; then
 	if sh tests/mixed_campaign.sh "$BUILD" 6; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed mixed-campaign"; fi
 	# seeds that once lost a record a handoff answer carried into a partition (its answer
-	# lost for good: the handoff is confirmed now, core/dht.c), on small rings
+	# lost for good: the handoff is confirmed now, core/dht/dht.c), on small rings
 	for seed in 519 796; do
 		if sh tests/mixed_campaign.sh "$BUILD" 1 $seed; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed mixed-seed-$seed"; fi
 	done

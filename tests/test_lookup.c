@@ -1,4 +1,4 @@
-/* test_lookup.c: the iterative find (core/lookup.c) on oracle rings of real nodes on the
+/* test_lookup.c: the iterative find (core/dht/lookup.c) on oracle rings of real nodes on the
  * virtual clock (tnet.h), with no finger ever refreshed: when the nodes a lookup would ask
  * first are dead, or the new owner has not noticed its predecessor died, the lookup still ends
  * at the true owner, as long as every node keeps a live successor; and a claim of ownership

@@ -1,4 +1,4 @@
-/* test_replay.c: the anti-replay window (core/replay.c) against PROTOCOL.md, DATA.
+/* test_replay.c: the anti-replay window (core/channel/replay.c) against PROTOCOL.md, DATA.
  * A table of counter sequences with the expected verdict for each, then a long randomized run
  * checked step by step against a naive reference that keeps every counter it ever saw.
  */

@@ -1,4 +1,4 @@
-/* test_ring.c: ring arithmetic and the routing-table view (core/ring.c, the paper's RT,
+/* test_ring.c: ring arithmetic and the routing-table view (core/dht/ring.c, the paper's RT,
  * section 6.1). Hand-computed tables on small rings, a randomized cross-check against a naive
  * 64-bit-limb reference on m = 8, 13, 64, 256, and brute-force Chord fingers for whole networks.
  */

@@ -1,4 +1,4 @@
-/* test_store.c: the object table (core/store.c) against store.h and PROTOCOL.md, Upper layer.
+/* test_store.c: the object table (core/dht/store.c) against store.h and PROTOCOL.md, Upper layer.
  * Hand-made cases for each call and cap, the record signature with every tampered field, then
  * a long fixed-seed random run checked step by step against a flat-array reference model.
  */

@@ -1,4 +1,4 @@
-/* fuzz_msg.c: libFuzzer target for the upper-layer codec (core/msg.c). The first input byte
+/* fuzz_msg.c: libFuzzer target for the upper-layer codec (core/dht/msg.c). The first input byte
  * picks a decoder and a ring size; whatever a decoder accepts must re-encode to exactly the
  * input bytes (one encoding per message, docs/protocol.md section 12), else abort.
  */

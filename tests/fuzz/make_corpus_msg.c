@@ -1,8 +1,8 @@
 /* make_corpus_msg.c: writes the seed corpus of fuzz_msg into DIR/msg/: valid bodies built
  * with the msg.c encoders and the malformed forms docs/protocol.md section 12 says to reject,
  * each behind the selector byte fuzz_msg reads first. Deterministic; it only writes files.
- *   cc -std=c11 -D_DEFAULT_SOURCE -Icore/include -Icore tests/fuzz/make_corpus_msg.c \
- *      core/msg.c core/ident.c core/crypto.c -lsodium -o build/make_corpus_msg && \
+ *   cc -std=c11 -D_DEFAULT_SOURCE -Icore/include -Icore -Icore/channel -Icore/dht tests/fuzz/make_corpus_msg.c \
+ *      core/dht/msg.c core/channel/ident.c core/channel/crypto.c -lsodium -o build/make_corpus_msg && \
  *      build/make_corpus_msg tests/fuzz/corpus
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 #!/bin/sh
-# eva.sh: Frama-C's value analysis (EVA) of the packet decoders (core/wire.c), the message
-# decoders (core/msg.c) and the replay window (core/replay.c), each from its driver in this
+# eva.sh: Frama-C's value analysis (EVA) of the packet decoders (core/channel/wire.c), the message
+# decoders (core/dht/msg.c) and the replay window (core/channel/replay.c), each from its driver in this
 # directory (eva_*.c), which feeds it arbitrary bytes (or counters) of bounded length.
 # Prints one line per file: "eva FILE: N alarm(s) in T s", then each alarm. Every alarm must
 # be one of the false positives listed (and explained) in eva_expected.txt; a new alarm, or
@@ -17,8 +17,10 @@ opts="-eva -eva-precision 5 -eva-split-return full -eva-no-show-progress"
 status=0
 : > "$out/all"
 for f in wire msg replay; do
+	src=core/channel/$f.c
+	[ $f = msg ] && src=core/dht/msg.c
 	t0=$(date +%s.%N)
-	frama-c -cpp-extra-args="-Icore -Icore/include" $opts "tests/verify/eva_$f.c" "core/$f.c" \
+	frama-c -cpp-extra-args="-Icore -Icore/channel -Icore/dht -Icore/include" $opts "tests/verify/eva_$f.c" "$src" \
 		> "$out/$f.log" 2>&1
 	rc=$?
 	t1=$(date +%s.%N)

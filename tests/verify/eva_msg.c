@@ -1,4 +1,4 @@
-/* eva_msg.c: a driver for Frama-C's value analysis (EVA) of core/msg.c. Every frame-body
+/* eva_msg.c: a driver for Frama-C's value analysis (EVA) of core/dht/msg.c. Every frame-body
  * decoder gets arbitrary bytes of every length up to a little more than one frame body, and
  * an arbitrary ring size m (valid or not); what decodes is encoded again into a buffer of
  * arbitrary capacity. EVA proves (or raises an alarm for) the absence of run-time errors for

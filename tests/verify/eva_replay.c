@@ -1,4 +1,4 @@
-/* eva_replay.c: a driver for Frama-C's value analysis (EVA) of core/replay.c. Windows of
+/* eva_replay.c: a driver for Frama-C's value analysis (EVA) of core/channel/replay.c. Windows of
  * several sizes (the strict 0, one to three blocks, the default 2048, the largest 2^20, and
  * sizes the API must refuse), any limit, then a bounded run of checks and marks with
  * arbitrary 64-bit counters. EVA proves (or raises an alarm for) the absence of run-time

@@ -1,4 +1,4 @@
-/* eva_wire.c: a driver for Frama-C's value analysis (EVA) of core/wire.c. Every packet and
+/* eva_wire.c: a driver for Frama-C's value analysis (EVA) of core/channel/wire.c. Every packet and
  * frame decoder gets arbitrary bytes of every length up to a little more than the largest
  * datagram; a packet that decodes is encoded again. EVA then proves (or raises an alarm
  * for) the absence of run-time errors: out-of-bounds accesses, uninitialized reads,

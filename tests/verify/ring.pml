@@ -1,4 +1,4 @@
-/* ring.pml: the ring maintenance of core/dht.c as a Promela model, for Spin to check over
+/* ring.pml: the ring maintenance of core/dht/dht.c as a Promela model, for Spin to check over
  * every interleaving (docs/verify.md says what it covers and what it leaves out).
  *
  * NN nodes sit at positions 0..NN-1 (node i at position i, clockwise). Some are members at
