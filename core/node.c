@@ -7,6 +7,12 @@
 
 #include "crypto.h"
 #include "node.h"
+#include "req.h"
+#include "ops.h"
+#include "dht.h"
+#include "heal.h"
+#include "replica.h"
+#include "publish.h"
 
 void themis_config_default(themis_config *c)
 {
@@ -394,4 +400,19 @@ void themis_node_recv(themis_node *n, const themis_addr *from, const uint8_t *pk
 		peer_recv_plain(n, from, pkt, len, now);
 		break;
 	}
+}
+
+/* ---- between the layers ---------------------------------------------------------------------
+ * The secure channel (core/channel/) never names the layer above it: what it authenticated,
+ * and its verdict that a peer cannot be reached, come here and go up to the DHT
+ * (core/dht/: ops.c dispatches frames, req.c fails the requests waiting on the peer). */
+
+void node_on_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, uint64_t now)
+{
+	ops_on_frame(n, p, frame, flen, now);
+}
+
+void node_peer_unreachable(themis_node *n, peer *p, uint64_t now)
+{
+	ops_peer_unreachable(n, p, now);
 }

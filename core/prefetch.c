@@ -8,6 +8,8 @@
 
 #include "msg.h"
 #include "node.h"
+#include "ops.h"
+#include "req.h"
 #include "wire.h"
 
 static inline void pf(const void *p)

@@ -3,6 +3,11 @@
  * whatever is due. Time is only ever the caller's `now`.
  */
 #include "node.h"
+#include "req.h"
+#include "ops.h"
+#include "dht.h"
+#include "heal.h"
+#include "publish.h"
 
 uint64_t themis_node_next_deadline(const themis_node *n)
 {

@@ -7,6 +7,15 @@
 #include "tnet.h"
 
 #include "node.h"
+/* the DHT layer's internals, which this white-box test reaches into */
+#include "dht.h"
+#include "heal.h"
+#include "lookup.h"
+#include "msg.h"
+#include "publish.h"
+#include "relocate.h"
+#include "replica.h"
+#include "req.h"
 
 #define NET "lookup-test"
 #define SEC 1000000000ull

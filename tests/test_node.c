@@ -8,6 +8,15 @@
 #include "hs.h"
 #include "msg.h"
 #include "node.h"
+/* the DHT layer's internals, which this white-box test reaches into */
+#include "dht.h"
+#include "heal.h"
+#include "lookup.h"
+#include "msg.h"
+#include "publish.h"
+#include "relocate.h"
+#include "replica.h"
+#include "req.h"
 #include "wire.h"
 
 #define NET "themis-test"

@@ -7,6 +7,15 @@
 #include "tnet.h"
 
 #include "node.h"
+/* the DHT layer's internals, which this white-box test reaches into */
+#include "dht.h"
+#include "heal.h"
+#include "lookup.h"
+#include "msg.h"
+#include "publish.h"
+#include "relocate.h"
+#include "replica.h"
+#include "req.h"
 
 /* Indexes of the nodes that are up and joined, sorted by ring position. Returns how many. */
 static inline int tring_sorted_live(tnet *t, int *idx)

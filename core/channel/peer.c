@@ -1,7 +1,7 @@
 /* peer.c: peers, their session slots and the handshake around them (PROTOCOL.md: HELLO checks
  * in cost order, the bounded half-open table, activation exactly once, crossing handshakes,
- * rekeying with a grace period). It turns authenticated DATA into frames for ops.c and frames
- * from ops.c into DATA; it never interprets a frame.
+ * rekeying with a grace period). It turns authenticated DATA into frames for the node (node_on_frame)
+ * and frames from above into DATA; it never interprets a frame.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -652,7 +652,7 @@ void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt,
 	}
 	s->last_used = now;
 	p->last_rx = now;
-	ops_on_frame(n, p, frame, (size_t)flen, now);
+	node_on_frame(n, p, frame, (size_t)flen, now);
 	cr_wipe(frame, (size_t)flen);   /* only what chan_open wrote */
 }
 
@@ -679,7 +679,7 @@ void peer_recv_plain(themis_node *n, const themis_addr *from, const uint8_t *pkt
 	p->last_rx = now;
 	/* Vanilla peers live only as long as a request needs them. */
 	peer_hold(p);
-	ops_on_frame(n, p, pl.frame, pl.framelen, now);
+	node_on_frame(n, p, pl.frame, pl.framelen, now);
 	peer_unhold(n, p);
 }
 
@@ -723,7 +723,7 @@ static void handshake_failed(themis_node *n, peer *p, slot *s, uint64_t now)
 			free(p->q[i].data);
 		}
 		p->nq = 0;
-		ops_peer_unreachable(n, p, now);
+		node_peer_unreachable(n, p, now);
 	}
 	peer_unhold(n, p);
 }

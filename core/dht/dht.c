@@ -9,7 +9,14 @@
 #include <string.h>
 
 #include "crypto.h"
-#include "node.h"
+#include "dht.h"
+#include "heal.h"
+#include "lookup.h"
+#include "msg.h"
+#include "publish.h"
+#include "relocate.h"
+#include "replica.h"
+#include "req.h"
 
 int dht_init(themis_node *n)
 {

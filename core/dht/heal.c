@@ -35,7 +35,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node.h"
+#include "heal.h"
+#include "dht.h"
+#include "lookup.h"
+#include "msg.h"
+#include "publish.h"
+#include "req.h"
 
 enum {
 	PASSIVE_MAX = 32,             /* nodes remembered as dead (or handed to us as hints) */

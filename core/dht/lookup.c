@@ -10,7 +10,14 @@
 #include <string.h>
 
 #include "crypto.h"
-#include "node.h"
+#include "lookup.h"
+#include "dht.h"
+#include "heal.h"
+#include "msg.h"
+#include "publish.h"
+#include "relocate.h"
+#include "replica.h"
+#include "req.h"
 
 /* The first 8 bytes of an id, as a tag: ids that differ there differ (the whole id is
  * compared only when the tags agree). */

@@ -7,7 +7,13 @@
 #include <string.h>
 
 #include "crypto.h"
-#include "node.h"
+#include "ops.h"
+#include "dht.h"
+#include "lookup.h"
+#include "msg.h"
+#include "publish.h"
+#include "replica.h"
+#include "req.h"
 
 static const char *const op_names[] = {
 	[THEMIS_OP_PING] = "ping",

@@ -10,7 +10,12 @@
 #include <string.h>
 
 #include "crypto.h"
-#include "node.h"
+#include "publish.h"
+#include "dht.h"
+#include "lookup.h"
+#include "msg.h"
+#include "replica.h"
+#include "req.h"
 
 enum { SERVICE_NAME_MAX = 255 };
 

@@ -22,7 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node.h"
+#include "relocate.h"
+#include "dht.h"
+#include "lookup.h"
+#include "msg.h"
+#include "publish.h"
+#include "replica.h"
+#include "req.h"
 
 enum {
 	RELOCATE_BACKOFF_PERIODS = 4,   /* after a failed relocation */

@@ -21,7 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node.h"
+#include "replica.h"
+#include "dht.h"
+#include "msg.h"
+#include "publish.h"
+#include "relocate.h"
+#include "req.h"
 
 /* One sync job per successor slot: the next record to send is the first after (obj, id), the
  * end of the last batch the successor acknowledged. */

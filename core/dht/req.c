@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "crypto.h"
-#include "node.h"
+#include "req.h"
+#include "dht.h"
+#include "msg.h"
 
 static void pending_remove(themis_node *n, pending *pd)
 {

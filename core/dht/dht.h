@@ -1,0 +1,45 @@
+/* dht.h: ring membership and maintenance (join, update, leave; Zave's rules). */
+#ifndef THEMIS_DHT_H
+#define THEMIS_DHT_H
+
+#include <stdint.h>
+#include "ops.h"
+#include "wire.h"
+
+int dht_init(themis_node *n);
+void dht_free(themis_node *n);
+/* 1 when this node is responsible for position pos: pos in (pred, self], or it is alone. */
+int dht_responsible(const themis_node *n, const uint8_t pos[RING_POS_LEN]);
+void dht_owner_found(themis_node *n, op *o, int ok, uint64_t now);   /* JOIN, OPK_FINGER */
+/* n->leaving: handing our records over (new records still welcome, they follow), or handed
+ * over (a storer is sent to the new owner). */
+enum { LEAVE_HANDING = 1, LEAVE_HANDED = 2 };
+/* id left the ring through us lately (LEAVE): never adopted again, never handed records. */
+int dht_departed(const themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now);
+/* A node did not answer after every retry: it leaves successors, fingers, predecessor. */
+void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now);
+/* A node answered an authenticated request: it may be a better finger. */
+void dht_node_seen(themis_node *n, const ring_node *rn, int joining);
+/* When pos lies in the stretch just behind us that nodes which lately took us for their
+ * successor cover: the nearest node we know after pos (a better owner candidate than we are),
+ * or NULL. */
+const ring_node *dht_behind_owner(const themis_node *n, const uint8_t pos[RING_POS_LEN], uint64_t now);
+void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now);
+uint64_t dht_next_deadline(const themis_node *n);
+void dht_on_timeout(themis_node *n, uint64_t now);
+void dht_leave_step(themis_node *n, op *o, uint64_t now);
+/* A LEAVE whose handoff is not answered after req_timeout / LEAVE_PROBE_DIV probes its later
+ * successors and its predecessor (dht.c): a handoff answered sooner sends no probe. */
+enum { LEAVE_PROBE_DIV = 8 };
+void dht_leave_wake(themis_node *n, op *o, uint64_t now);
+/* A JOIN waiting to try again woke up. */
+void dht_join_retry(themis_node *n, op *o, uint64_t now);
+
+/* dht.c, for heal.c: send UPDATE to s, a node that does not know us, so that it may take us
+ * for its predecessor; records its answer hands off are kept. */
+void dht_notify(themis_node *n, const ring_node *s, uint64_t now);
+
+/* dht.c: confirm the handoff answers whose requester can no longer retransmit (all: every one) */
+void dht_memo_tick(themis_node *n, int all, uint64_t now);
+
+#endif
