@@ -107,7 +107,7 @@ struct themis_node {
 	struct store_table *store;      /* created on first use */
 	struct registration *regs;
 	uint32_t nregs, regs_alloc;
-	struct near_node *near;  /* nodes that lately took us for their successor (dht.c) */
+	struct near_node *near;  /* nodes that lately took us for their successor (near.c) */
 	uint32_t nnear, near_alloc;
 
 	/* the DHT */
@@ -134,12 +134,12 @@ struct themis_node {
 	int has_bad_hint;
 	ring_node rect_cand;     /* a would-be predecessor waiting for the old one's ping */
 	int has_rect_cand;
-	uint8_t leaving;         /* LEAVE_* below: a LEAVE op runs, we are nobody's successor (dht.c) */
+	uint8_t leaving;         /* LEAVE_* (dht.h): a LEAVE op runs, we are nobody's successor (leave.c) */
 	uint8_t transfers;       /* TRANSFER requests awaiting records from our successor */
 	uint64_t leave_op;       /* the LEAVE op while one runs */
-	struct gone_node *gone;  /* nodes that lately left through us (dht.c), on first use */
+	struct gone_node *gone;  /* nodes that lately left through us (near.c), on first use */
 	struct rep_state *rep;   /* successor-list replication (replica.c), on first use */
-	struct handoff_memo *memo; /* answers that carried records, for a retransmission (dht.c) */
+	struct handoff_memo *memo; /* answers that carried records, for a retransmission (memo.c) */
 	struct heal *heal;       /* orphan state and nodes declared dead (heal.c), on first use */
 	uint64_t relocate_op;    /* the relocation of records outside our range (relocate.c), 0: none */
 	uint64_t relocate_after; /* no relocation before (after one failed) */

@@ -3,6 +3,7 @@
 #define THEMIS_DHT_H
 
 #include <stdint.h>
+#include "msg.h"
 #include "ops.h"
 #include "wire.h"
 
@@ -41,5 +42,50 @@ void dht_notify(themis_node *n, const ring_node *s, uint64_t now);
 
 /* dht.c: confirm the handoff answers whose requester can no longer retransmit (all: every one) */
 void dht_memo_tick(themis_node *n, int all, uint64_t now);
+
+/* ---- within the module (dht.c, near.c, join.c, stabilize.c, memo.c, leave.c) ---- */
+/* A node that lately took us for its successor (near.c; n->near). */
+struct near_node {
+	ring_node rn;
+	uint64_t seen;
+};
+
+/* dht.c */
+void dht_peer_node(const peer *p, ring_node *rn);
+
+/* near.c */
+void dht_near_remove(themis_node *n, const uint8_t id[THEMIS_ID_LEN]);
+/* c took us for its successor: remember it, dropping the stale or the farthest entry when full. */
+void dht_near_note(themis_node *n, const ring_node *c, uint64_t now);
+/* The node nearest after pos in (pos, self) among every node we know (predecessor, the fresh
+ * entries behind us, successors, fingers), or NULL. */
+const ring_node *dht_near_after(const themis_node *n, const uint8_t pos[RING_POS_LEN], uint64_t now);
+void dht_gone_note(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t now);
+void dht_gone_forget(themis_node *n, const uint8_t id[THEMIS_ID_LEN]);
+/* Encode m, filling its records with handed-off ones taken from (lo, hi] while they fit. */
+int dht_encode_with_handoff(themis_node *n, msg_lists *m, const uint8_t lo[RING_POS_LEN],
+			   const uint8_t hi[RING_POS_LEN], uint8_t *out, size_t cap, uint64_t now);
+void dht_add_successors(const themis_node *n, msg_lists *m);
+
+/* join.c */
+void dht_on_join(themis_node *n, peer *p, uint64_t req_id, uint64_t now);
+
+/* stabilize.c */
+void dht_stabilize(themis_node *n, uint64_t now);
+void dht_check_pred(themis_node *n, uint64_t now);
+void dht_on_update(themis_node *n, peer *p, uint64_t req_id, uint64_t now);
+void dht_on_get_succ(themis_node *n, peer *p, uint64_t req_id, uint64_t now);
+void dht_on_transfer(themis_node *n, peer *p, uint64_t req_id, uint64_t now);
+
+/* memo.c */
+/* Answer caller c (request type) with m, adding the records c is now responsible for:
+ * everything not in (c, self] (paper, 6.1 Update), handed over only to our predecessor. */
+void dht_respond_with_handoff(themis_node *n, peer *p, uint8_t type, uint64_t req_id, msg_lists *m,
+			     const ring_node *c, uint64_t now);
+
+/* leave.c */
+void dht_leave_resume(themis_node *n, uint64_t now);
+void dht_on_leave(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body, size_t blen,
+		  uint64_t now);
 
 #endif
