@@ -151,11 +151,11 @@ void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now)
 	}
 }
 
-/* ---- periodic work ------------------------------------------------------------------------ */
+/* ---- periodic work (scheduled by timers.c) ------------------------------------------------ */
 
 /* Refresh one finger: skip the indexes our first successor already answers, look up the
  * first one it does not (one lookup at a time). */
-static void fix_fingers(themis_node *n, uint64_t now)
+void dht_fix_fingers(themis_node *n, uint64_t now)
 {
 	uint8_t start[RING_POS_LEN];
 	op *o;
@@ -177,73 +177,6 @@ static void fix_fingers(themis_node *n, uint64_t now)
 		n->fixing = 1;
 		lookup_start(n, o, start, NULL, now);
 		return;
-	}
-}
-
-/* Finger lookups cost a handshake with every new node they meet, and while our own successor
- * or predecessor is still changing (many nodes joining around us) the ring they route through
- * is still converging: such a lookup wanders, and its fingers would soon be stale. A finger
- * round is skipped when either neighbour changed since the previous round, at most
- * FIX_POSTPONE_MAX rounds in a row (a node whose neighbours never settle still refreshes). */
-enum { FIX_POSTPONE_MAX = 2 };
-
-static int neighbours_moved(themis_node *n)
-{
-	uint8_t succ[THEMIS_ID_LEN] = { 0 }, pred[THEMIS_ID_LEN] = { 0 };
-	int moved;
-
-	if (n->ring.nsucc)
-		memcpy(succ, n->ring.succ[0].id, sizeof succ);
-	if (n->ring.has_pred)
-		memcpy(pred, n->ring.pred.id, sizeof pred);
-	moved = memcmp(succ, n->fix_succ, sizeof succ) != 0 || memcmp(pred, n->fix_pred, sizeof pred) != 0;
-	memcpy(n->fix_succ, succ, sizeof succ);
-	memcpy(n->fix_pred, pred, sizeof pred);
-	return moved;
-}
-
-static uint64_t due(uint64_t t, uint64_t period)
-{
-	return period ? t : UINT64_MAX;
-}
-
-uint64_t dht_next_deadline(const themis_node *n)
-{
-	uint64_t t = UINT64_MAX, d;
-
-	if (!n->joined || n->leaving)
-		return t;
-	d = due(n->t_stabilize, n->hot.stabilize_ns);
-	t = d < t ? d : t;
-	d = due(n->t_fix_fingers, n->hot.fix_fingers_ns);
-	t = d < t ? d : t;
-	d = due(n->t_check_pred, n->hot.check_pred_ns);
-	return d < t ? d : t;
-}
-
-void dht_on_timeout(themis_node *n, uint64_t now)
-{
-	if (!n->joined || n->leaving)
-		return;   /* a leaving node sends no maintenance (see themis_leave) */
-	if (n->hot.stabilize_ns && now >= n->t_stabilize) {
-		n->t_stabilize = now + n->hot.stabilize_ns;
-		dht_stabilize(n, now);
-		rep_tick(n, now);
-		dht_memo_tick(n, 0, now);
-		relocate_tick(n, now);
-	}
-	if (n->hot.fix_fingers_ns && now >= n->t_fix_fingers) {
-		n->t_fix_fingers = now + n->hot.fix_fingers_ns;
-		if (neighbours_moved(n) && n->fix_postponed < FIX_POSTPONE_MAX) {
-			n->fix_postponed++;
-		} else {
-			n->fix_postponed = 0;
-			fix_fingers(n, now);
-		}
-	}
-	if (n->hot.check_pred_ns && now >= n->t_check_pred) {
-		n->t_check_pred = now + n->hot.check_pred_ns;
-		dht_check_pred(n, now);
 	}
 }
 

@@ -26,8 +26,8 @@ void dht_node_seen(themis_node *n, const ring_node *rn, int joining);
  * or NULL. */
 const ring_node *dht_behind_owner(const themis_node *n, const uint8_t pos[RING_POS_LEN], uint64_t now);
 void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now);
-uint64_t dht_next_deadline(const themis_node *n);
-void dht_on_timeout(themis_node *n, uint64_t now);
+/* One round of finger refresh (timers.c schedules it). */
+void dht_fix_fingers(themis_node *n, uint64_t now);
 void dht_leave_step(themis_node *n, op *o, uint64_t now);
 /* A LEAVE whose handoff is not answered after req_timeout / LEAVE_PROBE_DIV probes its later
  * successors and its predecessor (dht.c): a handoff answered sooner sends no probe. */

@@ -330,7 +330,7 @@ int64_t themis_leave(themis_node *n, uint64_t now)
 	if (!o)
 		return THEMIS_EFULL;
 	id = (int64_t)o->id;
-	/* From here on no ring maintenance goes out (dht_on_timeout): an UPDATE of ours reaching
+	/* From here on no ring maintenance goes out (timers.c): an UPDATE of ours reaching
 	 * the successor after our handoff would make it take us back. */
 	n->leaving = LEAVE_HANDING;
 	n->leave_op = o->id;

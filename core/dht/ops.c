@@ -138,36 +138,6 @@ void ops_free_all(themis_node *n)
 	n->nops = n->ops_alloc = 0;
 }
 
-uint64_t ops_next_deadline(const themis_node *n)
-{
-	uint64_t t = UINT64_MAX;
-
-	for (uint32_t i = 0; i < n->nops; i++)
-		if (n->ops[i]->wake_at && n->ops[i]->wake_at < t)
-			t = n->ops[i]->wake_at;
-	return t;
-}
-
-void ops_on_timeout(themis_node *n, uint64_t now)
-{
-	/* A retry may finish its op (and reorder the array): restart the walk after each. */
-	for (uint32_t i = 0; i < n->nops; i++) {
-		op *o = n->ops[i];
-		if (o->wake_at && o->wake_at <= now) {
-			o->wake_at = 0;
-			if (op_is_join(o->kind))
-				dht_join_retry(n, o, now);
-			else if (o->kind == THEMIS_OP_LEAVE)
-				dht_leave_wake(n, o, now);
-			else if (o->lk.has_waiting)   /* a lookup waits for a node to notice a death */
-				lookup_wake(n, o, now);
-			else if (o->kind == THEMIS_OP_STORE || o->kind == OPK_REFRESH)
-				pub_store_wake(n, o, now);   /* a store's back-off is over */
-			i = (uint32_t)-1;
-		}
-	}
-}
-
 /* ---- PING --------------------------------------------------------------------------- */
 
 static void ping_done(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)

@@ -123,9 +123,6 @@ op *op_get(themis_node *n, uint64_t id);
  * o is freed. */
 void op_finish(themis_node *n, op *o, int ok, uint64_t now);
 void ops_free_all(themis_node *n);
-/* Operations waiting for a retry time (a join into a ring still converging). */
-uint64_t ops_next_deadline(const themis_node *n);
-void ops_on_timeout(themis_node *n, uint64_t now);
 void peer_of(const ring_node *rn, themis_peer *out);
 
 #endif
