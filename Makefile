@@ -99,7 +99,7 @@ $(GEN)/schema_sql.inc: analysis/schema.sql
 	@mkdir -p $(dir $@)
 	od -An -v -tx1 $< | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' > $@
 
-$(BUILD)/sim/%.o: sim/%.c $(SIM_HDR) core/include/themis.h $(GEN)/schema_sql.inc
+$(BUILD)/sim/%.o: sim/%.c $(SIM_HDR) $(wildcard core/include/*.h) $(GEN)/schema_sql.inc
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Isim -I$(GEN) -c $< -o $@
 

@@ -17,6 +17,7 @@
 #include "scenario.h"
 #include "sim.h"
 #include "themis.h"
+#include "themis_sim.h"
 #include "trace.h"
 
 /* An input waiting for a busy node (CPU model): FIFO order. */

@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 #include "themis.h"
+#include "themis_sim.h"   /* the oracle ring (themis_node_set_ring) */
 
 enum { TNET_MAX_NODES = 24, TNET_LOG = 4096, TNET_EVENTS = 512 };
 

@@ -246,17 +246,6 @@ void themis_node_counters(const themis_node *node, themis_counters *out);
  * works. For a driver that looks at a few of them around every input (a copy of the whole
  * struct each time costs more than the input itself on a large simulated ring). */
 const themis_counters *themis_node_counters_ref(const themis_node *node);
-/* A hint, with no effect on behaviour: start loading into the CPU cache what the node's next
- * input will read. stage 0: the node object; stage 1: the tables it points to (call it for a
- * node whose stage 0 ran a little earlier); stage 2: the peers, requests and operations those
- * tables point to (for the node whose input comes now, its stage 1 done one input earlier).
- * For a driver that knows its next inputs ahead of time (the simulator's event queue), on a
- * ring whose nodes no cache holds at once. */
-void themis_node_prefetch(const themis_node *node, int stage);
-/* The same kind of hint for the datagram the node is about to receive (pkt, len, already in
- * the cache, its stage 1 done): the routing entries its answer will most likely name. */
-void themis_node_prefetch_input(const themis_node *node, const uint8_t *pkt, size_t len);
-
 /* A datagram arrived from `from`. Never fails: bad input is dropped and counted. */
 void themis_node_recv(themis_node *node, const themis_addr *from, const uint8_t *pkt,
 		      size_t len, uint64_t now);
@@ -329,11 +318,6 @@ size_t themis_node_records(const themis_node *node, const uint8_t obj[THEMIS_ID_
  * 32 nodes in all with the ones the node declared dead itself; nothing is kept when ring
  * maintenance is off (stabilize_ns = 0). Returns 0 or THEMIS_EINVAL. */
 int themis_node_remember(themis_node *node, const themis_peer *peers, size_t count, uint64_t now);
-/* The simulator's "static ring" shortcut: set successors, predecessor and fingers as an
- * oracle computed them, and mark the node joined. Returns 0 or THEMIS_EINVAL. */
-int themis_node_set_ring(themis_node *node, const themis_peer *succ, size_t nsucc,
-			 const themis_peer *pred, const themis_peer *fingers, size_t nfingers);
-
 /* Identity helpers (PROTOCOL.md, Names). */
 void themis_net_hash(const char *network, uint8_t net[THEMIS_ID_LEN]);
 void themis_id_from_pk(const uint8_t pk[THEMIS_PK_LEN], const uint8_t net[THEMIS_ID_LEN],
