@@ -17,45 +17,9 @@
 void themis_config_default(themis_config *c)
 {
 	memset(c, 0, sizeof *c);
-	c->m = 256;
-	c->security = 1;
-	c->replay_window = 2048;
-	c->rekey_after_msgs = UINT64_C(1) << 60;
-	c->rekey_after_ns = UINT64_C(120) * 1000000000u;
-	c->session_grace_ns = UINT64_C(5) * 1000000000u;
-	c->session_idle_ns = UINT64_C(180) * 1000000000u;
-	c->hs_retry_ns = UINT64_C(1000000000);
-	c->hs_attempts = 5;
-	c->halfopen_ttl_ns = UINT64_C(10) * 1000000000u;
-	c->hello_rate = 20;
-	c->hello_burst = 40;
-	c->req_timeout_ns = UINT64_C(1000000000);
-	c->req_attempts = 3;
-	c->max_peers = 1024;
-	c->max_sessions = 1024;
-	c->max_halfopen = 256;
-	c->hello_cache = 1024;
-	c->ratelimit_slots = 256;
-	c->max_pending = 1024;
-	c->queue_per_peer = 16;
-	c->outbox_cap = 256;
-	c->event_cap = 256;
-	c->k = 2;
-	c->ttl_ns = UINT64_C(60) * 1000000000u;
-	c->succ_len = 4;
-	c->stabilize_ns = UINT64_C(1000000000);
-	c->fix_fingers_ns = UINT64_C(500000000);
-	c->check_pred_ns = UINT64_C(2000000000);
-	c->max_fingers = 64;
-	c->lookup_max_hops = 64;
-	c->max_ops = 256;
-	c->max_records = 4096;
-	c->max_records_per_obj = 64;
-	c->max_records_per_storer = 64;
-	c->max_registrations = 64;
-	c->verified_cache = 4096;
-	c->signed_records = 1;
-	c->replicate = 1;
+#define CONFIG_DEFAULT(type, name, def, min, max) c->name = (type)(def);
+	THEMIS_CONFIG_FIELDS(CONFIG_DEFAULT)
+#undef CONFIG_DEFAULT
 }
 
 static const char *const drop_names[THEMIS_DROP__COUNT] = {
@@ -77,30 +41,29 @@ const char *themis_drop_name(themis_drop reason)
 	return (unsigned)reason < THEMIS_DROP__COUNT ? drop_names[reason] : "unknown";
 }
 
+/* The table's limits that name the core's own: the nonce counter's and the successor list's. */
+_Static_assert(UINT64_C(1) << 62 == CHAN_CTR_LIMIT, "rekey_after_msgs' maximum is CHAN_CTR_LIMIT");
+_Static_assert(16 == RING_MAX_SUCC, "succ_len's maximum is RING_MAX_SUCC");
+
+/* A function, not an expression in the macro: for a field whose type cannot go below min or
+ * above max the comparison would be always false (-Wtype-limits). */
+static int in_range(uint64_t v, uint64_t min, uint64_t max)
+{
+	return v >= min && v <= max;
+}
+
 static int config_valid(const themis_config *c)
 {
-	uint64_t caps[] = { c->max_peers, c->max_sessions, c->max_halfopen, c->hello_cache,
-			    c->ratelimit_slots, c->max_pending, c->queue_per_peer, c->outbox_cap,
-			    c->event_cap, c->hs_attempts, c->req_attempts, c->succ_len, c->max_fingers,
-			    c->lookup_max_hops, c->max_ops, c->max_records, c->max_records_per_obj,
-			    c->max_records_per_storer, c->max_registrations };
-
-	if (!c->network || !c->rand || c->m < 8 || c->m > 256)
+	if (!c->network || !c->rand)
 		return 0;
-	if (c->replay_window % 64 != 0 || c->replay_window > (1u << 20))
+#define CONFIG_CHECK(type, name, def, min, max) \
+	if (!in_range((uint64_t)c->name, (min), (max))) \
 		return 0;
-	if (c->rekey_after_msgs < 16 || c->rekey_after_msgs > CHAN_CTR_LIMIT)
+	THEMIS_CONFIG_FIELDS(CONFIG_CHECK)
+#undef CONFIG_CHECK
+	if (c->replay_window % 64 != 0)
 		return 0;
-	if (!c->rekey_after_ns || !c->hs_retry_ns || !c->halfopen_ttl_ns || !c->req_timeout_ns ||
-	    !c->session_idle_ns || !c->hello_rate || c->hello_rate > 1000000 || !c->hello_burst)
-		return 0;
-	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
-		if (caps[i] == 0 || caps[i] > (1u << 20))
-			return 0;
 	if ((uint64_t)c->max_sessions + c->max_halfopen > SLOT_MASK + 1u)
-		return 0;
-	/* k + 1 replica indexes fit the u8 of the object id and discover's bit set */
-	if (c->succ_len > RING_MAX_SUCC || c->k > 31 || !c->ttl_ns)
 		return 0;
 	return 1;
 }

@@ -57,6 +57,105 @@ typedef void (*themis_rand_fn)(void *ctx, uint8_t *buf, size_t len);
  * core calls, in the order poll_send would have returned the datagrams. */
 typedef void (*themis_send_fn)(void *ctx, const themis_addr *to, const uint8_t *pkt, size_t len);
 
+/* Every tunable field of themis_config, once: X(type, name, default, min, max). The struct
+ * below, themis_config_default and the range checks of themis_node_new all follow from this
+ * table, so a new field is one line here (and, if the node reads it after creation, a copy in
+ * the node's own config: core/node.h). A value outside [min, max] makes themis_node_new fail;
+ * a few checks relate fields or need more than a range (replay_window a multiple of 64,
+ * max_sessions + max_halfopen within the slot index) and are written out in core/node.c.
+ * THEMIS_NS_S is a second in nanoseconds; THEMIS_CFG_CAP the largest table capacity. */
+#define THEMIS_NS_S UINT64_C(1000000000)
+#define THEMIS_CFG_CAP (UINT64_C(1) << 20)
+#define THEMIS_CONFIG_FIELDS(X)                                                                  \
+	/* ring bits, 8..256 */                                                                   \
+	X(unsigned, m, 256, 8, 256)                                                               \
+	/* 1: handshake + DATA; 0: PLAIN ("vanilla" baseline) */                                  \
+	X(int, security, 1, 0, UINT64_MAX)                                                        \
+	/* ---- channel ---- */                                                                   \
+	/* W in bits, multiple of 64 or 0 (strict) */                                             \
+	X(uint32_t, replay_window, 2048, 0, THEMIS_CFG_CAP)                                        \
+	/* rekey from 7/8 of this send counter; never send past it (at most 2^62, the nonce      \
+	 * counter's limit) */                                                                    \
+	X(uint64_t, rekey_after_msgs, UINT64_C(1) << 60, 16, UINT64_C(1) << 62)                   \
+	/* rekey a session this old (its responder: 1.25x); the session dies at 1.5x */           \
+	X(uint64_t, rekey_after_ns, 120 * THEMIS_NS_S, 1, UINT64_MAX)                              \
+	/* a replaced session still accepts for this long */                                     \
+	X(uint64_t, session_grace_ns, 5 * THEMIS_NS_S, 0, UINT64_MAX)                              \
+	/* a session unused this long is forgotten */                                            \
+	X(uint64_t, session_idle_ns, 180 * THEMIS_NS_S, 1, UINT64_MAX)                             \
+	/* ---- handshake ---- */                                                                 \
+	/* initiator resends a fresh HELLO after this long */                                    \
+	X(uint64_t, hs_retry_ns, THEMIS_NS_S, 1, UINT64_MAX)                                       \
+	/* ... at most this many HELLOs before giving up */                                      \
+	X(uint32_t, hs_attempts, 5, 1, THEMIS_CFG_CAP)                                             \
+	/* responder forgets a half-open slot after this long */                                 \
+	X(uint64_t, halfopen_ttl_ns, 10 * THEMIS_NS_S, 1, UINT64_MAX)                              \
+	/* HELLOs per second accepted from one source address */                                 \
+	X(uint32_t, hello_rate, 20, 1, 1000000)                                                   \
+	/* token bucket depth for the same */                                                    \
+	X(uint32_t, hello_burst, 40, 1, UINT64_MAX)                                               \
+	/* ---- requests ---- */                                                                  \
+	/* a request is retransmitted after this long */                                         \
+	X(uint64_t, req_timeout_ns, THEMIS_NS_S, 1, UINT64_MAX)                                    \
+	/* ... at most this many sends before the op fails */                                    \
+	X(uint32_t, req_attempts, 3, 1, THEMIS_CFG_CAP)                                            \
+	/* ---- capacities: tables grow on demand up to these and never beyond ---- */            \
+	/* peers with sessions or handshakes in progress */                                      \
+	X(uint32_t, max_peers, 1024, 1, THEMIS_CFG_CAP)                                            \
+	/* live sessions (all peers) */                                                          \
+	X(uint32_t, max_sessions, 1024, 1, THEMIS_CFG_CAP)                                         \
+	/* responder half-open handshakes */                                                     \
+	X(uint32_t, max_halfopen, 256, 1, THEMIS_CFG_CAP)                                          \
+	/* recent HELLOs remembered to drop replays */                                           \
+	X(uint32_t, hello_cache, 1024, 1, THEMIS_CFG_CAP)                                          \
+	/* source addresses tracked by the HELLO rate limit */                                   \
+	X(uint32_t, ratelimit_slots, 256, 1, THEMIS_CFG_CAP)                                       \
+	/* requests awaiting a response */                                                       \
+	X(uint32_t, max_pending, 1024, 1, THEMIS_CFG_CAP)                                          \
+	/* frames queued while a handshake to that peer completes */                             \
+	X(uint32_t, queue_per_peer, 16, 1, THEMIS_CFG_CAP)                                         \
+	/* datagrams waiting for poll_send */                                                    \
+	X(uint32_t, outbox_cap, 256, 1, THEMIS_CFG_CAP)                                            \
+	/* events waiting for poll_event */                                                      \
+	X(uint32_t, event_cap, 256, 1, THEMIS_CFG_CAP)                                             \
+	/* ---- the DHT (paper, section 6) ---- */                                                \
+	/* redundancy: a name is stored under k + 1 object ids (k + 1 replica indexes fit the    \
+	 * u8 of the object id and discover's bit set) */                                        \
+	X(uint32_t, k, 2, 0, 31)                                                                  \
+	/* freshness t: a record expires unless refreshed; the storer refreshes at t / 2 */      \
+	X(uint64_t, ttl_ns, 60 * THEMIS_NS_S, 1, UINT64_MAX)                                       \
+	/* r: successor list length (1 = the paper's single successor) */                        \
+	X(uint32_t, succ_len, 4, 1, 16)                                                           \
+	/* period of update (stabilize + notify); 0: none */                                     \
+	X(uint64_t, stabilize_ns, THEMIS_NS_S, 0, UINT64_MAX)                                      \
+	/* period of refreshing one finger; 0: none */                                           \
+	X(uint64_t, fix_fingers_ns, THEMIS_NS_S / 2, 0, UINT64_MAX)                                \
+	/* period of the predecessor liveness check; 0: none */                                  \
+	X(uint64_t, check_pred_ns, 2 * THEMIS_NS_S, 0, UINT64_MAX)                                 \
+	/* distinct finger entries kept */                                                       \
+	X(uint32_t, max_fingers, 64, 1, THEMIS_CFG_CAP)                                            \
+	/* a find gives up after this many hops */                                               \
+	X(uint32_t, lookup_max_hops, 64, 1, THEMIS_CFG_CAP)                                        \
+	/* operations in progress (finds, stores, joins, ...) */                                 \
+	X(uint32_t, max_ops, 256, 1, THEMIS_CFG_CAP)                                               \
+	/* records this node keeps for others, in total */                                       \
+	X(uint32_t, max_records, 4096, 1, THEMIS_CFG_CAP)                                          \
+	X(uint32_t, max_records_per_obj, 64, 1, THEMIS_CFG_CAP)                                    \
+	X(uint32_t, max_records_per_storer, 64, 1, THEMIS_CFG_CAP)                                 \
+	/* objects this node stores itself and keeps refreshing */                               \
+	X(uint32_t, max_registrations, 64, 1, THEMIS_CFG_CAP)                                      \
+	/* digests of records whose signature verified here, so that the same record received    \
+	 * again costs a hash, not a verification (0: verify every time) */                      \
+	X(uint32_t, verified_cache, 4096, 0, UINT64_MAX)                                          \
+	/* 1: records signed by their storer (PROTOCOL.md); 0: the paper's unsigned mode (for    \
+	 * attack runs) */                                                                       \
+	X(int, signed_records, 1, 0, UINT64_MAX)                                                  \
+	/* 1: every record also held by its owner's succ_len successors, so a silent failure     \
+	 * loses no copy (docs/dht.md, successor-list replication); 0: the paper's single copy */ \
+	X(int, replicate, 1, 0, UINT64_MAX)                                                       \
+	/* 1: a LOOKUP_HOP event for every hop (`themis lookup --trace`) */                      \
+	X(int, trace_lookups, 0, 0, UINT64_MAX)
+
 typedef struct themis_config {
 	const char *network;        /* network name; hashed into net (PROTOCOL.md, Names) */
 	uint8_t seed[THEMIS_SEED_LEN]; /* the node's Ed25519 seed (its identity) */
@@ -68,64 +167,10 @@ typedef struct themis_config {
 				       simulator's way; a daemon polls) */
 	void *send_ctx;
 
-	unsigned m;                 /* ring bits, 8..256 (default 256) */
-	int security;               /* 1: handshake + DATA; 0: PLAIN ("vanilla" baseline) */
-
-	/* channel */
-	uint32_t replay_window;     /* W in bits, multiple of 64 or 0 (strict); default 2048 */
-	uint64_t rekey_after_msgs;  /* rekey from 7/8 of this send counter; never send past it */
-	uint64_t rekey_after_ns;    /* rekey a session this old (its responder: 1.25x); the
-				       session dies at 1.5x */
-	uint64_t session_grace_ns;  /* a replaced session still accepts for this long */
-	uint64_t session_idle_ns;   /* a session unused this long is forgotten */
-
-	/* handshake */
-	uint64_t hs_retry_ns;       /* initiator resends a fresh HELLO after this long */
-	uint32_t hs_attempts;       /* ... at most this many HELLOs before giving up */
-	uint64_t halfopen_ttl_ns;   /* responder forgets a half-open slot after this long */
-	uint32_t hello_rate;        /* HELLOs per second accepted from one source address (1..1e6) */
-	uint32_t hello_burst;       /* token bucket depth for the same (>= 1) */
-
-	/* requests */
-	uint64_t req_timeout_ns;    /* a request is retransmitted after this long */
-	uint32_t req_attempts;      /* ... at most this many sends before the op fails */
-
-	/* capacities: tables grow on demand up to these and never beyond */
-	uint32_t max_peers;         /* peers with sessions or handshakes in progress */
-	uint32_t max_sessions;      /* live sessions (all peers) */
-	uint32_t max_halfopen;      /* responder half-open handshakes */
-	uint32_t hello_cache;       /* recent HELLOs remembered to drop replays */
-	uint32_t ratelimit_slots;   /* source addresses tracked by the HELLO rate limit */
-	uint32_t max_pending;       /* requests awaiting a response */
-	uint32_t queue_per_peer;    /* frames queued while a handshake to that peer completes */
-	uint32_t outbox_cap;        /* datagrams waiting for poll_send */
-	uint32_t event_cap;         /* events waiting for poll_event */
-
-	/* the DHT (paper, section 6) */
-	uint32_t k;                 /* redundancy: a name is stored under k + 1 object ids */
-	uint64_t ttl_ns;            /* freshness t: a record expires unless refreshed; the storer
-				       refreshes at t / 2 */
-	uint32_t succ_len;          /* r: successor list length, 1..16 (1 = the paper's single
-				       successor) */
-	uint64_t stabilize_ns;      /* period of update (stabilize + notify) */
-	uint64_t fix_fingers_ns;    /* period of refreshing one finger */
-	uint64_t check_pred_ns;     /* period of the predecessor liveness check */
-	uint32_t max_fingers;       /* distinct finger entries kept */
-	uint32_t lookup_max_hops;   /* a find gives up after this many hops */
-	uint32_t max_ops;           /* operations in progress (finds, stores, joins, ...) */
-	uint32_t max_records;       /* records this node keeps for others, in total */
-	uint32_t max_records_per_obj;
-	uint32_t max_records_per_storer;
-	uint32_t max_registrations; /* objects this node stores itself and keeps refreshing */
-	uint32_t verified_cache;    /* digests of records whose signature verified here, so that
-				       the same record received again costs a hash, not a
-				       verification (0: verify every time) */
-	int signed_records;         /* 1: records signed by their storer (PROTOCOL.md); 0: the
-				       paper's unsigned mode (for attack runs) */
-	int replicate;              /* 1: every record also held by its owner's succ_len
-				       successors, so a silent failure loses no copy (docs/dht.md,
-				       successor-list replication); 0: the paper's single copy */
-	int trace_lookups;          /* 1: a LOOKUP_HOP event for every hop (`themis lookup --trace`) */
+	/* the tunables, in the order of THEMIS_CONFIG_FIELDS above */
+#define THEMIS_CONFIG_FIELD_(type, name, def, min, max) type name;
+	THEMIS_CONFIG_FIELDS(THEMIS_CONFIG_FIELD_)
+#undef THEMIS_CONFIG_FIELD_
 } themis_config;
 
 /* Fills every field with its default; the caller then sets network, seed, rand and self. */
