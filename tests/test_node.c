@@ -512,6 +512,7 @@ static void test_mitm_reply(void **state)
 	tnet *t = pair(NULL);
 	hs_self m;
 	hs_responder rs;
+	themis_drop why;
 	hs_random rnd;
 	wire_hello h;
 	themis_counters cnt;
@@ -531,7 +532,7 @@ static void test_mitm_reply(void **state)
 	p.from = B;
 	p.to = A;
 	p.len = REPLY_LEN;
-	assert_int_equal(hs_create_reply(&rs, p.b, &m, hp->b, &h, id_a, &rnd, &cnt), 0);
+	assert_int_equal(hs_create_reply(&rs, p.b, &m, hp->b, &h, id_a, &rnd, &cnt, &why), 0);
 	tnet_deliver(t, &p);
 	assert_int_equal(tnet_drops(t, A, THEMIS_DROP_BAD_KEY), 1);
 	assert_int_equal(t->node[A]->peers[0]->cur == NULL, 1);

@@ -106,6 +106,7 @@ static void test_handshake_and_data(void **state)
 	(void)state;
 	hs_self a, b;
 	hs_initiator ia;
+	themis_drop why;
 	hs_responder rb;
 	hs_random rnd;
 	hs_keys ka;
@@ -128,13 +129,13 @@ static void test_handshake_and_data(void **state)
 	assert_memory_equal(hello + 72, v("e_a_public", 32), 32);
 
 	/* B checks HELLO and answers with REPLY */
-	assert_int_equal(hs_check_hello(&b, hello, sizeof hello, &h), 0);
-	assert_int_equal(hs_verify_hello(&b, hello, &h, id_a, &cnt), 0);
+	assert_int_equal(hs_check_hello(&b, hello, sizeof hello, &h, &why), 0);
+	assert_int_equal(hs_verify_hello(&b, hello, &h, id_a, &cnt, &why), 0);
 	assert_memory_equal(id_a, a.id, 32);
 	rnd.idx = v32("idx_b");
 	memcpy(rnd.e_sec, v("e_b_secret", 32), 32);
 	memcpy(rnd.nonce, v("n_b", 32), 32);
-	assert_int_equal(hs_create_reply(&rb, reply, &b, hello, &h, id_a, &rnd, &cnt), 0);
+	assert_int_equal(hs_create_reply(&rb, reply, &b, hello, &h, id_a, &rnd, &cnt, &why), 0);
 	assert_memory_equal(reply, v("reply", REPLY_LEN), REPLY_LEN);
 	assert_memory_equal(rb.conf_a, v("conf_a", 32), 32);
 	assert_memory_equal(rb.keys.k_recv, v("k_ab", 32), 32);
@@ -143,13 +144,13 @@ static void test_handshake_and_data(void **state)
 
 	/* A checks REPLY and confirms */
 	assert_int_equal(wire_reply_decode(&r, reply, sizeof reply), 0);
-	assert_int_equal(hs_consume_reply(&ia, &a, reply, &r, &ka, confirm, &cnt), 0);
+	assert_int_equal(hs_consume_reply(&ia, &a, reply, &r, &ka, confirm, &cnt, &why), 0);
 	assert_memory_equal(ka.k_send, v("k_ab", 32), 32);
 	assert_memory_equal(ka.k_recv, v("k_ba", 32), 32);
 	assert_memory_equal(confirm, v("confirm", CONFIRM_LEN), CONFIRM_LEN);
 	assert_memory_equal(confirm + 12, v("conf_a", 32), 32);
 	assert_int_equal(wire_confirm_decode(&c, confirm, sizeof confirm), 0);
-	assert_int_equal(hs_consume_confirm(&rb, &c), 0);
+	assert_int_equal(hs_consume_confirm(&rb, &c, &why), 0);
 
 	/* DATA both ways */
 	chan_session sa, sb;
@@ -164,14 +165,14 @@ static void test_handshake_and_data(void **state)
 	assert_int_equal(len, 46);
 	assert_memory_equal(pkt, v("data_ab", 46), 46);
 	assert_int_equal(wire_data_decode(&d, pkt, (size_t)len), 0);
-	assert_int_equal(chan_open(&sb, &d, pkt, frame, sizeof frame, b.id, b.net, &cnt), (int)sizeof f_ab);
+	assert_int_equal(chan_open(&sb, &d, pkt, frame, sizeof frame, b.id, b.net, &cnt, &why), (int)sizeof f_ab);
 	assert_memory_equal(frame, f_ab, sizeof f_ab);
 
 	len = chan_seal(&sb, pkt, sizeof pkt, f_ba, sizeof f_ba, b.id, b.net, &cnt);
 	assert_int_equal(len, 41);
 	assert_memory_equal(pkt, v("data_ba", 41), 41);
 	assert_int_equal(wire_data_decode(&d, pkt, (size_t)len), 0);
-	assert_int_equal(chan_open(&sa, &d, pkt, frame, sizeof frame, a.id, a.net, &cnt), (int)sizeof f_ba);
+	assert_int_equal(chan_open(&sa, &d, pkt, frame, sizeof frame, a.id, a.net, &cnt, &why), (int)sizeof f_ba);
 
 	/* Each role did exactly the crypto work the protocol asks for (CPU model inputs). */
 	assert_int_equal(cnt.cpu_sign, 2);

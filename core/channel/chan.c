@@ -72,19 +72,25 @@ static int open_into(const chan_session *s, const wire_data *d, const uint8_t *p
 }
 
 int chan_open(chan_session *s, const wire_data *d, const uint8_t *pkt, uint8_t *frame, size_t cap,
-	      const uint8_t self_id[32], const uint8_t net[32], themis_counters *cnt)
+	      const uint8_t self_id[32], const uint8_t net[32], themis_counters *cnt,
+	      themis_drop *why)
 {
 	size_t flen = d->ctlen - DATA_TAG_LEN;
 
-	if (cap < flen)
-		return -1 - (int)THEMIS_DROP_MALFORMED;
+	if (cap < flen) {
+		*why = THEMIS_DROP_MALFORMED;
+		return -1;
+	}
 	/* PROTOCOL.md, DATA: open the AEAD first, only then consult the window, so a forged
 	 * counter can neither move the window nor be told apart from any other forgery. */
-	if (open_into(s, d, pkt, frame, self_id, net, cnt) != 0)
-		return -1 - (int)THEMIS_DROP_BAD_MAC;
+	if (open_into(s, d, pkt, frame, self_id, net, cnt) != 0) {
+		*why = THEMIS_DROP_BAD_MAC;
+		return -1;
+	}
 	if (!replay_check(&s->rw, d->ctr)) {
 		cr_wipe(frame, flen);
-		return -1 - (int)THEMIS_DROP_REPLAY;
+		*why = THEMIS_DROP_REPLAY;
+		return -1;
 	}
 	replay_mark(&s->rw, d->ctr);
 	return (int)flen;

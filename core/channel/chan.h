@@ -39,9 +39,10 @@ int chan_seal(chan_session *s, uint8_t *out, size_t cap, const uint8_t *frame, s
 
 /* Opens a DATA packet d (decoded from pkt) addressed to this session into frame (cap >=
  * d->ctlen - DATA_TAG_LEN). Authenticates first, then checks and marks the counter: returns
- * the frame length, or -(1 + reason) with reason BAD_MAC or REPLAY; the window changes only
- * on success. */
+ * the frame length, or -1 with *why naming the drop reason (BAD_MAC, REPLAY; MALFORMED when
+ * cap is short); the window changes only on success. */
 int chan_open(chan_session *s, const wire_data *d, const uint8_t *pkt, uint8_t *frame, size_t cap,
-	      const uint8_t self_id[32], const uint8_t net[32], themis_counters *cnt);
+	      const uint8_t self_id[32], const uint8_t net[32], themis_counters *cnt,
+	      themis_drop *why);
 
 #endif

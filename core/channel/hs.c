@@ -95,39 +95,47 @@ void hs_create_hello(hs_initiator *st, uint8_t out[HELLO_LEN], const hs_self *se
 	cr_wipe(rnd->e_sec, sizeof rnd->e_sec);
 }
 
-int hs_check_hello(const hs_self *self, const uint8_t *pkt, size_t len, wire_hello *h)
+/* The convention of hs.h: -1, with the reason in *why. */
+static int drop(themis_drop *why, themis_drop reason)
+{
+	*why = reason;
+	return -1;
+}
+
+int hs_check_hello(const hs_self *self, const uint8_t *pkt, size_t len, wire_hello *h,
+		   themis_drop *why)
 {
 	if (wire_hello_decode(h, pkt, len) != 0)
-		return HS_ERR(THEMIS_DROP_MALFORMED);
+		return drop(why, THEMIS_DROP_MALFORMED);
 	if (memcmp(h->net, self->net, 32) != 0)
-		return HS_ERR(THEMIS_DROP_WRONG_NETWORK);
+		return drop(why, THEMIS_DROP_WRONG_NETWORK);
 	if (memcmp(h->id_b, self->id, 32) != 0)
-		return HS_ERR(THEMIS_DROP_WRONG_RECIPIENT);
+		return drop(why, THEMIS_DROP_WRONG_RECIPIENT);
 	/* Our own HELLO reflected back (or a HELLO from our key): nobody talks to itself. */
 	if (memcmp(h->pk_a, self->pk, 32) == 0)
-		return HS_ERR(THEMIS_DROP_WRONG_RECIPIENT);
+		return drop(why, THEMIS_DROP_WRONG_RECIPIENT);
 	return 0;
 }
 
 int hs_verify_hello(const hs_self *self, const uint8_t pkt[HELLO_LEN], const wire_hello *h,
-		    uint8_t id_a[32], themis_counters *cnt)
+		    uint8_t id_a[32], themis_counters *cnt, themis_drop *why)
 {
 	id_of(id_a, h->pk_a, self->net, cnt);
 	cr_buf parts[] = { LBL(LBL_M1), { pkt, HELLO_SIGNED_LEN } };
 	cnt->cpu_verify++;
 	if (cr_verifyv(h->sig, parts, 2, h->pk_a) != 0)
-		return HS_ERR(THEMIS_DROP_BAD_SIG);
+		return drop(why, THEMIS_DROP_BAD_SIG);
 	return 0;
 }
 
 int hs_create_reply(hs_responder *st, uint8_t out[REPLY_LEN], const hs_self *self,
 		    const uint8_t hello[HELLO_LEN], const wire_hello *h, const uint8_t id_a[32],
-		    hs_random *rnd, themis_counters *cnt)
+		    hs_random *rnd, themis_counters *cnt, themis_drop *why)
 {
 	wire_reply r;
 	schedule ks;
 	uint8_t th[32];
-	int rc = HS_ERR(THEMIS_DROP_BAD_KEY);
+	int rc = -1;
 
 	memset(&r, 0, sizeof r);
 	r.idx_b = rnd->idx;
@@ -140,8 +148,10 @@ int hs_create_reply(hs_responder *st, uint8_t out[REPLY_LEN], const hs_self *sel
 	wire_reply_encode(out, &r);   /* sig and conf are filled below, over this head */
 
 	transcript(th, hello, out, cnt);
-	if (key_schedule(&ks, rnd->e_sec, h->e_a, th, cnt) != 0)
+	if (key_schedule(&ks, rnd->e_sec, h->e_a, th, cnt) != 0) {
+		*why = THEMIS_DROP_BAD_KEY;
 		goto out;
+	}
 
 	cr_buf parts[] = { LBL(LBL_M2), { th, 32 } };
 	cr_signv(out + REPLY_SIG_OFF, parts, 2, self->sk);
@@ -164,7 +174,7 @@ out:
 
 int hs_consume_reply(const hs_initiator *st, const hs_self *self, const uint8_t pkt[REPLY_LEN],
 		     const wire_reply *r, hs_keys *keys, uint8_t confirm[CONFIRM_LEN],
-		     themis_counters *cnt)
+		     themis_counters *cnt, themis_drop *why)
 {
 	uint8_t id_b[32], th[32], tag[32];
 	schedule ks;
@@ -172,30 +182,30 @@ int hs_consume_reply(const hs_initiator *st, const hs_self *self, const uint8_t 
 
 	memset(&ks, 0, sizeof ks);
 	if (r->idx_a != st->idx_a || memcmp(r->id_a, self->id, 32) != 0) {
-		rc = HS_ERR(THEMIS_DROP_WRONG_RECIPIENT);
+		rc = drop(why, THEMIS_DROP_WRONG_RECIPIENT);
 		goto out;
 	}
 	/* The man in the middle check of the paper (section 5.1.1): PK_B must be the key of the
 	 * identity A asked for. */
 	id_of(id_b, r->pk_b, self->net, cnt);
 	if (memcmp(id_b, st->peer_id, 32) != 0) {
-		rc = HS_ERR(THEMIS_DROP_BAD_KEY);
+		rc = drop(why, THEMIS_DROP_BAD_KEY);
 		goto out;
 	}
 	transcript(th, st->hello, pkt, cnt);
 	cr_buf parts[] = { LBL(LBL_M2), { th, 32 } };
 	cnt->cpu_verify++;
 	if (cr_verifyv(r->sig, parts, 2, r->pk_b) != 0) {
-		rc = HS_ERR(THEMIS_DROP_BAD_SIG);
+		rc = drop(why, THEMIS_DROP_BAD_SIG);
 		goto out;
 	}
 	if (key_schedule(&ks, st->e_sec, r->e_b, th, cnt) != 0) {
-		rc = HS_ERR(THEMIS_DROP_BAD_KEY);
+		rc = drop(why, THEMIS_DROP_BAD_KEY);
 		goto out;
 	}
 	confirm_tag(tag, ks.k_cb, LBL_CONF_B, sizeof LBL_CONF_B - 1, th, cnt);
 	if (!cr_equal(tag, r->conf, 32)) {
-		rc = HS_ERR(THEMIS_DROP_BAD_MAC);
+		rc = drop(why, THEMIS_DROP_BAD_MAC);
 		goto out;
 	}
 
@@ -213,10 +223,10 @@ out:
 	return rc;
 }
 
-int hs_consume_confirm(const hs_responder *st, const wire_confirm *c)
+int hs_consume_confirm(const hs_responder *st, const wire_confirm *c, themis_drop *why)
 {
 	int ok = c->idx_a == st->idx_a && c->idx_b == st->idx_b && cr_equal(st->conf_a, c->conf, 32);
-	return ok ? 0 : HS_ERR(THEMIS_DROP_BAD_MAC);
+	return ok ? 0 : drop(why, THEMIS_DROP_BAD_MAC);
 }
 
 void hs_initiator_wipe(hs_initiator *st)

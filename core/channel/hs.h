@@ -48,35 +48,36 @@ typedef struct hs_responder {
 	hs_keys keys;
 } hs_responder;
 
-/* Negative returns of the consume functions are -(1 + themis_drop), see HS_DROP(). */
-#define HS_ERR(reason) (-1 - (int)(reason))
-#define HS_DROP(err) ((themis_drop)(-1 - (err)))
+/* The checks below return 0, or -1 with *why naming the drop reason (the core's one
+ * convention for input that is dropped: the caller counts *why). */
 
 /* A: builds HELLO for peer_id into out and fills st. Wipes rnd->e_sec after copying it. */
 void hs_create_hello(hs_initiator *st, uint8_t out[HELLO_LEN], const hs_self *self,
 		     const uint8_t peer_id[32], hs_random *rnd, themis_counters *cnt);
 
 /* B, cheap checks (no cryptography): form, network, recipient, reflection. Returns 0 or
- * HS_ERR(reason). */
-int hs_check_hello(const hs_self *self, const uint8_t *pkt, size_t len, wire_hello *h);
-/* B, the expensive check: derives id_a and verifies sig_A. Returns 0 or HS_ERR(BAD_SIG). */
+ * -1 (*why: MALFORMED, WRONG_NETWORK, WRONG_RECIPIENT). */
+int hs_check_hello(const hs_self *self, const uint8_t *pkt, size_t len, wire_hello *h,
+		   themis_drop *why);
+/* B, the expensive check: derives id_a and verifies sig_A. Returns 0 or -1 (*why: BAD_SIG). */
 int hs_verify_hello(const hs_self *self, const uint8_t pkt[HELLO_LEN], const wire_hello *h,
-		    uint8_t id_a[32], themis_counters *cnt);
-/* B: builds REPLY into out and fills st with the session keys. Returns 0 or
- * HS_ERR(BAD_KEY) when E_A is a low-order point. Wipes rnd->e_sec, dh and prk. */
+		    uint8_t id_a[32], themis_counters *cnt, themis_drop *why);
+/* B: builds REPLY into out and fills st with the session keys. Returns 0 or -1 (*why:
+ * BAD_KEY) when E_A is a low-order point. Wipes rnd->e_sec, dh and prk. */
 int hs_create_reply(hs_responder *st, uint8_t out[REPLY_LEN], const hs_self *self,
 		    const uint8_t hello[HELLO_LEN], const wire_hello *h, const uint8_t id_a[32],
-		    hs_random *rnd, themis_counters *cnt);
+		    hs_random *rnd, themis_counters *cnt, themis_drop *why);
 
 /* A: checks REPLY r (decoded from pkt) against st; on success fills keys and CONFIRM and
- * returns 0 (the caller then forgets st). Errors: WRONG_RECIPIENT, BAD_KEY (PK_B does not
- * hash to the id asked for, or low-order E_B), BAD_SIG, BAD_MAC (conf_B). st is unchanged. */
+ * returns 0 (the caller then forgets st). Otherwise -1, *why: WRONG_RECIPIENT, BAD_KEY (PK_B
+ * does not hash to the id asked for, or low-order E_B), BAD_SIG, BAD_MAC (conf_B). st is
+ * unchanged. */
 int hs_consume_reply(const hs_initiator *st, const hs_self *self, const uint8_t pkt[REPLY_LEN],
 		     const wire_reply *r, hs_keys *keys, uint8_t confirm[CONFIRM_LEN],
-		     themis_counters *cnt);
+		     themis_counters *cnt, themis_drop *why);
 
-/* B: 0 when conf_A verifies (constant time), HS_ERR(BAD_MAC) otherwise. */
-int hs_consume_confirm(const hs_responder *st, const wire_confirm *c);
+/* B: 0 when conf_A verifies (constant time), -1 otherwise (*why: BAD_MAC). */
+int hs_consume_confirm(const hs_responder *st, const wire_confirm *c, themis_drop *why);
 
 /* Wipes and zeroes a state. */
 void hs_initiator_wipe(hs_initiator *st);

@@ -441,12 +441,13 @@ void peer_recv_hello(themis_node *n, const themis_addr *from, const uint8_t *pkt
 	uint8_t digest[32], id_a[32], reply[REPLY_LEN];
 	hs_random rnd;
 	slot *s;
+	themis_drop why;
 	int rc;
 
 	/* PROTOCOL.md, HELLO: cheapest checks first; no DH before a half-open slot is taken. */
-	rc = hs_check_hello(&n->self, pkt, len, &h);
+	rc = hs_check_hello(&n->self, pkt, len, &h, &why);
 	if (rc != 0) {
-		node_drop(n, HS_DROP(rc));
+		node_drop(n, why);
 		return;
 	}
 	cr_buf whole = { pkt, HELLO_LEN };
@@ -460,9 +461,9 @@ void peer_recv_hello(themis_node *n, const themis_addr *from, const uint8_t *pkt
 		node_drop(n, THEMIS_DROP_RATE_LIMITED);
 		return;
 	}
-	rc = hs_verify_hello(&n->self, pkt, &h, id_a, &n->cnt);
+	rc = hs_verify_hello(&n->self, pkt, &h, id_a, &n->cnt, &why);
 	if (rc != 0) {
-		node_drop(n, HS_DROP(rc));
+		node_drop(n, why);
 		return;
 	}
 	/* A full half-open table gives up its oldest entry (like a SYN cache): memory stays
@@ -479,13 +480,15 @@ void peer_recv_hello(themis_node *n, const themis_addr *from, const uint8_t *pkt
 	rnd.idx = s->idx;
 	node_rand(n, rnd.e_sec, sizeof rnd.e_sec);
 	node_rand(n, rnd.nonce, sizeof rnd.nonce);
-	rc = hs_create_reply(&s->hs.resp, reply, &n->self, pkt, &h, id_a, &rnd, &n->cnt);
+	rc = hs_create_reply(&s->hs.resp, reply, &n->self, pkt, &h, id_a, &rnd, &n->cnt, &why);
 	cr_wipe(&rnd, sizeof rnd);
 	if (rc == 0 && chan_init(&s->sess, s->idx, h.idx_a, id_a, &s->hs.resp.keys,
-				 n->cfg.replay_window, now) != 0)
-		rc = HS_ERR(THEMIS_DROP_TABLE_FULL);
+				 n->cfg.replay_window, now) != 0) {
+		rc = -1;
+		why = THEMIS_DROP_TABLE_FULL;
+	}
 	if (rc != 0) {
-		node_drop(n, HS_DROP(rc));
+		node_drop(n, why);
 		cr_wipe(&s->hs, sizeof s->hs);
 		n->nhalfopen--;
 		s->state = SLOT_FREE;
@@ -506,6 +509,7 @@ void peer_recv_reply(themis_node *n, const themis_addr *from, const uint8_t *pkt
 	uint8_t confirm[CONFIRM_LEN];
 	slot *s;
 	peer *p;
+	themis_drop why;
 	int rc;
 
 	if (wire_reply_decode(&r, pkt, len) != 0) {
@@ -517,10 +521,10 @@ void peer_recv_reply(themis_node *n, const themis_addr *from, const uint8_t *pkt
 		node_drop(n, THEMIS_DROP_UNKNOWN_SESSION);
 		return;
 	}
-	rc = hs_consume_reply(&s->hs.init, &n->self, pkt, &r, &keys, confirm, &n->cnt);
+	rc = hs_consume_reply(&s->hs.init, &n->self, pkt, &r, &keys, confirm, &n->cnt, &why);
 	if (rc != 0) {
 		/* PROTOCOL.md, REPLY: drop, count, keep waiting until the handshake's deadline. */
-		node_drop(n, HS_DROP(rc));
+		node_drop(n, why);
 		return;
 	}
 	p = s->peer;
@@ -568,6 +572,7 @@ void peer_recv_confirm(themis_node *n, const themis_addr *from, const uint8_t *p
 {
 	wire_confirm c;
 	slot *s;
+	themis_drop why;
 	int rc;
 
 	if (wire_confirm_decode(&c, pkt, len) != 0) {
@@ -590,9 +595,9 @@ void peer_recv_confirm(themis_node *n, const themis_addr *from, const uint8_t *p
 		node_drop(n, THEMIS_DROP_UNKNOWN_SESSION);
 		return;
 	}
-	rc = hs_consume_confirm(&s->hs.resp, &c);
+	rc = hs_consume_confirm(&s->hs.resp, &c, &why);
 	if (rc != 0) {
-		node_drop(n, HS_DROP(rc));
+		node_drop(n, why);
 		return;
 	}
 	if (activate(n, s, from, now))
@@ -606,6 +611,7 @@ void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt,
 	wire_data d;
 	slot *s;
 	peer *p;
+	themis_drop why;
 	int flen;
 
 	if (wire_data_decode(&d, pkt, len) != 0) {
@@ -617,9 +623,10 @@ void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt,
 		node_drop(n, THEMIS_DROP_UNKNOWN_SESSION);
 		return;
 	}
-	flen = chan_open(&s->sess, &d, pkt, frame, sizeof frame, n->self.id, n->self.net, &n->cnt);
+	flen = chan_open(&s->sess, &d, pkt, frame, sizeof frame, n->self.id, n->self.net, &n->cnt,
+			 &why);
 	if (flen < 0) {
-		node_drop(n, (themis_drop)(-1 - flen));
+		node_drop(n, why);
 		return;
 	}
 	/* A DATA that authenticates under a half-open session's keys proves the peer as well as

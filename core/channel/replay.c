@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "themis.h"
+
 enum {
 	BLOCK_BITS = 64,
 	BLOCK_SHIFT = 6,
@@ -34,7 +36,7 @@ static uint64_t bit(uint64_t ctr)
 int replay_init(replay_window *rw, uint32_t w, uint64_t limit)
 {
 	if (rw == NULL || w % BLOCK_BITS != 0 || w > W_MAX)
-		return -1;
+		return THEMIS_EINVAL;
 	memset(rw, 0, sizeof(*rw));
 	rw->w = w;
 	rw->limit = limit;
@@ -42,7 +44,7 @@ int replay_init(replay_window *rw, uint32_t w, uint64_t limit)
 		return 0;
 	rw->bits = calloc((size_t)nblocks(rw), sizeof(uint64_t));
 	if (rw->bits == NULL)
-		return -2;
+		return THEMIS_ENOMEM;
 	return 0;
 }
 

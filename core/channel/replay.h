@@ -15,7 +15,8 @@ typedef struct replay_window {
 	uint64_t *bits;     /* ring of w bits (+1 block) allocated by replay_init; NULL when w = 0 */
 } replay_window;
 
-/* w must be 0 or a multiple of 64 (<= 1 << 20). Returns 0, -1 on a bad w, -2 on no memory. */
+/* w must be 0 or a multiple of 64 (<= 1 << 20). Returns 0, THEMIS_EINVAL on a bad w,
+ * THEMIS_ENOMEM on no memory. */
 int replay_init(replay_window *rw, uint32_t w, uint64_t limit);
 void replay_free(replay_window *rw);
 

@@ -66,11 +66,12 @@ int adv_mitm(struct sim *s, sim_adversary *a, const sim_dgram *d)
 	hs_responder st;
 	hs_random rnd;
 	themis_counters scratch;
+	themis_drop why;
 	memset(&scratch, 0, sizeof scratch);
 	themis_id_from_pk(h.pk_a, h.net, id_a);
 	self_of(a, h.net, &self);
 	fresh(a, &rnd);
-	int rc = hs_create_reply(&st, out, &self, d->data, &h, id_a, &rnd, &scratch);
+	int rc = hs_create_reply(&st, out, &self, d->data, &h, id_a, &rnd, &scratch, &why);
 	hs_responder_wipe(&st);
 	cr_wipe(self.sk, sizeof self.sk);
 	if (rc)

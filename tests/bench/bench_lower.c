@@ -102,6 +102,7 @@ static void inputs_make(hs_inputs *in, size_t n, uint64_t *rng)
 static void handshake_once(const hs_self *a, const hs_self *b, hs_inputs *in, themis_counters *cnt)
 {
 	hs_initiator ia;
+	themis_drop why;
 	hs_responder rb;
 	wire_hello h;
 	wire_reply r;
@@ -111,19 +112,19 @@ static void handshake_once(const hs_self *a, const hs_self *b, hs_inputs *in, th
 	uint8_t hello[HELLO_LEN], reply[REPLY_LEN], confirm[CONFIRM_LEN], id_a[32];
 
 	hs_create_hello(&ia, hello, a, b->id, &in->ra, cnt);
-	if (hs_check_hello(b, hello, sizeof hello, &h) != 0 ||
-	    hs_verify_hello(b, hello, &h, id_a, cnt) != 0 ||
-	    hs_create_reply(&rb, reply, b, hello, &h, id_a, &in->rb, cnt) != 0)
+	if (hs_check_hello(b, hello, sizeof hello, &h, &why) != 0 ||
+	    hs_verify_hello(b, hello, &h, id_a, cnt, &why) != 0 ||
+	    hs_create_reply(&rb, reply, b, hello, &h, id_a, &in->rb, cnt, &why) != 0)
 		die("responder rejected HELLO");
 	if (wire_reply_decode(&r, reply, sizeof reply) != 0 ||
-	    hs_consume_reply(&ia, a, reply, &r, &ka, confirm, cnt) != 0)
+	    hs_consume_reply(&ia, a, reply, &r, &ka, confirm, cnt, &why) != 0)
 		die("initiator rejected REPLY");
 	hs_initiator_wipe(&ia);
 	if (chan_init(&sa, in->ra.idx, r.idx_b, b->id, &ka, 2048, 0) != 0)
 		die("chan_init");
 	cr_wipe(&ka, sizeof ka);
 	if (wire_confirm_decode(&c, confirm, sizeof confirm) != 0 ||
-	    hs_consume_confirm(&rb, &c) != 0)
+	    hs_consume_confirm(&rb, &c, &why) != 0)
 		die("responder rejected CONFIRM");
 	if (chan_init(&sb, rb.idx_b, rb.idx_a, id_a, &rb.keys, 2048, 0) != 0)
 		die("chan_init");
@@ -245,6 +246,7 @@ static double time_seal_open(chan_session *sa, chan_session *sb, const hs_self *
 	themis_counters cnt;
 	uint8_t pkt[DATA_MAX_LEN], out[FRAME_MAX_LEN];
 	wire_data d;
+	themis_drop why;
 	int bad = 0;
 
 	memset(&cnt, 0, sizeof cnt);
@@ -252,7 +254,7 @@ static double time_seal_open(chan_session *sa, chan_session *sb, const hs_self *
 	for (size_t i = 0; i < n; i++) {
 		int len = chan_seal(sa, pkt, sizeof pkt, frame, FRAME_LEN, a->id, a->net, &cnt);
 		bad |= len < 0 || wire_data_decode(&d, pkt, (size_t)len) != 0;
-		bad |= chan_open(sb, &d, pkt, out, sizeof out, b->id, b->net, &cnt) != FRAME_LEN;
+		bad |= chan_open(sb, &d, pkt, out, sizeof out, b->id, b->net, &cnt, &why) != FRAME_LEN;
 	}
 	double t = cpu_now_s() - t0;
 	if (bad)
@@ -465,6 +467,7 @@ int main(int argc, char **argv)
 		hs_initiator ia;
 		hs_responder rb;
 		wire_hello h;
+		themis_drop why;
 		wire_reply r;
 		wire_confirm c;
 		hs_keys ka;
@@ -477,13 +480,13 @@ int main(int argc, char **argv)
 		memset(&cnt, 0, sizeof cnt);
 		inputs_make(&in, 1, &rng);
 		hs_create_hello(&ia, hello, &a, b.id, &in.ra, &cnt);
-		if (hs_check_hello(&b, hello, sizeof hello, &h) != 0 ||
-		    hs_verify_hello(&b, hello, &h, id_a, &cnt) != 0 ||
-		    hs_create_reply(&rb, reply, &b, hello, &h, id_a, &in.rb, &cnt) != 0 ||
+		if (hs_check_hello(&b, hello, sizeof hello, &h, &why) != 0 ||
+		    hs_verify_hello(&b, hello, &h, id_a, &cnt, &why) != 0 ||
+		    hs_create_reply(&rb, reply, &b, hello, &h, id_a, &in.rb, &cnt, &why) != 0 ||
 		    wire_reply_decode(&r, reply, sizeof reply) != 0 ||
-		    hs_consume_reply(&ia, &a, reply, &r, &ka, confirm, &cnt) != 0 ||
+		    hs_consume_reply(&ia, &a, reply, &r, &ka, confirm, &cnt, &why) != 0 ||
 		    wire_confirm_decode(&c, confirm, sizeof confirm) != 0 ||
-		    hs_consume_confirm(&rb, &c) != 0 ||
+		    hs_consume_confirm(&rb, &c, &why) != 0 ||
 		    chan_init(&sa, ia.idx_a, r.idx_b, b.id, &ka, 2048, 0) != 0 ||
 		    chan_init(&sb, rb.idx_b, rb.idx_a, id_a, &rb.keys, 2048, 0) != 0)
 			die("setup handshake");
