@@ -472,14 +472,14 @@ static void test_remove(void **state)
 
 	assert_int_equal(ring_remove(&rs, Z.id), 0);
 	assert_int_equal(ring_remove(&rs, self.id), 0);
-	assert_int_equal(ring_remove(&rs, C.id), 1);
+	assert_int_equal(ring_remove(&rs, C.id), RING_WAS_SUCC);
 	expect_succ(&rs, (ring_node[]){ A, B }, 2);
-	assert_int_equal(ring_remove(&rs, A.id), 1 | 2 | 8);
+	assert_int_equal(ring_remove(&rs, A.id), RING_WAS_SUCC | RING_WAS_FIRST | RING_WAS_FINGER);
 	expect_succ(&rs, (ring_node[]){ B }, 1);
-	assert_int_equal(ring_remove(&rs, B.id), 1 | 2 | 4);
+	assert_int_equal(ring_remove(&rs, B.id), RING_WAS_SUCC | RING_WAS_FIRST | RING_WAS_PRED);
 	assert_int_equal(rs.has_pred, 0);
 	assert_int_equal(rs.nsucc, 0);
-	assert_int_equal(ring_remove(&rs, D.id), 8);
+	assert_int_equal(ring_remove(&rs, D.id), RING_WAS_FINGER);
 	assert_int_equal(rs.nfingers, 0);
 	assert_int_equal(ring_remove(&rs, D.id), 0);
 	assert_null(ring_find_id(&rs, A.id));

@@ -103,7 +103,7 @@ void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t n
 	int was = ring_remove(&n->ring, id);
 
 	dht_near_remove(n, id);
-	if ((was & 4) && n->has_rect_cand) {
+	if ((was & RING_WAS_PRED) && n->has_rect_cand) {
 		/* The old predecessor is dead: the node that asked to replace it gets the place. */
 		n->ring.pred = n->rect_cand;
 		n->ring.has_pred = 1;
@@ -122,7 +122,7 @@ void dht_node_failed(themis_node *n, const uint8_t id[THEMIS_ID_LEN], uint64_t n
 			heal_remember(n, &n->near[i].rn, now);
 		heal_lost_successors(n, now);
 	}
-	if (was & 2)
+	if (was & RING_WAS_FIRST)
 		n->t_stabilize = now;   /* a new first successor: check it at once */
 }
 

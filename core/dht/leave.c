@@ -401,7 +401,7 @@ void dht_on_leave(themis_node *n, peer *p, uint64_t req_id, const uint8_t *body,
 	} else {
 		int was = ring_remove(&n->ring, l.id);
 		dht_gone_note(n, l.id, now);
-		if ((was & 2) || n->ring.nsucc == 0)
+		if ((was & RING_WAS_FIRST) || n->ring.nsucc == 0)
 			ring_set_successors(&n->ring, NULL, m->nodes, m->nnodes);
 	}
 	leave_answer(n, p, req_id, m, ST_OK, now);

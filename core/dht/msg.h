@@ -76,7 +76,7 @@ typedef struct msg_find {
 /* A list of nodes followed by a list of records: the shape of every answer that carries
  * nodes or records. Which fields a message uses is in the comment of its encoder. */
 typedef struct msg_lists {
-	uint8_t kind;                   /* FIND_*, ST_*, LEAVE_*, or 0..2 for UPDATE_R */
+	uint8_t kind;                   /* FIND_*, ST_*, LEAVE_*, or UPDATE_R_* */
 	uint8_t nnodes;
 	ring_node nodes[MSG_MAX_NODES];
 	uint8_t nrec;
@@ -108,6 +108,14 @@ int msg_status_encode(uint8_t *out, size_t cap, uint8_t status);
  * nodes = the responder's successors, it is leaving too), GET_SUCC_R (kind 0, nodes = [me, successors]),
  * TRANSFER_R (kind 0, records). */
 int msg_lists_encode(uint8_t *out, size_t cap, const msg_lists *m, size_t *nrec_written);
+/* The kinds of an UPDATE_R (above); each is also the number of nodes before the successor
+ * list in nodes. */
+enum {
+	UPDATE_R_NO_PRED = 0,    /* the responder has no predecessor */
+	UPDATE_R_PRED = 1,       /* nodes[0]: its predecessor */
+	UPDATE_R_NEAREST = 2,    /* nodes[0]: the node nearest after the caller it knows,
+				    nodes[1]: its predecessor */
+};
 /* The same body with nodes only (nrec 0, more 0), the nodes named in place: answering a FIND
  * from the routing table encodes the entries without copying them into a msg_lists first. */
 int msg_nodes_encode(uint8_t *out, size_t cap, uint8_t kind, const ring_node *const *nodes, size_t n);

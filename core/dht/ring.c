@@ -319,7 +319,7 @@ int ring_remove(ring_state *rs, const uint8_t id[THEMIS_ID_LEN])
 			i++;
 			continue;
 		}
-		flags |= i == 0 ? 3 : 1;
+		flags |= i == 0 ? RING_WAS_SUCC | RING_WAS_FIRST : RING_WAS_SUCC;
 		memmove(&rs->succ[i], &rs->succ[i + 1], (rs->nsucc - i - 1) * sizeof(rs->succ[0]));
 		rs->nsucc--;
 	}
@@ -327,14 +327,14 @@ int ring_remove(ring_state *rs, const uint8_t id[THEMIS_ID_LEN])
 	if (rs->has_pred && same_id(&rs->pred, id)) {
 		rs->has_pred = 0;
 		memset(&rs->pred, 0, sizeof(rs->pred));
-		flags |= 4;
+		flags |= RING_WAS_PRED;
 	}
 	for (uint32_t i = 0; i < rs->nfingers;) {
 		if (!same_id(&rs->fingers[i], id)) {
 			i++;
 			continue;
 		}
-		flags |= 8;
+		flags |= RING_WAS_FINGER;
 		memmove(&rs->fingers[i], &rs->fingers[i + 1],
 			(rs->nfingers - i - 1) * sizeof(rs->fingers[0]));
 		memmove(&rs->finger_key[i], &rs->finger_key[i + 1],

@@ -142,8 +142,15 @@ void ring_free(ring_state *rs);
  * duplicates (same id) are skipped, the result is truncated to r. The order given is kept:
  * the caller passes nodes in ring order starting from its first successor. */
 void ring_set_successors(ring_state *rs, const ring_node *first, const ring_node *list, size_t n);
-/* Forget a node everywhere (successors, predecessor, fingers). Returns a bit set:
- * 1 it was a successor, 2 it was the first successor, 4 the predecessor, 8 a finger. */
+/* What ring_remove found the node to be: a bit set. */
+enum {
+	RING_WAS_SUCC = 1,       /* a successor */
+	RING_WAS_FIRST = 2,      /* the first successor (RING_WAS_SUCC is set too) */
+	RING_WAS_PRED = 4,       /* the predecessor */
+	RING_WAS_FINGER = 8,     /* a finger */
+};
+/* Forget a node everywhere (successors, predecessor, fingers). Returns the RING_WAS_* bits
+ * of what it was (0: not known). */
 int ring_remove(ring_state *rs, const uint8_t id[THEMIS_ID_LEN]);
 /* Offer a node as a finger. Fingers are bucketed by the index of the highest set bit of
  * their clockwise distance from self (bucket i holds nodes in [self + 2^i, self + 2^(i+1)),

@@ -31,14 +31,14 @@ static void note_bad_hint(themis_node *n, const uint8_t id[THEMIS_ID_LEN])
 	n->has_bad_hint = 1;
 }
 
-/* An UPDATE_R decoded, or NULL (a malformed one is counted): kind 0 to 2, and at least kind nodes
+/* An UPDATE_R decoded, or NULL (a malformed one is counted): an UPDATE_R_* kind, and at least kind nodes
  * (docs/protocol.md, 12.7). The caller frees it. */
 static msg_lists *update_answer(themis_node *n, const wire_frame *resp)
 {
 	msg_lists *m = malloc(sizeof *m);
 
-	if (m && msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) == 0 && m->kind <= 2 &&
-	    m->nnodes >= m->kind)
+	if (m && msg_lists_decode(m, resp->body, resp->bodylen, n->hot.m) == 0 &&
+	    m->kind <= UPDATE_R_NEAREST && m->nnodes >= m->kind)
 		return m;
 	if (m)
 		node_drop(n, THEMIS_DROP_MALFORMED);
@@ -95,12 +95,13 @@ static void update_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 		free(m);
 		return;
 	}
-	/* kind 2: nodes[0] is the node nearest after us that s knows, nodes[1] its predecessor;
+	/* UPDATE_R_NEAREST: nodes[0] is the node nearest after us that s knows, nodes[1] its predecessor;
 	 * the nearer one is tried unless it already failed to answer us (a stale entry), then
 	 * the predecessor. */
 	for (uint8_t k = 0; k < m->kind; k++) {
 		const ring_node *c = &m->nodes[k];
-		if (m->kind == 2 && k == 0 && n->has_bad_hint && memcmp(c->id, n->bad_hint, THEMIS_ID_LEN) == 0)
+		if (m->kind == UPDATE_R_NEAREST && k == 0 && n->has_bad_hint &&
+		    memcmp(c->id, n->bad_hint, THEMIS_ID_LEN) == 0)
 			continue;
 		if (memcmp(c->id, n->self.id, THEMIS_ID_LEN) == 0 ||
 		    !ring_in_oo(RING_POS(c, n->hot.m), n->ring.self_pos, RING_POS(&s, n->hot.m)))
@@ -239,9 +240,9 @@ void dht_on_update(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 		if (n->ring.has_pred) {
 			after = memcmp(c.id, n->ring.pred.id, THEMIS_ID_LEN) == 0 ? NULL :
 				dht_near_after(n, RING_POS(&c, n->hot.m), now);
-			m->kind = 1;
+			m->kind = UPDATE_R_PRED;
 			if (after && memcmp(after->id, n->ring.pred.id, THEMIS_ID_LEN) != 0) {
-				m->kind = 2;
+				m->kind = UPDATE_R_NEAREST;
 				m->nodes[m->nnodes++] = *after;
 			}
 			m->nodes[m->nnodes++] = n->ring.pred;
