@@ -31,8 +31,8 @@ static void note_bad_hint(themis_node *n, const uint8_t id[THEMIS_ID_LEN])
 	n->has_bad_hint = 1;
 }
 
-/* An UPDATE_R decoded, or NULL (a malformed one is counted): an UPDATE_R_* kind, and at least kind nodes
- * (docs/protocol.md, 12.7). The caller frees it. */
+/* An UPDATE_R decoded, or NULL (a malformed one is counted): an UPDATE_R_* kind, and at least
+ * kind nodes (docs/protocol.md, 12.7). The caller frees it. */
 static msg_lists *update_answer(themis_node *n, const wire_frame *resp)
 {
 	msg_lists *m = malloc(sizeof *m);
