@@ -11,7 +11,10 @@ EXTRA_LDFLAGS ?=
 
 PKGS    := libsodium sqlite3
 CFLAGS  := -std=c11 -Wall -Wextra -Werror -O2 -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-           -Icore/include -Icore -Icore/channel -Icore/dht $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+           -Icore/include $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+# The core's internal headers: for the core itself and for the white-box tests, fuzz targets
+# and benchmarks. sim/ and net/ see only the published headers in core/include/.
+CORE_INC := -Icore -Icore/channel -Icore/dht
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -lsqlite3) -lm -pthread $(EXTRA_LDFLAGS)
 CMOCKA  := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -89,7 +92,7 @@ tests: $(TESTS) $(FUZZ_REPLAY)
 
 $(BUILD)/core/%.o: core/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(CORE_INC) -c $< -o $@
 
 $(LIB): $(CORE_OBJ)
 	@rm -f $@
@@ -113,23 +116,23 @@ $(BUILD)/themis-sim: $(BUILD)/sim/main.o $(SIMLIB) $(LIB)
 # Simulator tests link the engine objects (libsim.a) as well as the core.
 $(BUILD)/tests/test_sim_%: tests/test_sim_%.c tests/testutil.h $(SIMLIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -Isim $< -o $@ $(SIMLIB) $(LIB) $(CMOCKA) $(LDLIBS)
+	$(CC) $(CFLAGS) $(CORE_INC) -Itests -Isim $< -o $@ $(SIMLIB) $(LIB) $(CMOCKA) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $< -o $@ $(LIB) $(CMOCKA) $(LDLIBS)
+	$(CC) $(CFLAGS) $(CORE_INC) -Itests $< -o $@ $(LIB) $(CMOCKA) $(LDLIBS)
 
 # The nonce audit compiles the whole core again with THEMIS_NONCE_AUDIT, so every AEAD seal
 # reports its (key, counter) to the test.
 $(BUILD)/tests/test_nonce_audit: tests/audit_nonce.c tests/tnet.h tests/testutil.h $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DTHEMIS_NONCE_AUDIT -Itests $< $(CORE_SRC) -o $@ $(CMOCKA) $(LDLIBS)
+	$(CC) $(CFLAGS) $(CORE_INC) -DTHEMIS_NONCE_AUDIT -Itests $< $(CORE_SRC) -o $@ $(CMOCKA) $(LDLIBS)
 
 # Fuzz targets: in `make test` the checked-in corpus is replayed through each target's entry
 # point by a plain main (no fuzzing engine); `make fuzz` runs libFuzzer for a bounded time.
 $(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay_main.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $< tests/fuzz/replay_main.c -o $@ $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(CORE_INC) -Itests $< tests/fuzz/replay_main.c -o $@ $(LIB) $(LDLIBS)
 
 $(BUILD)/net/%.o: net/%.c $(NET_HDR) core/include/themis.h $(GEN)/schema_sql.inc
 	@mkdir -p $(dir $@)
@@ -158,22 +161,22 @@ $(BUILD)/themis-demo: sim/demo.c $(LIB)
 BENCH_LIB := tests/bench/benchlib.c tests/bench/tls_baseline.c
 $(BUILD)/bench/%: tests/bench/%.c $(BENCH_LIB) tests/bench/benchlib.h tests/bench/tls_baseline.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bench $< $(BENCH_LIB) -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
+	$(CC) $(CFLAGS) $(CORE_INC) -Itests/bench $< $(BENCH_LIB) -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
 
 # The loopback benchmarks (issue 5) share the multi-node UDP driver; some run the server
 # node in a thread of its own.
 $(BUILD)/bench/bench_net_%: tests/bench/bench_net_%.c tests/bench/udpnodes.c tests/bench/udpnodes.h $(BENCH_LIB) tests/bench/benchlib.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -pthread -Itests/bench $< tests/bench/udpnodes.c $(BENCH_LIB) -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
+	$(CC) $(CFLAGS) $(CORE_INC) -pthread -Itests/bench $< tests/bench/udpnodes.c $(BENCH_LIB) -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
 
 # The simulator's benchmarks also link the engine objects (bench_sim itself is listed: a
 # pattern's % never matches an empty stem).
 $(BUILD)/bench/bench_sim: tests/bench/bench_sim.c $(BENCH_LIB) tests/bench/benchlib.h $(SIMLIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bench -Isim $< $(BENCH_LIB) -o $@ $(SIMLIB) $(LIB) $(LDLIBS) -lssl -lcrypto
+	$(CC) $(CFLAGS) $(CORE_INC) -Itests/bench -Isim $< $(BENCH_LIB) -o $@ $(SIMLIB) $(LIB) $(LDLIBS) -lssl -lcrypto
 $(BUILD)/bench/bench_sim%: tests/bench/bench_sim%.c $(BENCH_LIB) tests/bench/benchlib.h $(SIMLIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bench -Isim $< $(BENCH_LIB) -o $@ $(SIMLIB) $(LIB) $(LDLIBS) -lssl -lcrypto
+	$(CC) $(CFLAGS) $(CORE_INC) -Itests/bench -Isim $< $(BENCH_LIB) -o $@ $(SIMLIB) $(LIB) $(LDLIBS) -lssl -lcrypto
 
 # The showcase: the two-node walk-through, then the DHT in the simulator (50 nodes join,
 # services register and are discovered, some churn) with its results in results/showcase.db.

@@ -4,7 +4,7 @@
  */
 #include "cpu.h"
 
-#include "crypto.h"
+#include "themis_codec.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -69,9 +69,9 @@ static void run_op(cal_op op, int iters)
 			break;
 		case OP_AEAD_SMALL:
 		case OP_AEAD_LARGE:
-			/* the nodes' own AEAD (core/aead.c), not libsodium's */
+			/* the nodes' own AEAD (core/channel/aead.c), not libsodium's */
 			clen = op == OP_AEAD_SMALL ? 64 : 1184;
-			cr_aead_seal(out, msg, clen, msg, 48 + 96, (uint64_t)i, key);
+			themis_codec_aead_seal(out, msg, clen, msg, 48 + 96, (uint64_t)i, key);
 			break;
 		}
 	}

@@ -6,33 +6,24 @@
 
 #include <string.h>
 
-#include "crypto.h"
-#include "hs.h"
+#include "themis_codec.h"
 
 void adv_identity(sim_adversary *a, uint64_t seed)
 {
 	uint8_t sd[32];
 	/* index 1 of the adversary stream: distinct from every honest identity seed */
 	sim_rng_derive(sd, seed, SIM_RNG_ADVERSARY, 1);
-	cr_sign_keypair(a->pk, a->sk, sd);
-	cr_wipe(sd, sizeof sd);
+	themis_codec_keypair(sd, a->pk, a->sk);
+	themis_codec_wipe(sd, sizeof sd);
 	themis_net_hash(a->sc->network, a->net);
 	themis_id_from_pk(a->pk, a->net, a->id);
 }
 
-static void self_of(const sim_adversary *a, const uint8_t net[32], hs_self *self)
-{
-	memcpy(self->pk, a->pk, sizeof self->pk);
-	memcpy(self->sk, a->sk, sizeof self->sk);
-	memcpy(self->net, net, sizeof self->net);
-	themis_id_from_pk(a->pk, net, self->id);
-}
-
-static void fresh(sim_adversary *a, hs_random *rnd)
+static void fresh(sim_adversary *a, themis_hs_random *rnd)
 {
 	uint8_t b[4];
 	sim_rng_bytes(&a->rng, b, sizeof b);
-	rnd->idx = be32_get(b);
+	rnd->idx = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];   /* big-endian */
 	sim_rng_bytes(&a->rng, rnd->e_sec, sizeof rnd->e_sec);
 	sim_rng_bytes(&a->rng, rnd->nonce, sizeof rnd->nonce);
 }
@@ -56,24 +47,16 @@ static void spoofed_addr(uint32_t k, uint16_t port, themis_addr *out)
 
 int adv_mitm(struct sim *s, sim_adversary *a, const sim_dgram *d)
 {
-	wire_hello h;
-	if (sim_pkt_type(d->data, d->len) != 1 || wire_hello_decode(&h, d->data, d->len))
+	themis_hello_info h;
+	if (sim_pkt_type(d->data, d->len) != 1 || themis_codec_hello_decode(d->data, d->len, &h))
 		return 0;
-	/* answer in the victim's name (its address) with the adversary's own keys; the REPLY
-	 * leaves now, so it reaches the initiator before the victim's real one */
-	uint8_t id_a[32], out[REPLY_LEN];
-	hs_self self;
-	hs_responder st;
-	hs_random rnd;
-	themis_counters scratch;
-	themis_drop why;
-	memset(&scratch, 0, sizeof scratch);
-	themis_id_from_pk(h.pk_a, h.net, id_a);
-	self_of(a, h.net, &self);
+	/* answer in the victim's name (its address) with the adversary's own keys, in the
+	 * network the HELLO names; the REPLY leaves now, so it reaches the initiator before the
+	 * victim's real one */
+	uint8_t out[THEMIS_REPLY_LEN];
+	themis_hs_random rnd;
 	fresh(a, &rnd);
-	int rc = hs_create_reply(&st, out, &self, d->data, &h, id_a, &rnd, &scratch, &why);
-	hs_responder_wipe(&st);
-	cr_wipe(self.sk, sizeof self.sk);
+	int rc = themis_codec_reply(out, a->pk, a->sk, d->data, d->len, &rnd);
 	if (rc)
 		return 0;
 	adv_send(s, a, "own_reply", SIM_ADV_FORGED, &d->dst, &d->src, out, sizeof out, 0, 0);
@@ -84,18 +67,11 @@ void adv_flood_one(struct sim *s, sim_adversary *a)
 {
 	const sim_scenario *sc = a->sc;
 	uint32_t v = sc->adv_target_node;
-	uint8_t out[HELLO_LEN];
+	uint8_t out[THEMIS_HELLO_LEN];
 	if (sc->adv_valid) {
-		hs_self self;
-		hs_initiator st;
-		hs_random rnd;
-		themis_counters scratch;
-		memset(&scratch, 0, sizeof scratch);
-		self_of(a, a->net, &self);
+		themis_hs_random rnd;
 		fresh(a, &rnd);
-		hs_create_hello(&st, out, &self, themis_node_id(s->nodes[v].tn), &rnd, &scratch);
-		hs_initiator_wipe(&st);
-		cr_wipe(self.sk, sizeof self.sk);
+		themis_codec_hello(out, a->pk, a->sk, a->net, themis_node_id(s->nodes[v].tn), &rnd);
 	} else {
 		/* garbage behind a valid header: the victim must reject it before any crypto */
 		sim_rng_bytes(&a->rng, out, sizeof out);

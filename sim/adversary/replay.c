@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "wire.h"
+#include "themis_codec.h"
 
 /* Where a copy goes: the original receiver, or the node [adversary] to names. */
 static void copy_dst(const sim_adversary *a, const sim_dgram *d, themis_addr *dst)
@@ -36,10 +36,10 @@ void adv_replay(struct sim *s, sim_adversary *a, sim_dgram *d)
 
 void adv_cross_network(struct sim *s, sim_adversary *a, const sim_dgram *d)
 {
-	if (sim_pkt_type(d->data, d->len) != 1 || d->len != HELLO_LEN)
+	if (sim_pkt_type(d->data, d->len) != 1 || d->len != THEMIS_HELLO_LEN)
 		return; /* only HELLOs name a network */
-	uint8_t buf[HELLO_LEN];
-	memcpy(buf, d->data, HELLO_LEN);
+	uint8_t buf[THEMIS_HELLO_LEN];
+	memcpy(buf, d->data, THEMIS_HELLO_LEN);
 	/* the net field of a HELLO (PROTOCOL.md): what another network's node would carry */
 	memcpy(buf + 8, a->other_net, 32);
 	themis_addr dst;
