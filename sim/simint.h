@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "adversary/adversary.h"
+#include "adversary/advsim.h"
 #include "distinct.h"
 #include "event.h"
 #include "metrics.h"
@@ -196,13 +197,8 @@ struct sim {
 	int oom;                /* memory ran out somewhere: the run is reported as failed */
 };
 
-/* For the adversary: put a datagram it built on the network from src to dst after delay;
- * tag (0 or its log entry) comes back to it at delivery with the receiver's outcome. */
-int sim_inject(struct sim *s, const themis_addr *src, const themis_addr *dst,
-	       const uint8_t *data, size_t len, uint64_t delay, uint32_t tag);
-/* For the adversary: one attacks row and the honest side's outcome. */
-void sim_attack_record(struct sim *s, const char *kind, const char *action, const char *target,
-		       const char *outcome);
+/* sim_inject and sim_attack_record, the simulator's functions for the adversary, are
+ * declared in adversary/advsim.h with the rest of its interface. */
 
 /* transmit.c: packet slots (SIM_NODE_NONE when memory ran out) and the datagram path */
 enum { SIM_PKT_CHUNK_BITS = 10 };   /* 1,024 slots (1.3 MB) a chunk */

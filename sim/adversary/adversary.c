@@ -3,8 +3,10 @@
  * strategies (drop, delay, duplicate, reflect) live here. It must never call into a node
  * except through datagrams it hands to the network.
  */
-#include "../simint.h"
+#include "adversary.h"
+#include "advsim.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,20 +58,21 @@ uint32_t adv_log_new(sim_adversary *a, const char *action, sim_adv_class cls,
 	e->original = 0;
 	e->accepted = 0;
 	uint32_t j;
-	if (!sim_node_of(to, a->sc->port, a->sc->count, &j))
+	if (!sim_adv_find(a->sc, to, &j))
 		snprintf(e->target, sizeof e->target, "n%u", j);
 	else
 		snprintf(e->target, sizeof e->target, "spoofed");
 	return ++a->nlog;
 }
 
-void adv_record_now(struct sim *s, const char *action, const themis_addr *to, const char *outcome)
+void adv_record_now(struct sim *s, const sim_adversary *a, const char *action, const themis_addr *to,
+		    const char *outcome)
 {
 	char tn[16] = "spoofed";
 	uint32_t j;
-	if (!sim_node_of(to, s->sc->port, s->sc->count, &j))
+	if (!sim_adv_find(a->sc, to, &j))
 		snprintf(tn, sizeof tn, "n%u", j);
-	sim_attack_record(s, s->sc->adversary, action, tn, outcome);
+	sim_attack_record(s, a->sc->adversary, action, tn, outcome);
 }
 
 int adv_send(struct sim *s, sim_adversary *a, const char *action, sim_adv_class cls,
@@ -78,7 +81,7 @@ int adv_send(struct sim *s, sim_adversary *a, const char *action, sim_adv_class 
 {
 	uint32_t tag = adv_log_new(a, action, cls, dst);
 	if (!tag) {
-		s->oom = 1;
+		sim_adv_oom(s);
 		return -1;
 	}
 	a->log[tag - 1].original = original;
@@ -89,7 +92,7 @@ uint32_t adv_original(struct sim *s, sim_adversary *a, sim_dgram *d)
 {
 	d->tag = adv_log_new(a, "original", SIM_ADV_ORIGINAL, &d->dst);
 	if (!d->tag)
-		s->oom = 1;
+		sim_adv_oom(s);
 	return d->tag;
 }
 
@@ -99,13 +102,13 @@ static int matches(sim_adversary *a, uint64_t now, const sim_dgram *d)
 	const sim_scenario *sc = a->sc;
 	if (now < sc->adv_start_ns || now >= sc->adv_stop_ns || a->actions >= sc->adv_max)
 		return 0;
-	if (d->from == SIM_NODE_NONE)
+	if (d->from == SIM_ADV_INJECTED)
 		return 0; /* never act on what the adversary itself or the flood sent */
-	if (a->packet && sim_pkt_type(d->data, d->len) != a->packet)
+	if (a->packet && sim_adv_packet_type(d->data, d->len) != a->packet)
 		return 0;
 	if (sc->adv_target_node != SIM_ADV_ANY) {
 		uint32_t to;
-		if (sim_node_of(&d->dst, sc->port, sc->count, &to) || to != sc->adv_target_node)
+		if (sim_adv_find(sc, &d->dst, &to) || to != sc->adv_target_node)
 			return 0;
 	}
 	/* draw only for matching datagrams, so the filter does not shift the stream */
@@ -125,7 +128,7 @@ sim_adv_verdict sim_adversary_hook(struct sim *s, sim_adversary *a, uint64_t now
 	a->actions++;
 	switch (a->kind) {
 	case SIM_ADVK_DROP:
-		adv_record_now(s, "drop", &d->dst, "removed");
+		adv_record_now(s, a, "drop", &d->dst, "removed");
 		return SIM_ADV_DROP;
 	case SIM_ADVK_DELAY:
 		/* the original disappears and an identical copy goes out later */
@@ -151,7 +154,7 @@ sim_adv_verdict sim_adversary_hook(struct sim *s, sim_adversary *a, uint64_t now
 		if (what) {
 			d->tag = adv_log_new(a, what, SIM_ADV_FORGED, &d->dst);
 			if (!d->tag)
-				s->oom = 1;
+				sim_adv_oom(s);
 		} else {
 			a->actions--; /* the field does not exist in this packet: nothing done */
 		}

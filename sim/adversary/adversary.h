@@ -82,7 +82,8 @@ void sim_adversary_start(struct sim *s, sim_adversary *a);
 void sim_adversary_tick(struct sim *s, sim_adversary *a, uint64_t now);
 
 /* Sees every datagram at the moment it leaves its node (now). To inject, call sim_inject;
- * to report what the honest side did, sim_attack_record (both in simint.h). */
+ * to report what the honest side did, sim_attack_record (both in advsim.h, the adversary's
+ * one interface to the simulator). */
 sim_adv_verdict sim_adversary_hook(struct sim *s, sim_adversary *a, uint64_t now, sim_dgram *d);
 
 /* The driver delivered a tagged datagram of len bytes to node `node`; before and after are
@@ -98,7 +99,8 @@ void sim_adversary_delivered(struct sim *s, sim_adversary *a, uint32_t tag, uint
 uint32_t adv_log_new(sim_adversary *a, const char *action, sim_adv_class cls,
 		     const themis_addr *to);
 /* A row for an action with no receiver to wait for ("dropped by adversary"). */
-void adv_record_now(struct sim *s, const char *action, const themis_addr *to, const char *outcome);
+void adv_record_now(struct sim *s, const sim_adversary *a, const char *action, const themis_addr *to,
+		    const char *outcome);
 /* Inject a copy of d from src to dst after delay, tagged for the outcome report; original:
  * for a REPLAYED copy, the tag adv_original gave the datagram it copies, else 0. */
 int adv_send(struct sim *s, sim_adversary *a, const char *action, sim_adv_class cls,

@@ -2,7 +2,8 @@
  * run seed) through the core's public codec and handshake building blocks: mitm REPLYs and
  * hello_flood HELLOs. It never uses, guesses or reads an honest node's keys.
  */
-#include "../simint.h"
+#include "adversary.h"
+#include "advsim.h"
 
 #include <string.h>
 
@@ -48,7 +49,7 @@ static void spoofed_addr(uint32_t k, uint16_t port, themis_addr *out)
 int adv_mitm(struct sim *s, sim_adversary *a, const sim_dgram *d)
 {
 	themis_hello_info h;
-	if (sim_pkt_type(d->data, d->len) != 1 || themis_codec_hello_decode(d->data, d->len, &h))
+	if (sim_adv_packet_type(d->data, d->len) != 1 || themis_codec_hello_decode(d->data, d->len, &h))
 		return 0;
 	/* answer in the victim's name (its address) with the adversary's own keys, in the
 	 * network the HELLO names; the REPLY leaves now, so it reaches the initiator before the
@@ -71,7 +72,7 @@ void adv_flood_one(struct sim *s, sim_adversary *a)
 	if (sc->adv_valid) {
 		themis_hs_random rnd;
 		fresh(a, &rnd);
-		themis_codec_hello(out, a->pk, a->sk, a->net, themis_node_id(s->nodes[v].tn), &rnd);
+		themis_codec_hello(out, a->pk, a->sk, a->net, themis_node_id(sim_adv_node(s, v)), &rnd);
 	} else {
 		/* garbage behind a valid header: the victim must reject it before any crypto */
 		sim_rng_bytes(&a->rng, out, sizeof out);
@@ -81,7 +82,7 @@ void adv_flood_one(struct sim *s, sim_adversary *a)
 	}
 	themis_addr src, dst;
 	spoofed_addr((uint32_t)(a->flood_sent % sc->adv_sources), sc->port, &src);
-	sim_addr_of(v, sc->port, &dst);
+	sim_adv_addr(sc, v, &dst);
 	a->flood_sent++;
 	adv_send(s, a, sc->adv_valid ? "hello_signed" : "hello_garbage", SIM_ADV_FLOOD, &src, &dst,
 		 out, sizeof out, 0, 0);
@@ -93,8 +94,7 @@ void sim_adversary_start(struct sim *s, sim_adversary *a)
 	if (a->kind != SIM_ADVK_FLOOD || sc->adv_flood_rate <= 0)
 		return;
 	uint64_t t = sc->adv_start_ns ? sc->adv_start_ns : 1;
-	if (!sim_evq_push(&s->q, t, SIM_EV_ADVERSARY, 0, 0))
-		s->oom = 1;
+	sim_adv_schedule(s, t);
 }
 
 void sim_adversary_tick(struct sim *s, sim_adversary *a, uint64_t now)
@@ -106,6 +106,5 @@ void sim_adversary_tick(struct sim *s, sim_adversary *a, uint64_t now)
 	/* evenly spaced: the flood's rate is the scenario's, not a random process */
 	double gap = 1e9 / sc->adv_flood_rate;
 	uint64_t next = now + (gap < 1 ? 1 : (uint64_t)gap);
-	if (!sim_evq_push(&s->q, next, SIM_EV_ADVERSARY, 0, 0))
-		s->oom = 1;
+	sim_adv_schedule(s, next);
 }

@@ -8,7 +8,8 @@
  * is the message's one acceptance; the original that then arrives is dropped as a replay
  * (drops_replay), and nothing was accepted twice.
  */
-#include "../simint.h"
+#include "adversary.h"
+#include "advsim.h"
 
 #include <stdio.h>
 
@@ -34,7 +35,7 @@ void sim_adversary_delivered(struct sim *s, sim_adversary *a, uint32_t tag, uint
 	case SIM_ADV_FORGED:
 		/* a forgery counts only if it got through every check and made the node act */
 		if (!dropped && effect)
-			s->st.forgeries_accepted++;
+			sim_adv_accepted(s, 0);
 		break;
 	case SIM_ADV_REPLAYED:
 	case SIM_ADV_ORIGINAL: {
@@ -42,7 +43,7 @@ void sim_adversary_delivered(struct sim *s, sim_adversary *a, uint32_t tag, uint
 		uint32_t orig = e->cls == SIM_ADV_ORIGINAL ? tag : e->original;
 		sim_adv_log *m = orig && orig <= a->nlog ? &a->log[orig - 1] : e;
 		if (!dropped && m->accepted++ > 0)
-			s->st.replays_accepted++;
+			sim_adv_accepted(s, 1);
 		if (e->cls == SIM_ADV_ORIGINAL)
 			return; /* the untouched original is no attack: no row */
 		break;

@@ -2,7 +2,8 @@
  * the same or another node, or rewritten to claim another network. The original always goes
  * on untouched; this file never builds a packet from scratch (forge.c does).
  */
-#include "../simint.h"
+#include "adversary.h"
+#include "advsim.h"
 
 #include <string.h>
 
@@ -14,7 +15,7 @@ static void copy_dst(const sim_adversary *a, const sim_dgram *d, themis_addr *ds
 	if (a->sc->adv_to_node == SIM_ADV_ANY)
 		*dst = d->dst;
 	else
-		sim_addr_of(a->sc->adv_to_node, a->sc->port, dst);
+		sim_adv_addr(a->sc, a->sc->adv_to_node, dst);
 }
 
 void adv_replay(struct sim *s, sim_adversary *a, sim_dgram *d)
@@ -36,7 +37,7 @@ void adv_replay(struct sim *s, sim_adversary *a, sim_dgram *d)
 
 void adv_cross_network(struct sim *s, sim_adversary *a, const sim_dgram *d)
 {
-	if (sim_pkt_type(d->data, d->len) != 1 || d->len != THEMIS_HELLO_LEN)
+	if (sim_adv_packet_type(d->data, d->len) != 1 || d->len != THEMIS_HELLO_LEN)
 		return; /* only HELLOs name a network */
 	uint8_t buf[THEMIS_HELLO_LEN];
 	memcpy(buf, d->data, THEMIS_HELLO_LEN);

@@ -2,7 +2,8 @@
  * owns the field map only; the modified datagram goes on in place of the original, and it
  * never fixes up a signature, tag or length afterwards.
  */
-#include "../simint.h"
+#include "adversary.h"
+#include "advsim.h"
 
 #include <string.h>
 
@@ -56,7 +57,7 @@ static const char *auto_field(int type)
 
 const char *adv_tamper(sim_adversary *a, sim_dgram *d)
 {
-	int type = sim_pkt_type(d->data, d->len);
+	int type = sim_adv_packet_type(d->data, d->len);
 	if (type < 1 || type > 4)
 		return NULL;
 	const char *want = strcmp(a->sc->adv_field, "auto") ? a->sc->adv_field : auto_field(type);
