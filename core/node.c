@@ -1,6 +1,8 @@
 /* node.c: the public face of the core (themis.h): node creation, dispatch of each datagram by
- * packet type, the outbox, the event ring, counters. The only file that sees every layer; it
- * never reads a clock or a random source of its own (time and cfg.rand come from the driver).
+ * packet type, the outbox, the event ring, counters, and the hand-over of what the secure
+ * channel (core/channel/) authenticated to the DHT (core/dht/). With timers.c and prefetch.c
+ * the only files that see both layers; it never reads a clock or a random source of its own
+ * (time and cfg.rand come from the driver).
  */
 #include <stdlib.h>
 #include <string.h>

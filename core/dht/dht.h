@@ -30,17 +30,17 @@ void dht_on_request(themis_node *n, peer *p, const wire_frame *f, uint64_t now);
 void dht_fix_fingers(themis_node *n, uint64_t now);
 void dht_leave_step(themis_node *n, op *o, uint64_t now);
 /* A LEAVE whose handoff is not answered after req_timeout / LEAVE_PROBE_DIV probes its later
- * successors and its predecessor (dht.c): a handoff answered sooner sends no probe. */
+ * successors and its predecessor (leave.c): a handoff answered sooner sends no probe. */
 enum { LEAVE_PROBE_DIV = 8 };
 void dht_leave_wake(themis_node *n, op *o, uint64_t now);
 /* A JOIN waiting to try again woke up. */
 void dht_join_retry(themis_node *n, op *o, uint64_t now);
 
-/* dht.c, for heal.c: send UPDATE to s, a node that does not know us, so that it may take us
+/* stabilize.c, for heal.c: send UPDATE to s, a node that does not know us, so that it may take us
  * for its predecessor; records its answer hands off are kept. */
 void dht_notify(themis_node *n, const ring_node *s, uint64_t now);
 
-/* dht.c: confirm the handoff answers whose requester can no longer retransmit (all: every one) */
+/* memo.c: confirm the handoff answers whose requester can no longer retransmit (all: every one) */
 void dht_memo_tick(themis_node *n, int all, uint64_t now);
 
 /* ---- within the module (dht.c, near.c, join.c, stabilize.c, memo.c, leave.c) ---- */

@@ -220,7 +220,7 @@ static int better_successor(const themis_node *n, const ring_node *rn)
 
 /* list[0] answered GET_SUCC as a ring member with its successors after it: it becomes our
  * first successor when it still lies between us and the present one (the guard of adopt_cb
- * in dht.c). Its list is cut where it comes round to us. */
+ * in stabilize.c). Its list is cut where it comes round to us. */
 static void adopt(themis_node *n, const ring_node *list, size_t k, uint64_t now)
 {
 	if (!n->joined || !better_successor(n, &list[0]))

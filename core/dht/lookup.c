@@ -287,7 +287,7 @@ static void step(themis_node *n, op *o, uint64_t now)
 				/* A live node (or we) will own the target once its failure detector
 				 * has noticed the death of the node before it, or names a dead owner
 				 * until it notices: ask it again when a failure detection has had time
-				 * to run (a join retries on its own terms, dht.c). */
+				 * to run (a join retries on its own terms, join.c). */
 				o->wake_at = now + (uint64_t)n->cfg.req_attempts * n->hot.req_timeout_ns;
 				return;
 			}
