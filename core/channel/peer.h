@@ -91,7 +91,6 @@ void slot_on_timeout(themis_node *n, slot *s, uint64_t now);
 uint64_t slot_deadline(const themis_node *n, const slot *s);
 void peers_free_all(themis_node *n);
 
-
 /* node.c: where the channel's output goes up. */
 /* An authenticated frame arrived from p (DATA opened on a session, or PLAIN). */
 void node_on_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, uint64_t now);
