@@ -127,12 +127,22 @@ static int print_positions(const sim_scenario *sc)
 	}
 	themis_net_hash(sc->network, net);
 	struct pos_ctx pc = { sc, net };
-	for (uint32_t i = 0; i < n; i++)
-		(void)position_of(&pc, i, 0, pos[i]);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t attempt = 0;
+		/* [nodes] positions: the draw the run will find for the node */
+		if (sc->npositions && sim_identity_at(sc->seed, net, i, sc->m, sc->positions[i], &attempt)) {
+			free(order);
+			free(pos);
+			fprintf(stderr, "%s: no identity found for node n%u at position %u\n", sc->file, i,
+				sc->positions[i]);
+			return 2;
+		}
+		(void)position_of(&pc, i, attempt, pos[i]);
+	}
 	/* the run's own rule (distinct.c): a node's draws depend only on the nodes before it, so
 	 * the first n are placed as in the run */
 	uint32_t stuck = 0;
-	if (sc->distinct_positions && sim_distinct_positions(n, pos, position_of, &pc, &stuck) != 0) {
+	if (!sc->npositions && sc->distinct_positions && sim_distinct_positions(n, pos, position_of, &pc, &stuck) != 0) {
 		free(order);
 		free(pos);
 		fprintf(stderr, "%s: no free ring position for node n%u (m = %u)\n", sc->file, stuck, sc->m);
@@ -317,6 +327,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "themis-sim: %s\n", err);
 		goto out;
 	}
+	/* the trace's last lines out first: with --trace - the summary goes to stderr, and both
+	 * may be one terminal or file, where a line still buffered would be cut by it */
+	if (tf)
+		fflush(tf);
 	if (!quiet)
 		print_summary(tf == stdout ? stderr : stdout, &sc, &sum, db);
 	/* even with --quiet: a run that ended broken for this reason must say why */
