@@ -5,6 +5,8 @@
  */
 #include "simint.h"
 
+#include "peek.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,12 +340,47 @@ static void teardown(struct sim *s)
 	sim_adversary_free(&s->adv);
 }
 
+/* --trace: names a node id for the lines of peek.c */
+static int trace_name(void *ctx, const uint8_t id[THEMIS_ID_LEN], char *out, size_t n)
+{
+	uint32_t j = sim_node_of_id(ctx, id);
+	if (j == SIM_NODE_NONE)
+		return -1;
+	snprintf(out, n, "n%u", j);
+	return 0;
+}
+
+/* --trace: the DHT message inside a DATA (opened with the receiver's keys, peek.c) or PLAIN. */
+static void trace_peek(void *ctx, uint32_t from, uint32_t to, const uint8_t *pkt, size_t len,
+		       char *out, size_t n)
+{
+	struct sim *s = ctx;
+	uint8_t buf[1232];
+	const uint8_t *frame = buf;
+	int flen;
+	(void)from;
+	out[0] = 0;
+	if (sim_pkt_type(pkt, len) == 5)
+		flen = sim_peek_plain(pkt, len, &frame);
+	else if (to < s->count && s->nodes[to].tn)
+		flen = sim_peek_data(s->nodes[to].tn, pkt, len, buf, sizeof buf);
+	else
+		flen = -1;
+	if (flen < 0)
+		return;
+	out[0] = ' ';
+	sim_frame_describe(out + 1, n - 1, frame, (size_t)flen, s->sc->m, trace_name, s);
+}
+
 static void progress(const struct sim *s, double t0, double *last)
 {
 	double w = wall_now();
 	if (w - *last < 0.5)
 		return;
 	*last = w;
+	/* whole trace lines out before the status line, which may share their terminal */
+	if (s->opts->trace)
+		fflush(s->opts->trace);
 	double el = w - t0, frac = (double)s->now / (double)s->sc->duration_ns;
 	double eta = frac > 0 ? el / frac - el : 0;
 	fprintf(stderr, "\r[%10.3fs sim] %5.1f%%  %.2fM events/s  ETA %.0fs   ",
@@ -370,6 +407,8 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		goto out;
 	}
 	sim_trace_init(&s.tr, o->trace);
+	s.tr.peek = trace_peek;
+	s.tr.peek_ctx = &s;
 	sim_net_init(&s.net, sc, sc->seed);
 	sim_adversary_init(&s.adv, sc, sc->seed);
 	sim_rng_seed(&s.workload, sc->seed, SIM_RNG_WORKLOAD, 0);

@@ -15,6 +15,10 @@ done
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/scenarios.sh ]; then
 	if sh tests/scenarios.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed scenarios"; fi
 fi
+# What --trace prints: the DHT messages inside DATA, whole lines, an unchanged hash.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/trace.sh ]; then
+	if sh tests/trace.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed trace"; fi
+fi
 # The figures pipeline on a small database of two runs (analysis/figures.sh).
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/figures.sh ]; then
 	if sh tests/figures.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed figures"; fi
