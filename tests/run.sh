@@ -24,6 +24,10 @@ fi
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/anyseed.sh ]; then
 	if sh tests/anyseed.sh "$BUILD" 2 1; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed anyseed"; fi
 fi
+# What themis-sim tells its user: drop reasons, dashes, a second run into a database, progress.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/summary.sh ]; then
+	if sh tests/summary.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed summary"; fi
+fi
 # The figures pipeline on a small database of two runs (analysis/figures.sh).
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/figures.sh ]; then
 	if sh tests/figures.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed figures"; fi
