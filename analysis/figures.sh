@@ -141,7 +141,9 @@ for fig in $FIGS; do
 			labels=$(cat "$lab"); n=$(echo $labels | wc -w) ;;
 		matrix)
 			to_matrix "$raw" "$dat"
-			ncols=$(awk 'NR == 1 { print NF - 1 }' "$dat") ;;
+			ncols=$(awk 'NR == 1 { print NF - 1 }' "$dat")
+			# the column names, one word each, for a figure that reads them (hops_hist)
+			labels=$(awk 'NR == 1 { for (i = 2; i <= NF; i++) { gsub(/"/, "", $i); printf "%s%s", (i > 2 ? " " : ""), $i } }' "$dat") ;;
 		*)	cp "$raw" "$dat" ;;
 		esac
 		vars="datafile='$dat'; labels='$labels'; n=$n; ncols=$ncols"

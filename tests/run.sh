@@ -15,6 +15,24 @@ done
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/scenarios.sh ]; then
 	if sh tests/scenarios.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed scenarios"; fi
 fi
+# What --trace prints: the DHT messages inside DATA, whole lines, an unchanged hash.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/trace.sh ]; then
+	if sh tests/trace.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed trace"; fi
+fi
+# Every shipped scenario under a few seeds other than its own (a student changes the seed
+# first); `sh tests/anyseed.sh build 20 20` is the long check.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/anyseed.sh ]; then
+	if sh tests/anyseed.sh "$BUILD" 2 1; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed anyseed"; fi
+fi
+# What themis-sim tells its user: drop reasons, dashes, a second run into a database, progress.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/summary.sh ]; then
+	if sh tests/summary.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed summary"; fi
+fi
+# The pcap files in Wireshark: nothing taken for another protocol, analysis/themis.lua names
+# every packet (skipped, saying so, without tshark).
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/pcap.sh ]; then
+	if sh tests/pcap.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed pcap"; fi
+fi
 # The figures pipeline on a small database of two runs (analysis/figures.sh).
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/figures.sh ]; then
 	if sh tests/figures.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed figures"; fi

@@ -195,7 +195,7 @@ static void pcap_read_back(void **state)
 		return;
 	}
 	char cmd[PATH_MAX + 128];
-	snprintf(cmd, sizeof cmd, "tshark -r '%s' -T fields -e udp.dstport 2>/dev/null | grep -c '^7000$'", path);
+	snprintf(cmd, sizeof cmd, "tshark -r '%s' -T fields -e udp.dstport 2>/dev/null | grep -c '^7474$'", path);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	unsigned long seen = 0;
