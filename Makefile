@@ -56,7 +56,7 @@ DEB_PKGS := build-essential pkg-config libsodium-dev libsqlite3-dev sqlite3 libc
 # `make test` installs too, for its short check).
 VERIFY_PKGS := spin frama-c-base
 
-.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn campaign paper \
+.PHONY: all deps run test check-clang sanitize fuzz bench install clean lib programs tests vectors figures churn campaign paper \
 	verify verify-deps
 
 all: lib programs
@@ -211,6 +211,13 @@ churn: deps programs
 
 test: deps lib tests programs
 	@sh tests/run.sh $(BUILD)
+
+# The same sources through clang with the same -Werror flags, compiled and linked into
+# build/clang (not run): both compilers must accept the tree. .ci/run runs it after make test.
+CLANG ?= clang
+check-clang: deps
+	@$(MAKE) --no-print-directory CC=$(CLANG) BUILD=$(BUILD)/clang lib programs tests $(BENCHES:$(BUILD)/%=$(BUILD)/clang/%)
+	@echo "check-clang: $(CLANG) built the tree cleanly"
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer (leak checking included).
 sanitize: deps
