@@ -191,6 +191,7 @@ typedef enum themis_op_kind {
 	THEMIS_OP_LEAVE,
 	THEMIS_OP_REGISTER,
 	THEMIS_OP_DISCOVER,
+	THEMIS_OP_DEREGISTER,
 } themis_op_kind;
 
 /* Name of an operation kind as used in metrics ("find", "store", ...). */
@@ -293,6 +294,16 @@ int64_t themis_store(themis_node *node, const uint8_t obj[THEMIS_ID_LEN], const 
 /* Register this node as an instance of service: a store under each of the k + 1 object ids
  * of the name (section 7), kept refreshed. */
 int64_t themis_register(themis_node *node, const char *service, const char *tag, uint64_t now);
+/* Withdraw this node from object obj at once: stop refreshing its record and store a signed
+ * tombstone in its place (docs/protocol.md 12.3), which replaces the record at the owner and
+ * its copies, so a find no longer returns it; an older record arriving later is refused as
+ * stale, a newer registration replaces the tombstone. The tombstone is forgotten after t,
+ * when the record it replaced would have expired anyway. Allowed for an object this node
+ * never stored in this run too (a restarted node withdrawing what it stored before). */
+int64_t themis_unstore(themis_node *node, const uint8_t obj[THEMIS_ID_LEN], uint64_t now);
+/* Deregister this node as an instance of service: themis_unstore of the k + 1 object ids of
+ * the name. The OP_DONE (op THEMIS_OP_DEREGISTER) is ok when every tombstone landed. */
+int64_t themis_deregister(themis_node *node, const char *service, uint64_t now);
 /* Discover an instance of service: find a replica object, check the records, pick a live
  * instance at random (preferring prefer_tag when given), failing over to other instances and
  * sibling objects. The event's rec holds the instances seen, chosen the one picked. */
