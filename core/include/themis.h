@@ -326,6 +326,24 @@ typedef struct themis_ring_info {
 } themis_ring_info;
 
 void themis_node_ring(const themis_node *node, themis_ring_info *out);
+/* A peer the node has (or is making) a session with, for `themis peers` (the way `wg show`
+ * lists WireGuard peers). Times are on the caller's clock (the `now` it passed in); 0 when
+ * it never happened. Counters cover the DATA (PLAIN) datagrams exchanged with the peer
+ * through this entry, handshake packets excluded; the entry, and its counters, go when the
+ * peer has neither session nor request left. */
+typedef struct themis_peer_info {
+	themis_peer peer;
+	int session;                 /* 1: a live session to send on */
+	uint64_t since_ns;           /* its first session came up */
+	uint64_t last_handshake_ns;  /* its latest session came up (rekeys included) */
+	uint64_t last_rx_ns;         /* its last authenticated packet */
+	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
+	uint64_t rtt_ns;             /* smoothed round trip (7/8 old + 1/8 new) of requests
+				        answered at their first copy; 0: none measured yet */
+} themis_peer_info;
+
+/* Up to cap peers (in table order). Returns how many. */
+size_t themis_node_peers(const themis_node *node, themis_peer_info *out, size_t cap);
 /* Up to cap distinct fingers, nearest first. Returns how many. */
 size_t themis_node_fingers(const themis_node *node, themis_peer *out, size_t cap);
 /* Up to cap live records this node holds for obj. Returns how many. */
