@@ -601,6 +601,10 @@ int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
 		c.network = cfg->network;
 		c.rand = os_random;
 		c.self = s->addr;
+		if (cfg->advertise.family) {
+			c.self = cfg->advertise;
+			c.self.port = (uint16_t)(cfg->advertise.port + i);
+		}
 		c.security = cfg->security;
 		c.trace_lookups = cfg->trace_lookups;
 		if (cfg->stabilize_ns) {

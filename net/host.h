@@ -24,6 +24,9 @@ typedef void (*host_fd_fn)(void *ctx, int fd, uint32_t events);
 typedef struct host_cfg {
 	const char *network;
 	themis_addr listen;          /* node 0; node i listens on port + i */
+	themis_addr advertise;       /* family 0: none; else node 0's locator as peers reach it
+					(behind NAT or a port forward), node i's at port + i: what
+					the node puts in its records and ring entries */
 	unsigned nodes;              /* 1..HOST_MAX_NODES */
 	uint8_t seed[THEMIS_SEED_LEN]; /* node 0's seed; others derive theirs (key_derive) */
 	int security;                /* 1, or 0 for the PLAIN baseline */
