@@ -112,7 +112,7 @@ static void text_peer(sb *b, const themis_peer *p)
 static void self_peer(ctl *c, unsigned i, themis_peer *p)
 {
 	memcpy(p->id, themis_node_id(host_node(c->h, i)), THEMIS_ID_LEN);
-	p->addr = *host_addr(c->h, i);
+	p->addr = *host_self_addr(c->h, i);   /* the ID@ADDR:PORT others should use */
 }
 
 /* The counters as "name value" pairs, in one order for text, JSON and totals alike. */

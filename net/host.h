@@ -50,6 +50,8 @@ void host_del(host *h);
 unsigned host_count(const host *h);
 themis_node *host_node(host *h, unsigned idx);
 const themis_addr *host_addr(const host *h, unsigned idx);
+/* The locator node idx gives of itself (--advertise, else its bound address). */
+const themis_addr *host_self_addr(const host *h, unsigned idx);
 int host_joined(const host *h, unsigned idx);
 /* Stop (0) or resume (1) automatic (re)joining of node idx, e.g. after a leave. */
 void host_set_autojoin(host *h, unsigned idx, int on);
