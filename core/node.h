@@ -64,6 +64,11 @@ typedef struct peer {
 	uint64_t last_rx;        /* last authenticated packet from this peer */
 	qframe *q;               /* frames waiting for a session (cfg.queue_per_peer) */
 	uint32_t nq;
+	/* what themis_node_peers reports (observed, never read by the protocol) */
+	uint64_t first_up;       /* its first session of this entry came up (0: none yet) */
+	uint64_t last_hs;        /* its latest session came up */
+	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;   /* DATA and PLAIN datagrams */
+	uint64_t srtt_ns;        /* smoothed round trip of requests answered at the first copy */
 } peer;
 
 /* What a requester does with the answer to one request: resp is the decoded response frame,
@@ -170,6 +175,7 @@ typedef struct op {
 	uint8_t probed;              /* LEAVE: the current successor list has been probed */
 	uint8_t probes;              /* LEAVE: liveness probes of later successors outstanding */
 	uint8_t probe_wait;          /* LEAVE: the handoff failed; the next try waits for them */
+	uint8_t tomb;                /* STORE: of a tombstone (deregister), not of a record */
 	uint8_t have_owner;
 	uint8_t nrec, more;
 	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */

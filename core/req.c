@@ -35,6 +35,11 @@ static void complete(themis_node *n, pending *pd, const wire_frame *resp, uint64
 	uint8_t id[THEMIS_ID_LEN];
 
 	memcpy(id, p->id, sizeof id);
+	if (resp && pd->attempts == 1) {
+		/* Karn: only an answer to the one copy sent says how long a round trip takes */
+		uint64_t rtt = now - pd->sent_at;
+		p->srtt_ns = p->srtt_ns ? (7 * p->srtt_ns + rtt) / 8 : rtt;
+	}
 	peer_hold(p);
 	pending_remove(n, pd);
 	/* Failure detection (paper, 6.1 Leave: "presumed dead"): the node leaves the tables

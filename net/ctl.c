@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "ctlc.h"
 #include "log.h"
+#include "registry.h"
 #include "sb.h"
 
 enum { LINE_MAX_CTL = 1024, TRACE_MAX = 64 };
@@ -31,6 +32,7 @@ typedef struct client {
 	int64_t op;             /* > 0 while waiting for OP_DONE */
 	char cmd[16];
 	char target[ID_HEXLEN + 1];
+	char resolved[LINE_MAX_CTL];   /* join: the peer with its id prefix resolved */
 	char arg[LINE_MAX_CTL];
 	themis_event hop[TRACE_MAX];   /* lookup --trace: the LOOKUP_HOP events of our op */
 	unsigned nhop;
@@ -110,7 +112,7 @@ static void text_peer(sb *b, const themis_peer *p)
 static void self_peer(ctl *c, unsigned i, themis_peer *p)
 {
 	memcpy(p->id, themis_node_id(host_node(c->h, i)), THEMIS_ID_LEN);
-	p->addr = *host_addr(c->h, i);
+	p->addr = *host_self_addr(c->h, i);   /* the ID@ADDR:PORT others should use */
 }
 
 /* The counters as "name value" pairs, in one order for text, JSON and totals alike. */
@@ -175,7 +177,7 @@ static void cmd_id(ctl *c, client *cl, sb *b, unsigned lo, unsigned hi)
 			sb_printf(b, "}");
 		} else {
 			text_peer(b, &p);
-			sb_printf(b, "\n");
+			sb_printf(b, " node %u\n", i);
 		}
 	}
 	if (cl->json)
@@ -247,6 +249,63 @@ static void cmd_status(ctl *c, client *cl, sb *b, unsigned lo, unsigned hi)
 	}
 }
 
+enum { SESSIONS_MAX = 256 };
+
+/* `peers`: every session of node i, the way `wg show` lists a WireGuard interface's peers. */
+static void put_sessions(ctl *c, client *cl, sb *b, unsigned i)
+{
+	static themis_peer_info pi[SESSIONS_MAX];
+	uint64_t now = host_now();
+	size_t n = themis_node_peers(host_node(c->h, i), pi, SESSIONS_MAX);
+
+	if (cl->json)
+		sb_printf(b, ",\"sessions\":[");
+	for (size_t j = 0; j < n; j++) {
+		const themis_peer_info *p = &pi[j];
+		double age = p->since_ns ? (double)(now - p->since_ns) / 1e9 : -1;
+		double hs = p->last_handshake_ns ? (double)(now - p->last_handshake_ns) / 1e9 : -1;
+		double rx = p->last_rx_ns ? (double)(now - p->last_rx_ns) / 1e9 : -1;
+		if (cl->json) {
+			sb_printf(b, "%s{\"peer\":", j ? "," : "");
+			json_peer(b, &p->peer);
+			sb_printf(b, ",\"session\":%s", p->session ? "true" : "false");
+			if (age >= 0)
+				sb_printf(b, ",\"age_s\":%.1f,\"handshake_s_ago\":%.1f", age, hs);
+			else
+				sb_printf(b, ",\"age_s\":null,\"handshake_s_ago\":null");
+			if (rx >= 0)
+				sb_printf(b, ",\"rx_s_ago\":%.1f", rx);
+			else
+				sb_printf(b, ",\"rx_s_ago\":null");
+			sb_printf(b, ",\"rx_pkts\":%llu,\"rx_bytes\":%llu,\"tx_pkts\":%llu,\"tx_bytes\":%llu,"
+				  "\"rtt_ms\":", (unsigned long long)p->rx_pkts,
+				  (unsigned long long)p->rx_bytes, (unsigned long long)p->tx_pkts,
+				  (unsigned long long)p->tx_bytes);
+			if (p->rtt_ns)
+				sb_printf(b, "%.3f}", (double)p->rtt_ns / 1e6);
+			else
+				sb_printf(b, "null}");
+			continue;
+		}
+		sb_printf(b, "node %u session ", i);
+		text_peer(b, &p->peer);
+		sb_printf(b, "\n  %s", p->session ? "up" : "handshaking");
+		if (age >= 0)
+			sb_printf(b, ", age %.1f s, latest handshake %.1f s ago", age, hs);
+		if (rx >= 0)
+			sb_printf(b, ", last heard %.1f s ago", rx);
+		sb_printf(b, "\n  transfer: %llu B received (%llu packets), %llu B sent (%llu packets)",
+			  (unsigned long long)p->rx_bytes, (unsigned long long)p->rx_pkts,
+			  (unsigned long long)p->tx_bytes, (unsigned long long)p->tx_pkts);
+		if (p->rtt_ns)
+			sb_printf(b, "\n  round trip: %.3f ms\n", (double)p->rtt_ns / 1e6);
+		else
+			sb_printf(b, "\n  round trip: none measured\n");
+	}
+	if (cl->json)
+		sb_printf(b, "]");
+}
+
 static void cmd_peers(ctl *c, client *cl, sb *b, unsigned lo, unsigned hi, int fingers)
 {
 	if (cl->json)
@@ -279,6 +338,10 @@ static void cmd_peers(ctl *c, client *cl, sb *b, unsigned lo, unsigned hi, int f
 					sb_printf(b, j ? "," : "");
 					json_peer(b, &ri.succ[j]);
 				}
+				sb_printf(b, "]");
+				put_sessions(c, cl, b, i);
+				sb_printf(b, "}");
+				continue;
 			}
 			sb_printf(b, "]}");
 			continue;
@@ -301,9 +364,153 @@ static void cmd_peers(ctl *c, client *cl, sb *b, unsigned lo, unsigned hi, int f
 			text_peer(b, &ri.succ[j]);
 			sb_printf(b, "\n");
 		}
+		put_sessions(c, cl, b, i);
 	}
 	if (cl->json)
 		sb_printf(b, "]}\n");
+}
+
+/* `metrics`: the counters of every hosted node in the Prometheus text exposition format
+ * (version 0.0.4), one sample per node and counter, labelled by node index and id. */
+static void cmd_metrics(ctl *c, sb *b, unsigned lo, unsigned hi)
+{
+	const char *names[32];
+	uint64_t vals[32];
+	size_t n;
+	themis_counters k;
+	themis_ring_info ri;
+	char hex[ID_HEXLEN + 1];
+
+	memset(&k, 0, sizeof k);
+	counter_list(&k, names, vals, &n);
+	for (size_t j = 0; j < n; j++) {
+		sb_printf(b, "# HELP themis_%s_total themis_counters.%s of the node (themis.h)\n"
+			  "# TYPE themis_%s_total counter\n", names[j], names[j], names[j]);
+		for (unsigned i = lo; i < hi; i++) {
+			themis_node_counters(host_node(c->h, i), &k);
+			counter_list(&k, names, vals, &n);
+			sb_printf(b, "themis_%s_total{node=\"%u\",id=\"%s\"} %llu\n", names[j], i,
+				  themis_hex(themis_node_id(host_node(c->h, i)), THEMIS_ID_LEN, hex),
+				  (unsigned long long)vals[j]);
+		}
+	}
+	sb_printf(b, "# HELP themis_drops_total datagrams dropped, by reason (themis_drop)\n"
+		  "# TYPE themis_drops_total counter\n");
+	for (unsigned i = lo; i < hi; i++) {
+		themis_node_counters(host_node(c->h, i), &k);
+		for (int d = 0; d < THEMIS_DROP__COUNT; d++)
+			sb_printf(b, "themis_drops_total{node=\"%u\",reason=\"%s\"} %llu\n", i,
+				  themis_drop_name((themis_drop)d), (unsigned long long)k.drops[d]);
+	}
+	static const char *const gauges[][2] = {
+		{ "joined", "1 when the node is in a ring" },
+		{ "successors", "entries in the successor list" },
+		{ "fingers", "distinct finger entries" },
+		{ "records", "records held for others" },
+		{ "registrations", "objects the node keeps stored itself" },
+		{ "sessions", "peers with a live session" },
+	};
+	for (size_t g = 0; g < sizeof gauges / sizeof gauges[0]; g++) {
+		sb_printf(b, "# HELP themis_%s %s\n# TYPE themis_%s gauge\n", gauges[g][0], gauges[g][1],
+			  gauges[g][0]);
+		for (unsigned i = lo; i < hi; i++) {
+			themis_node *nd = host_node(c->h, i);
+			uint64_t v = 0;
+			themis_node_ring(nd, &ri);
+			switch (g) {
+			case 0: v = ri.joined != 0; break;
+			case 1: v = ri.nsucc; break;
+			case 2: v = ri.nfingers; break;
+			case 3: v = ri.records; break;
+			case 4: v = ri.registrations; break;
+			default: {
+				static themis_peer_info pi[SESSIONS_MAX];
+				size_t np = themis_node_peers(nd, pi, SESSIONS_MAX);
+				for (size_t j = 0; j < np; j++)
+					v += pi[j].session != 0;
+			}
+			}
+			sb_printf(b, "themis_%s{node=\"%u\"} %llu\n", gauges[g][0], i, (unsigned long long)v);
+		}
+	}
+}
+
+/* The ids this daemon knows: its nodes, their neighbours, fingers and sessions. Returns how
+ * many distinct ones start with pfx (lower-case hex), the first in out, and up to 3 of them
+ * in amb (for the "ambiguous" message). */
+static int match_prefix(ctl *c, const char *pfx, uint8_t out[THEMIS_ID_LEN], char amb[3][ID_HEXLEN + 1])
+{
+	static themis_peer f[256];
+	static themis_peer_info pi[SESSIONS_MAX];
+	uint8_t seen[64][THEMIS_ID_LEN];
+	int nseen = 0;
+	size_t plen = strlen(pfx);
+
+#define CONSIDER(idp) do { \
+		const uint8_t *id_ = (idp); char h_[ID_HEXLEN + 1]; int dup_ = 0; \
+		themis_hex(id_, THEMIS_ID_LEN, h_); \
+		if (strncmp(h_, pfx, plen) == 0) { \
+			for (int q_ = 0; q_ < nseen && q_ < 64; q_++) \
+				dup_ |= !memcmp(seen[q_], id_, THEMIS_ID_LEN); \
+			if (!dup_) { \
+				if (nseen == 0) memcpy(out, id_, THEMIS_ID_LEN); \
+				if (nseen < 3) memcpy(amb[nseen], h_, sizeof h_); \
+				if (nseen < 64) memcpy(seen[nseen], id_, THEMIS_ID_LEN); \
+				nseen++; \
+			} \
+		} \
+	} while (0)
+	for (unsigned i = 0; i < host_count(c->h); i++) {
+		themis_node *n = host_node(c->h, i);
+		themis_ring_info ri;
+		CONSIDER(themis_node_id(n));
+		themis_node_ring(n, &ri);
+		if (ri.has_pred)
+			CONSIDER(ri.pred.id);
+		for (uint32_t j = 0; j < ri.nsucc; j++)
+			CONSIDER(ri.succ[j].id);
+		size_t nf = themis_node_fingers(n, f, sizeof f / sizeof f[0]);
+		for (size_t j = 0; j < nf; j++)
+			CONSIDER(f[j].id);
+		size_t np = themis_node_peers(n, pi, SESSIONS_MAX);
+		for (size_t j = 0; j < np; j++)
+			CONSIDER(pi[j].peer.id);
+	}
+#undef CONSIDER
+	return nseen;
+}
+
+/* A hex prefix of a known id, as git takes a prefix of a commit id. Returns 0, or -1 with
+ * why in err (not hex, unknown, ambiguous). */
+static int resolve_prefix(ctl *c, const char *pfx, uint8_t out[THEMIS_ID_LEN], char *err, size_t errlen)
+{
+	char low[ID_HEXLEN + 1], amb[3][ID_HEXLEN + 1];
+	size_t n = strlen(pfx);
+
+	if (n == 0 || n > ID_HEXLEN) {
+		snprintf(err, errlen, "usage: %.80s: an id is 1 to 64 hex digits", pfx);
+		return -1;
+	}
+	for (size_t i = 0; i <= n; i++) {
+		char ch = pfx[i];
+		if (i < n && !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))) {
+			snprintf(err, errlen, "usage: %.80s: an id is 1 to 64 hex digits", pfx);
+			return -1;
+		}
+		low[i] = (char)(ch >= 'A' && ch <= 'F' ? ch - 'A' + 'a' : ch);
+	}
+	if (n == ID_HEXLEN)
+		return hex_decode(low, out, THEMIS_ID_LEN);
+	int k = match_prefix(c, low, out, amb);
+	if (k == 1)
+		return 0;
+	if (k == 0)
+		snprintf(err, errlen, "no id this daemon knows starts with %s (its nodes, neighbours, "
+			 "fingers and sessions); give all 64 hex digits", low);
+	else
+		snprintf(err, errlen, "id prefix %s is ambiguous: %d known ids start with it (%.16s..., "
+			 "%.16s...%s); give more digits", low, k, amb[0], amb[1], k > 2 ? ", ..." : "");
+	return -1;
 }
 
 /* Starts the DHT operation of a command; the reply follows in ctl_on_event. */
@@ -317,7 +524,23 @@ static int start_op(ctl *c, client *cl, char *err, size_t errlen)
 	memset(target, 0, sizeof target);
 	if (!strcmp(cl->cmd, "join")) {
 		themis_peer boot;
-		if (host_resolve_peer(cl->arg, &boot, c->path, err, errlen) != 0)
+		char pfx[ID_HEXLEN + 1];
+		const char *spec = cl->arg;
+		if (peer_prefix(cl->arg, pfx)) {
+			char hex[ID_HEXLEN + 1];
+			if (resolve_prefix(c, pfx, target, err, errlen) != 0)
+				return -1;
+			snprintf(cl->resolved, sizeof cl->resolved, "%s%s",
+				 themis_hex(target, THEMIS_ID_LEN, hex), strchr(cl->arg, '@'));
+			spec = cl->resolved;
+		}
+		int rc = host_resolve_peer(spec, &boot, c->path, err, errlen);
+		if (rc == -2) {   /* the text itself is wrong: a usage error */
+			char tmp[512];
+			snprintf(tmp, sizeof tmp, "%s", err);
+			snprintf(err, errlen, "usage: %.480s", tmp);
+		}
+		if (rc != 0)
 			return -1;
 		host_set_autojoin(c->h, cl->node, 0);   /* this command decides the bootstrap now */
 		memcpy(target, boot.id, THEMIS_ID_LEN);
@@ -330,21 +553,22 @@ static int start_op(ctl *c, client *cl, char *err, size_t errlen)
 		themis_obj_id(cl->arg, 0, target);
 		op = cl->cmd[0] == 's' ? themis_store(n, target, NULL, now) : themis_find(n, target, now);
 	} else if (!strcmp(cl->cmd, "lookup")) {
-		if (strlen(cl->arg) != ID_HEXLEN || hex_decode(cl->arg, target, THEMIS_ID_LEN) != 0) {
-			snprintf(err, errlen, "lookup: ID must be 64 hex digits");
+		if (resolve_prefix(c, cl->arg, target, err, errlen) != 0)
 			return -1;
-		}
 		op = themis_find(n, target, now);
 	} else if (!strcmp(cl->cmd, "register")) {
 		themis_obj_id(cl->arg, 0, target);
-		op = themis_register(n, cl->arg, NULL, now);
+		op = registry_register(c->h, cl->node, cl->arg, now);
+	} else if (!strcmp(cl->cmd, "deregister")) {
+		themis_obj_id(cl->arg, 0, target);
+		op = registry_deregister(c->h, cl->node, cl->arg, now);
 	} else {
 		themis_obj_id(cl->arg, 0, target);
 		op = themis_discover(n, cl->arg, NULL, now);
 	}
 	if (op < 0) {
-		snprintf(err, errlen, "%s: the node refused (%s)", cl->cmd,
-			 op == THEMIS_ESTATE ? "wrong state: not joined, or already joined" :
+		snprintf(err, errlen, "%s%s: the node refused (%s)", op == THEMIS_EINVAL ? "usage: " : "",
+			 cl->cmd, op == THEMIS_ESTATE ? "wrong state: not joined, or already joined" :
 			 op == THEMIS_EFULL ? "too many operations in progress" : "invalid argument");
 		return -1;
 	}
@@ -383,7 +607,7 @@ static void handle_line(ctl *c, client *cl)
 		char *end;
 		unsigned long v = strtoul(node, &end, 10);
 		if (*end || v >= host_count(c->h)) {
-			snprintf(err, sizeof err, "--node %s: this daemon hosts nodes 0..%u", node,
+			snprintf(err, sizeof err, "usage: --node %s: this daemon hosts nodes 0..%u", node,
 				 host_count(c->h) - 1);
 			reply(cl, 0, err, NULL);
 			return;
@@ -393,9 +617,17 @@ static void handle_line(ctl *c, client *cl)
 	}
 	cl->node = lo;
 	log_msg(LOG_INFO, "control: %s (node %u)", cmd, lo);
-	if (!strcmp(cmd, "id") || !strcmp(cmd, "status") || !strcmp(cmd, "peers") || !strcmp(cmd, "routes")) {
+	if (!strcmp(cmd, "id") || !strcmp(cmd, "status") || !strcmp(cmd, "peers") || !strcmp(cmd, "routes") ||
+	    !strcmp(cmd, "metrics")) {
+		if (has_arg) {
+			snprintf(err, sizeof err, "usage: %s takes no argument", cmd);
+			reply(cl, 0, err, NULL);
+			return;
+		}
 		if (!strcmp(cmd, "id"))
 			cmd_id(c, cl, &b, lo, hi);
+		else if (!strcmp(cmd, "metrics"))
+			cmd_metrics(c, &b, lo, hi);
 		else if (!strcmp(cmd, "status"))
 			cmd_status(c, cl, &b, lo, hi);
 		else
@@ -406,8 +638,9 @@ static void handle_line(ctl *c, client *cl)
 	}
 	if (!strcmp(cmd, "leave") ? has_arg :
 	    !(strcmp(cmd, "join") && strcmp(cmd, "store") && strcmp(cmd, "find") &&
-	      strcmp(cmd, "lookup") && strcmp(cmd, "register") && strcmp(cmd, "discover")) ? !has_arg : 1) {
-		snprintf(err, sizeof err, "unknown command or wrong arguments: %.200s", cl->line);
+	      strcmp(cmd, "lookup") && strcmp(cmd, "register") && strcmp(cmd, "deregister") &&
+	      strcmp(cmd, "discover")) ? !has_arg : 1) {
+		snprintf(err, sizeof err, "usage: unknown command or wrong arguments: %.200s", cl->line);
 		reply(cl, 0, err, NULL);
 		return;
 	}

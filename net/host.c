@@ -42,6 +42,7 @@ typedef struct watch {
 typedef struct slot {
 	themis_node *node;
 	themis_addr addr;
+	themis_addr self;       /* what the node says of itself: addr, or the --advertise'd one */
 	int fd, family;
 	host *h;
 	unsigned idx;
@@ -103,6 +104,11 @@ themis_node *host_node(host *h, unsigned idx)
 const themis_addr *host_addr(const host *h, unsigned idx)
 {
 	return &h->s[idx].addr;
+}
+
+const themis_addr *host_self_addr(const host *h, unsigned idx)
+{
+	return &h->s[idx].self;
 }
 
 int host_fd(const host *h)
@@ -601,6 +607,11 @@ int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
 		c.network = cfg->network;
 		c.rand = os_random;
 		c.self = s->addr;
+		if (cfg->advertise.family) {
+			c.self = cfg->advertise;
+			c.self.port = (uint16_t)(cfg->advertise.port + i);
+		}
+		s->self = c.self;
 		c.security = cfg->security;
 		c.trace_lookups = cfg->trace_lookups;
 		if (cfg->stabilize_ns) {

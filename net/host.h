@@ -24,6 +24,9 @@ typedef void (*host_fd_fn)(void *ctx, int fd, uint32_t events);
 typedef struct host_cfg {
 	const char *network;
 	themis_addr listen;          /* node 0; node i listens on port + i */
+	themis_addr advertise;       /* family 0: none; else node 0's locator as peers reach it
+					(behind NAT or a port forward), node i's at port + i: what
+					the node puts in its records and ring entries */
 	unsigned nodes;              /* 1..HOST_MAX_NODES */
 	uint8_t seed[THEMIS_SEED_LEN]; /* node 0's seed; others derive theirs (key_derive) */
 	int security;                /* 1, or 0 for the PLAIN baseline */
@@ -47,6 +50,8 @@ void host_del(host *h);
 unsigned host_count(const host *h);
 themis_node *host_node(host *h, unsigned idx);
 const themis_addr *host_addr(const host *h, unsigned idx);
+/* The locator node idx gives of itself (--advertise, else its bound address). */
+const themis_addr *host_self_addr(const host *h, unsigned idx);
 int host_joined(const host *h, unsigned idx);
 /* Stop (0) or resume (1) automatic (re)joining of node idx, e.g. after a leave. */
 void host_set_autojoin(host *h, unsigned idx, int on);

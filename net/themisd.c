@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "cliutil.h"
 #include "ctl.h"
 #include "dmetrics.h"
 #include "host.h"
@@ -27,11 +28,14 @@
 
 static const char usage[] =
 	"usage: themisd --network NAME --listen ADDR:PORT [--bootstrap ADDR:PORT]... [--key FILE]\n"
-	"               [--state DIR] [--control SOCKET] [--nodes N] [--metrics FILE.db]\n"
-	"               [--insecure-baseline] [--stabilize MS] [--help] [--version]\n"
+	"               [--advertise ADDR:PORT] [--state DIR] [--control SOCKET] [--nodes N]\n"
+	"               [--metrics FILE.db] [--insecure-baseline] [--stabilize MS] [--help] [--version]\n"
 	"\n"
 	"  --network NAME       network name (all nodes of one mesh use the same)\n"
-	"  --listen ADDR:PORT   UDP locator of node 0 (IPv6 as [ADDR]:PORT)\n"
+	"  --listen ADDR:PORT   UDP locator of node 0 (IPv6 as [ADDR]:PORT; ADDR may be a host\n"
+	"                       name, resolved once at start, IPv4 first)\n"
+	"  --advertise ADDR:PORT  the locator peers reach node 0 at, when it differs from --listen\n"
+	"                       (NAT, port forwarding); node i advertises PORT+i\n"
 	"  --bootstrap PEER     ID@ADDR:PORT, or ADDR:PORT of a daemon on this host (its id is\n"
 	"                       asked on its control socket); repeatable; none: start a new ring\n"
 	"  --key FILE           Ed25519 seed file (themis keygen FILE); mode 0600 required\n"
@@ -168,12 +172,13 @@ int main(int argc, char **argv)
 		{ "metrics", required_argument, NULL, 'm' },
 		{ "insecure-baseline", no_argument, NULL, 'I' },
 		{ "stabilize", required_argument, NULL, 'S' },
+		{ "advertise", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *network = NULL, *listen_s = NULL, *key = NULL, *state = NULL, *control = NULL;
-	const char *metrics = NULL, *lvl = getenv("THEMIS_LOG");
+	const char *metrics = NULL, *advertise = NULL, *lvl = getenv("THEMIS_LOG");
 	char err[1024], state_buf[4096], control_buf[4096], rundir[1024], a[ADDR_STRLEN];
 	daemon_state d = { 0 };
 	host_cfg hc;
@@ -189,7 +194,8 @@ int main(int argc, char **argv)
 	if (lvl)
 		log_set_level(!strcmp(lvl, "debug") ? LOG_DEBUG : !strcmp(lvl, "warn") ? LOG_WARN :
 			      !strcmp(lvl, "error") ? LOG_ERROR : LOG_INFO);
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0;   /* one message per error, ours */
+	while ((c = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
 		char *end;
 		unsigned long v;
 		switch (c) {
@@ -200,6 +206,7 @@ int main(int argc, char **argv)
 		case 'c': control = optarg; break;
 		case 'm': metrics = optarg; break;
 		case 'I': hc.security = 0; break;
+		case 'A': advertise = optarg; break;
 		case 'b':
 			if (hc.nboot >= HOST_MAX_BOOT)
 				fail_usage("too many --bootstrap");
@@ -219,23 +226,45 @@ int main(int argc, char **argv)
 			break;
 		case 'h': fputs(usage, stdout); return 0;
 		case 'V': printf("themisd %s\n", THEMIS_VERSION); return 0;
-		default: fail_usage("unknown option");
+		case ':':
+			snprintf(err, sizeof err, "%s needs an argument: %s", argv[optind - 1],
+				 cli_option_arg(argv[optind - 1]));
+			fail_usage(err);
+			break;
+		default:
+			if (optopt)
+				snprintf(err, sizeof err, "unknown option '-%c'", optopt);
+			else
+				snprintf(err, sizeof err, "unknown option '%s'", argv[optind - 1]);
+			fail_usage(err);
 		}
 	}
-	if (optind < argc)
-		fail_usage("unexpected argument");
+	if (optind < argc) {
+		snprintf(err, sizeof err, "unexpected argument '%s' (themisd takes options only)", argv[optind]);
+		fail_usage(err);
+	}
 	if (!network || !*network)
 		fail_usage("--network NAME is required");
 	if (!listen_s)
 		fail_usage("--listen ADDR:PORT is required");
-	if (addr_parse(listen_s, &hc.listen) != 0)
-		fail_usage("--listen: want ADDR:PORT, e.g. 127.0.0.1:7000 or [::1]:7000");
+	if (addr_parse(listen_s, &hc.listen) != 0) {
+		snprintf(err, sizeof err, "--listen %s: want ADDR:PORT, e.g. 127.0.0.1:7000, [::1]:7000 "
+			 "or localhost:7000 (a name that resolves)", listen_s);
+		fail_usage(err);
+	}
+	if (advertise && addr_parse(advertise, &hc.advertise) != 0) {
+		snprintf(err, sizeof err, "--advertise %s: want ADDR:PORT, e.g. 203.0.113.5:7000", advertise);
+		fail_usage(err);
+	}
 	/* An ADDR:PORT of another host can never be resolved: say so now, not in a retry loop. */
 	for (unsigned i = 0; i < hc.nboot; i++) {
 		themis_peer p;
 		int has_id;
-		if (peer_parse(hc.boot[i], &p, &has_id) != 0)
-			fail_usage("--bootstrap: want ID@ADDR:PORT or ADDR:PORT");
+		if (peer_parse(hc.boot[i], &p, &has_id) != 0) {
+			snprintf(err, sizeof err, "--bootstrap %s: want ID@ADDR:PORT (ID: 64 hex digits) or "
+				 "ADDR:PORT of a daemon on this host", hc.boot[i]);
+			fail_usage(err);
+		}
 		if (!has_id && !addr_is_local(&p.addr)) {
 			fprintf(stderr, "themisd: --bootstrap %s: the node id of a remote bootstrap is needed; "
 				"give it as ID@%s (run `themis id` on that host)\n", hc.boot[i], hc.boot[i]);
@@ -276,9 +305,9 @@ int main(int argc, char **argv)
 	hc.on_event = on_event;
 	hc.ctx = &d;
 	static const uint8_t any[16];
-	if (!memcmp(hc.listen.addr, any, 16))
+	if (!memcmp(hc.listen.addr, any, 16) && !hc.advertise.family)
 		log_msg(LOG_WARN, "--listen %s: a wildcard address; other nodes learn this node's "
-			"locator from its records, so give the address they should reach", listen_s);
+			"locator from its records, so give the address they should reach (or --advertise)", listen_s);
 	if (!hc.security)
 		log_msg(LOG_WARN, "--insecure-baseline: no handshake, no encryption, no authentication; "
 			"for measurements on a closed network only");

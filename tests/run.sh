@@ -64,6 +64,11 @@ fi
 if [ -f tests/verify/run.sh ]; then
 	if sh tests/verify/run.sh short; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed spin"; fi
 fi
+# make install into a temporary prefix: pkg-config linking, the installed simulator and
+# figures, the man pages against --help, and make uninstall.
+if [ -x "$BUILD/themisd" ] && [ -f tests/install.sh ]; then
+	if timeout 300 sh tests/install.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed install"; fi
+fi
 # Network tests (tests/net/*.sh): real daemons on loopback (and network namespaces when
 # root), each bounded by timeout so a hung daemon fails the test instead of the run.
 if [ -x "$BUILD/themisd" ]; then
