@@ -32,8 +32,8 @@ SIM_OBJ   := $(SIM_SRC:%.c=$(BUILD)/%.o)
 SIM_HDR   := $(wildcard sim/*.h sim/adversary/*.h)
 SIMLIB    := $(BUILD)/libsim.a
 GEN       := $(BUILD)/gen
-# The demo is built once sim/demo.c exists (another engineer owns it).
-PROGRAMS  := $(if $(wildcard sim/demo.c),$(BUILD)/themis-demo) $(BUILD)/themis-sim
+# themis-demo (sim/demo.c) is a program of its own beside the simulator.
+PROGRAMS  := $(BUILD)/themis-demo $(BUILD)/themis-sim
 
 # The UDP driver (net/): every file but the programs goes into libthemis-service.a, which the
 # daemon, the CLI, the embedding examples and the network tests link next to the core.
@@ -157,7 +157,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(BENCH_LIB) tests/bench/benchlib.h tests/benc
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/bench $< $(BENCH_LIB) -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
 
-# The loopback benchmarks (issue 5) share the multi-node UDP driver; some run the server
+# The loopback benchmarks share the multi-node UDP driver; some run the server
 # node in a thread of its own.
 $(BUILD)/bench/bench_net_%: tests/bench/bench_net_%.c tests/bench/udpnodes.c tests/bench/udpnodes.h $(BENCH_LIB) tests/bench/benchlib.h $(LIB)
 	@mkdir -p $(dir $@)

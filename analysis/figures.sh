@@ -82,7 +82,7 @@ REPORT="$OUT/report.md"
 	echo
 } > "$REPORT"
 
-# Key summary values: the headline names (CONTRACT.md) that at least one run has, one column
+# Key summary values: the headline names (docs/interface.md) that at least one run has, one column
 # each; *_ns values are shown in ms so the table stays narrow.
 KEYS="lookups lookup_success_rate lookup_hops_mean lookup_latency_p50_ns lookup_latency_p99_ns
 stores store_success_rate pings ping_success_rate ping_rtt_p50_ns ping_rtt_p99_ns handshakes

@@ -156,11 +156,6 @@ char *addr_format(const themis_addr *a, char *buf)
 	return buf;
 }
 
-int addr_equal(const themis_addr *a, const themis_addr *b)
-{
-	size_t n = a->family == 6 ? 16 : 4;
-	return a->family == b->family && a->port == b->port && memcmp(a->addr, b->addr, n) == 0;
-}
 
 socklen_t addr_to_sockaddr(const themis_addr *a, int sock_family, struct sockaddr_storage *ss)
 {

@@ -18,7 +18,6 @@ int addr_parse(const char *s, themis_addr *out);
 int peer_parse(const char *s, themis_peer *out, int *has_id);
 /* Writes the text form into buf (ADDR_STRLEN bytes) and returns buf. */
 char *addr_format(const themis_addr *a, char *buf);
-int addr_equal(const themis_addr *a, const themis_addr *b);
 
 /* Converts for sendto: a family-4 address sent from an AF_INET6 socket becomes v4-mapped. */
 socklen_t addr_to_sockaddr(const themis_addr *a, int sock_family, struct sockaddr_storage *ss);

@@ -1,4 +1,4 @@
-/* themis.c: the command-line client (CONTRACT.md, themis). Every command but keygen and
+/* themis.c: the command-line client (docs/interface.md, themis). Every command but keygen and
  * `id --key` is one request to a running themisd over its control socket (docs/cli.md); the
  * daemon formats the reply, so this program only parses the command line, picks the socket,
  * sends the line and prints what comes back (watch repeats a request, metrics reformats).

@@ -1,4 +1,4 @@
-/* themisd.c: the THEMIS daemon (CONTRACT.md, themisd): command line, identity, the control
+/* themisd.c: the THEMIS daemon (docs/interface.md, themisd): command line, identity, the control
  * socket, signals and the graceful leave on shutdown. The loop itself is host.c; this file
  * only wires the pieces together and owns the process's lifetime.
  */
@@ -136,7 +136,7 @@ static void default_state(char *buf, size_t cap)
 		snprintf(buf, cap, "%s/.local/state/themisd", home ? home : ".");
 }
 
-/* Graceful leave of every joined node (CONTRACT.md: within a bound), then exit. */
+/* Graceful leave of every joined node (docs/interface.md: within a bound), then exit. */
 static void shut_down(daemon_state *d)
 {
 	uint64_t start = host_now();

@@ -1,4 +1,4 @@
-/* main.c: the themis-sim command line (CONTRACT.md): options, the default database path, the
+/* main.c: the themis-sim command line (docs/interface.md): options, the default database path, the
  * human summary and the exit status (0 ok, 1 an [expect] failed, 2 usage or scenario error).
  * It never simulates anything itself: sim_run does.
  */

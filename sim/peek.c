@@ -29,7 +29,7 @@ int sim_peek_data(const themis_node *rx, const uint8_t *pkt, size_t len, uint8_t
 	size_t flen = d.ctlen - DATA_TAG_LEN;
 	if (flen > cap)
 		return -1;
-	/* the AD of PROTOCOL.md, DATA: bytes[0..16) || id_sender || id_receiver || net */
+	/* the AD of docs/protocol.md, DATA: bytes[0..16) || id_sender || id_receiver || net */
 	uint8_t ad[DATA_HDR_LEN + 3 * THEMIS_ID_LEN];
 	memcpy(ad, pkt, DATA_HDR_LEN);
 	memcpy(ad + DATA_HDR_LEN, s->sess.peer_id, THEMIS_ID_LEN);
@@ -115,7 +115,7 @@ static void add_node(char *out, size_t n, size_t *used, const uint8_t id[THEMIS_
 	}
 }
 
-/* The lists body (PROTOCOL.md 12.7): kind || nnodes || nodes || nrec || more || records. Only
+/* The lists body (docs/protocol.md 12.7): kind || nnodes || nodes || nrec || more || records. Only
  * the counts and the node ids are read; a body too short for what it claims says so. */
 static void add_lists(char *out, size_t n, size_t *used, uint8_t type, const uint8_t *b, size_t bl,
 		      unsigned m, sim_peek_name_fn name, void *ctx)

@@ -213,8 +213,6 @@ static void dispatch(struct sim *s, const sim_event *ev)
 	case SIM_EV_ADVERSARY:
 		sim_adversary_tick(s, &s->adv, s->now);
 		break;
-	case SIM_EV_TEST:
-		break;
 	}
 }
 

@@ -6,10 +6,9 @@
  * draws randomness (the keys come from the seeds). Nothing here runs once the loop starts.
  *
  * Threads only for rings where key derivation takes long enough to pay for starting them
- * (SPAWN_MIN_NODES). An earlier note here held that once a process has started a thread,
- * glibc's malloc locks on every call and the event loop lost ~1.5 s at 100k nodes; measured
- * again (a thread started and joined before main, 100k nodes, a million finds: 17.46 s
- * against 17.81 s without, medians of three interleaved runs) the cost is below the noise.
+ * (SPAWN_MIN_NODES). Having started threads does not slow the single-threaded loop after
+ * them (glibc's malloc locking once threads exist costs less than the run-to-run noise of a
+ * 100k-node run).
  */
 #include "simint.h"
 

@@ -1,6 +1,6 @@
 /* trace.h: the ordered event trace of a run: its hash (the run's fingerprint) and, with
  * --trace, one line per message and per node event stamped with simulated time. It reads
- * packets only through their public byte layout (PROTOCOL.md); it never decrypts anything.
+ * packets only through their public byte layout (docs/protocol.md); it never decrypts anything.
  */
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H

@@ -1,6 +1,6 @@
 /* test_node.c: two or three real nodes on a virtual clock (tnet.h): both handshake roles,
  * PING/PONG, retransmission after loss, crossing handshakes, rekeying, and every rejection
- * the lower layer promises (PROTOCOL.md), each with the right counter and no state change.
+ * the lower layer promises (docs/protocol.md), each with the right counter and no state change.
  */
 #include "tnet.h"
 
@@ -569,7 +569,7 @@ static void test_confirm_rejections(void **state)
 	tnet_del(t);
 }
 
-/* A replayed HELLO never tears down a live session (PROTOCOL.md, CONFIRM). */
+/* A replayed HELLO never tears down a live session (docs/protocol.md, CONFIRM). */
 static void test_replayed_hello_session_survives(void **state)
 {
 	(void)state;

@@ -1,4 +1,4 @@
-/* test_store.c: the object table (core/store.c) against store.h and PROTOCOL.md, Upper layer.
+/* test_store.c: the object table (core/store.c) against store.h and docs/protocol.md, Upper layer.
  * Hand-made cases for each call and cap, the record signature with every tampered field, then
  * a long fixed-seed random run checked step by step against a flat-array reference model.
  */
@@ -669,7 +669,7 @@ static void test_refresh(void **state)
 	store_del(st);
 }
 
-/* The untagged signature is exactly PROTOCOL.md's: built here from the spec's bytes. */
+/* The untagged signature is exactly docs/protocol.md's: built here from the spec's bytes. */
 static void test_sign_bytes(void **state)
 {
 	store_record r;
