@@ -62,6 +62,8 @@ typedef struct peer {
 	uint32_t npending;       /* requests awaiting a response from this peer */
 	uint32_t holds;          /* callers on the stack that still use this peer */
 	uint64_t last_rx;        /* last authenticated packet from this peer */
+	uint8_t forgiven;        /* a request to it failed although it was heard meanwhile: no
+				    verdict that time (req.c); cleared by any answer */
 	qframe *q;               /* frames waiting for a session (cfg.queue_per_peer) */
 	uint32_t nq;
 	/* what themis_node_peers reports (observed, never read by the protocol) */
@@ -82,6 +84,7 @@ typedef struct pending {
 	peer *peer;
 	req_cb cb;
 	uint64_t deadline;
+	uint64_t first_at;       /* when the first copy was sent */
 	uint64_t sent_at;        /* when the last copy was sent */
 	uint32_t attempts;       /* copies sent */
 	uint16_t flen;
