@@ -17,6 +17,20 @@ void log_set_level(enum log_level lvl)
 	level = lvl;
 }
 
+int log_set_level_name(const char *name)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+
+	if (!name || !*name)
+		return 0;
+	for (int i = 0; i <= LOG_DEBUG; i++)
+		if (!strcmp(name, names[i])) {
+			level = (enum log_level)i;
+			return 0;
+		}
+	return -1;
+}
+
 void log_set_prog(const char *p)
 {
 	prog = p;
