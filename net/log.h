@@ -1,5 +1,7 @@
 /* log.h: one line per message on stderr, with a level; shared by the daemon, the CLI and the
- * embedding library. Callers must never pass secrets (seeds, session keys) to it.
+ * embedding library. A line starts with an ISO 8601 time ("2026-12-07T22:32:22.123+00:00"),
+ * the program and its pid; when stderr is the systemd journal (JOURNAL_STREAM) it starts
+ * with the syslog priority instead ("<4>warn: ..."), the journal keeping time and pid. Callers must never pass secrets (seeds, session keys) to it.
  */
 #ifndef NET_LOG_H
 #define NET_LOG_H
