@@ -167,6 +167,17 @@ int host_watch(host *h, int fd, host_fd_fn fn, void *ctx)
 	return 0;
 }
 
+int host_watch_events(host *h, int fd, uint32_t events)
+{
+	for (watch *w = h->watches; w; w = w->next) {
+		if (w->fd == fd && !w->dead) {
+			struct epoll_event ev = { .events = events, .data.ptr = w };
+			return epoll_ctl(h->ep, EPOLL_CTL_MOD, fd, &ev);
+		}
+	}
+	return -1;
+}
+
 void host_unwatch(host *h, int fd)
 {
 	for (watch *w = h->watches; w; w = w->next) {

@@ -54,6 +54,8 @@ void host_set_autojoin(host *h, unsigned idx, int on);
 /* Extra descriptors served by the same loop (control socket, signalfd). */
 int host_watch(host *h, int fd, host_fd_fn fn, void *ctx);
 void host_unwatch(host *h, int fd);
+/* What a watched fd is polled for (EPOLLIN, EPOLLOUT, both, or 0 for nothing but errors). */
+int host_watch_events(host *h, int fd, uint32_t events);
 /* The epoll descriptor: poll it for readability to know host_step has work. */
 int host_fd(const host *h);
 
