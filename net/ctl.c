@@ -28,6 +28,7 @@
 #include "addr.h"
 #include "ctlc.h"
 #include "log.h"
+#include "regs.h"
 #include "sb.h"
 
 enum { LINE_MAX_CTL = 1024, TRACE_MAX = 64 };
@@ -72,6 +73,7 @@ struct ctl {
 	unsigned nclients;
 	size_t buffered;        /* bytes of replies not yet taken, all clients */
 	char *path;
+	char *state_dir;        /* registrations are kept there (regs.h); NULL: not kept */
 	char network[256];
 	int security;
 	uint64_t started;
@@ -725,6 +727,10 @@ void ctl_on_event(ctl *c, unsigned idx, const themis_event *ev)
 		if (cl->op <= 0 || cl->node != idx || (uint64_t)cl->op != ev->op_id)
 			continue;
 		sb b = { 0 };
+		if (ev->op == THEMIS_OP_REGISTER && ev->ok && c->state_dir &&
+		    regs_keep(c->state_dir, idx, cl->arg, msg, sizeof msg) != 0)
+			log_msg(LOG_WARN, "node %u: registered %s, but a restart will not register it "
+				"again: %s", idx, cl->arg, msg);
 		op_body(cl, &b, ev);
 		snprintf(msg, sizeof msg, "%s %.80s failed", cl->cmd, cl->arg);
 		reply(cl, ev->ok, msg, &b);
@@ -801,6 +807,12 @@ fail:
 	return NULL;
 }
 
+void ctl_set_state_dir(ctl *c, const char *dir)
+{
+	free(c->state_dir);
+	c->state_dir = dir ? strdup(dir) : NULL;
+}
+
 void ctl_del(ctl *c)
 {
 	if (!c)
@@ -819,5 +831,6 @@ void ctl_del(ctl *c)
 	close(c->tfd);
 	unlink(c->path);
 	free(c->path);
+	free(c->state_dir);
 	free(c);
 }

@@ -19,6 +19,7 @@
 #include "key.h"
 #include "leaveall.h"
 #include "log.h"
+#include "regs.h"
 #include "rundir.h"
 #include "sdnotify.h"
 
@@ -35,7 +36,8 @@ static const char usage[] =
 	"  --state DIR          state directory; DIR/node.key is created on first start when no\n"
 	"                       --key is given (default /var/lib/themisd as root, else\n"
 	"                       $XDG_STATE_HOME/themisd); DIR/peers keeps the ring nodes known,\n"
-	"                       for a restart without --bootstrap\n"
+	"                       for a restart without --bootstrap; DIR/registrations the services\n"
+	"                       registered through the control socket, registered again at start\n"
 	"  --control SOCKET     control socket (default RUNDIR/themisd-PORT.sock)\n"
 	"  --nodes N            host N virtual nodes on ports PORT..PORT+N-1\n"
 	"  --metrics FILE.db    write ops and summary rows (analysis/schema.sql, mode 'udp')\n"
@@ -52,6 +54,9 @@ typedef struct daemon_state {
 	dmetrics *dm;
 	int stopping;
 	leaveall *la;           /* the leaves of shutdown, once begun */
+	reg_entry *regs;        /* registrations kept from earlier runs (regs.h) */
+	unsigned char *replayed;
+	size_t nregs, nreplay;  /* how many, and how many are still to be made again */
 } daemon_state;
 
 static void fail_usage(const char *msg)
@@ -168,6 +173,28 @@ static void default_state(char *buf, size_t cap)
 		snprintf(buf, cap, "%s/themisd", xdg);
 	else
 		snprintf(buf, cap, "%s/.local/state/themisd", home ? home : ".");
+}
+
+/* The registrations kept in the state directory, made again as soon as their node has
+ * joined (between steps: never from inside an event). */
+static void replay_registrations(daemon_state *d)
+{
+	for (size_t i = 0; i < d->nregs && d->nreplay; i++) {
+		reg_entry *r = &d->regs[i];
+		int64_t op;
+		if (d->replayed[i] || !host_joined(d->h, r->node))
+			continue;
+		d->replayed[i] = 1;
+		d->nreplay--;
+		op = themis_register(host_node(d->h, r->node), r->service, NULL, host_now());
+		if (op > 0)
+			log_msg(LOG_INFO, "node %u: registering %s again (kept in the state directory)",
+				r->node, r->service);
+		else
+			log_msg(LOG_WARN, "node %u: cannot register %s again (error %lld)", r->node,
+				r->service, (long long)op);
+		host_flush(d->h, r->node);
+	}
 }
 
 /* Graceful leave of every joined node (CONTRACT.md: within a bound, leaveall.h), then exit.
@@ -350,6 +377,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "themisd: %s\n", err);
 		goto out;
 	}
+	if (state) {
+		ctl_set_state_dir(d.ctl, state);
+		d.regs = malloc(REGS_MAX * sizeof *d.regs);
+		d.replayed = calloc(REGS_MAX, 1);
+		if (d.regs && d.replayed) {
+			size_t n = regs_load(state, d.regs, REGS_MAX);
+			for (size_t i = 0; i < n; i++) {
+				if (d.regs[i].node >= hc.nodes) {
+					log_msg(LOG_WARN, "registration of %s on node %u kept in %s: this daemon "
+						"hosts nodes 0..%u only; not registered", d.regs[i].service,
+						d.regs[i].node, state, hc.nodes - 1);
+					continue;
+				}
+				d.regs[d.nregs++] = d.regs[i];
+			}
+			d.nreplay = d.nregs;
+		}
+	}
 	if (metrics) {
 		char params[512];
 		snprintf(params, sizeof params, "network=%s\nlisten=%s\nnodes=%u\nbootstraps=%u\n", network,
@@ -371,8 +416,11 @@ int main(int argc, char **argv)
 	}
 	log_msg(LOG_INFO, "network %s, %u node(s), control socket %s", network, hc.nodes, control);
 	sd_notify_state("READY=1");
-	while (!d.stopping)
+	while (!d.stopping) {
 		host_step(d.h, 1000);
+		if (d.nreplay)
+			replay_registrations(&d);
+	}
 	shut_down(&d);
 	rc = 0;
 out:
@@ -380,6 +428,8 @@ out:
 	dm_close(d.dm, d.h);
 	ctl_del(d.ctl);
 	host_del(d.h);
+	free(d.regs);
+	free(d.replayed);
 	if (sfd >= 0)
 		close(sfd);
 	return rc;
