@@ -224,8 +224,8 @@ static void shut_down(daemon_state *d)
 	if (started == 0 && pending == 0)
 		log_msg(LOG_INFO, "shutdown: no node was in a ring; nothing to leave");
 	else if (alone)
-		log_msg(LOG_INFO, "shutdown: no node outside this daemon was in the ring, so there was "
-			"nobody to hand records to; %u node(s) left in %.0f ms", ok + failed, ms);
+		log_msg(LOG_INFO, "shutdown: all %u node(s) left the ring in %.0f ms; no node of another "
+			"daemon was in it to take their records", ok + failed, ms);
 	else if (pending)
 		log_msg(LOG_WARN, "shutdown: %u node(s) left the ring, %u failed to, and %u did not "
 			"finish leaving within %.1f s; stopping anyway (their neighbours notice "
