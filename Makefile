@@ -163,6 +163,12 @@ $(BUILD)/bench/bench_net_%: tests/bench/bench_net_%.c tests/bench/udpnodes.c tes
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread -Itests/bench $< tests/bench/udpnodes.c $(BENCH_LIB) -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
 
+# The daemon's benchmarks run a real themisd (tests/bench/daemonrun.c) and talk to it over
+# its control socket with the service library's client.
+$(BUILD)/bench/bench_daemon_%: tests/bench/bench_daemon_%.c tests/bench/daemonrun.c tests/bench/daemonrun.h $(BENCH_LIB) tests/bench/benchlib.h $(NETLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/bench -Inet $< tests/bench/daemonrun.c $(BENCH_LIB) -o $@ $(NETLIB) $(LIB) $(LDLIBS) -lssl -lcrypto
+
 # The simulator's benchmarks also link the engine objects (bench_sim itself is listed: a
 # pattern's % never matches an empty stem).
 $(BUILD)/bench/bench_sim: tests/bench/bench_sim.c $(BENCH_LIB) tests/bench/benchlib.h $(SIMLIB) $(LIB)
@@ -242,7 +248,7 @@ fuzz: deps
 
 # The C benchmarks, then the simulator's static-ring workload at 10k, 100k and 1M nodes
 # (tests/bench/chord.sh; the 1M run only with 8 GB free).
-bench: deps lib $(BENCHES) $(BUILD)/themis-sim
+bench: deps lib $(BENCHES) $(BUILD)/themis-sim $(BUILD)/themisd
 	@mkdir -p results
 	@for b in $(BENCHES); do echo "== $$b"; $$b results/bench.db || exit 1; done
 	@echo "== tests/bench/chord.sh"; sh tests/bench/chord.sh $(BUILD) results/bench.db

@@ -2,6 +2,14 @@
  * reply: "OK" or "ERR message", a newline, the body, then the daemon closes. Commands that
  * run a DHT operation park the client until the operation's OP_DONE event. The socket lives
  * in a 0700 directory and is itself 0600: only the daemon's user may drive it.
+ *
+ * One careless client must never stall the hosted nodes: every socket is non-blocking, a
+ * reply is buffered (up to REPLY_CAP, all replies together up to REPLIES_CAP) and written as
+ * the client reads it, and a client that reads nothing for WRITE_TIMEOUT_S is dropped. At most
+ * MAX_CLIENTS connections are open; one that sends no request within REQUEST_TIMEOUT_S is
+ * closed; when accept fails for want of descriptors the listening socket rests for a second
+ * instead of waking the loop again at once. A client that shuts down its writing side after
+ * its request (as `socat -` does) still gets its reply.
  */
 #include "ctl.h"
 
@@ -10,8 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -19,9 +29,20 @@
 #include "ctlc.h"
 #include "log.h"
 #include "registry.h"
+#include "regs.h"
 #include "sb.h"
 
 enum { LINE_MAX_CTL = 1024, TRACE_MAX = 64 };
+
+/* The caps of the control socket (see the top of this file); the error replies name them. */
+enum {
+	MAX_CLIENTS = 64,
+	REQUEST_TIMEOUT_S = 10,
+	WRITE_TIMEOUT_S = 5,
+};
+#define REPLY_CAP ((size_t)16 << 20)
+#define REPLIES_CAP ((size_t)64 << 20)
+#define SEC 1000000000ull
 
 typedef struct client {
 	int fd;
@@ -34,8 +55,13 @@ typedef struct client {
 	char target[ID_HEXLEN + 1];
 	char resolved[LINE_MAX_CTL];   /* join: the peer with its id prefix resolved */
 	char arg[LINE_MAX_CTL];
-	themis_event hop[TRACE_MAX];   /* lookup --trace: the LOOKUP_HOP events of our op */
+	themis_event *hop;      /* lookup --trace: the LOOKUP_HOP events of our op (TRACE_MAX) */
 	unsigned nhop;
+	int requested;          /* its request line is in: nothing more is read */
+	int eof;                /* it shut down its writing side */
+	sb out;                 /* the reply, once there is one */
+	size_t out_off;         /* how much of it the client has taken */
+	uint64_t deadline;      /* no request by then, or no reading progress by then: dropped */
 	struct client *next;
 	ctl *c;
 } client;
@@ -43,7 +69,13 @@ typedef struct client {
 struct ctl {
 	host *h;
 	int fd;
+	int tfd;                /* a timerfd ticking every second: deadlines, accept back-off */
+	int accept_paused;
+	uint64_t accept_resume;
+	unsigned nclients;
+	size_t buffered;        /* bytes of replies not yet taken, all clients */
 	char *path;
+	char *state_dir;        /* registrations are kept there (regs.h); NULL: not kept */
 	char network[256];
 	int security;
 	uint64_t started;
@@ -63,37 +95,75 @@ static void client_close(client *cl)
 			break;
 		}
 	}
+	c->buffered -= cl->out.len - cl->out_off;
+	c->nclients--;
+	sb_free(&cl->out);
+	free(cl->hop);
 	free(cl);
 }
 
-/* Replies and closes. A client that stopped reading loses its reply, never the daemon. */
+/* Writes what the client will take now; closes once the reply is out, or the client gone. */
+static void client_write(client *cl)
+{
+	ctl *c = cl->c;
+
+	while (cl->out_off < cl->out.len) {
+		ssize_t n = send(cl->fd, cl->out.p + cl->out_off, cl->out.len - cl->out_off,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* the rest when it reads; dropped if it takes nothing for a while */
+			host_watch_events(c->h, cl->fd, EPOLLOUT);
+			return;
+		}
+		if (n <= 0) {
+			client_close(cl);   /* it went away: its reply with it */
+			return;
+		}
+		cl->out_off += (size_t)n;
+		c->buffered -= (size_t)n;
+		cl->deadline = host_now() + WRITE_TIMEOUT_S * SEC;
+	}
+	client_close(cl);
+}
+
+/* Queues the reply and sends what the client takes at once; the rest follows as it reads.
+ * A reply over REPLY_CAP, or one that would take the unread replies of every client past
+ * REPLIES_CAP, is replaced by an error naming the cap. */
 static void reply(client *cl, int ok, const char *msg, sb *body)
 {
-	sb out = { 0 };
-	size_t off = 0;
+	ctl *c = cl->c;
+	char capmsg[200];
+	size_t len;
 
 	if (body && body->failed) {
 		ok = 0;
 		msg = "daemon out of memory";
 		body = NULL;
 	}
-	sb_printf(&out, ok ? "OK\n" : "ERR %s\n", msg);
-	if (body && body->len)
-		sb_printf(&out, "%s", body->p);
-	if (!out.failed) {
-		int fl = fcntl(cl->fd, F_GETFL);
-		fcntl(cl->fd, F_SETFL, fl & ~O_NONBLOCK);
-		struct timeval tv = { .tv_sec = 2 };
-		setsockopt(cl->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-		while (off < out.len) {
-			ssize_t n = send(cl->fd, out.p + off, out.len - off, MSG_NOSIGNAL);
-			if (n <= 0)
-				break;
-			off += (size_t)n;
-		}
+	len = strlen(ok ? "OK\n" : msg) + 8 + (body ? body->len : 0);
+	if (len > REPLY_CAP || c->buffered + len > REPLIES_CAP) {
+		snprintf(capmsg, sizeof capmsg, len > REPLY_CAP ?
+			 "the reply would exceed the cap of one control reply (%zu MB); ask for one --node" :
+			 "the unread replies of all control clients are at their cap (%zu MB); retry later",
+			 (len > REPLY_CAP ? REPLY_CAP : REPLIES_CAP) >> 20);
+		ok = 0;
+		msg = capmsg;
+		body = NULL;
 	}
-	sb_free(&out);
-	client_close(cl);
+	cl->op = 0;
+	cl->requested = 1;
+	sb_printf(&cl->out, ok ? "OK\n" : "ERR %s\n", msg);
+	if (body && body->len)
+		sb_printf(&cl->out, "%s", body->p);
+	if (cl->out.failed) {
+		client_close(cl);
+		return;
+	}
+	c->buffered += cl->out.len;
+	cl->deadline = host_now() + WRITE_TIMEOUT_S * SEC;
+	client_write(cl);
 }
 
 static void json_peer(sb *b, const themis_peer *p)
@@ -520,7 +590,12 @@ static int start_op(ctl *c, client *cl, char *err, size_t errlen)
 	uint64_t now = host_now();
 	uint8_t target[THEMIS_ID_LEN];
 	int64_t op;
+	themis_config dc;
+	char max_ops_msg[160];
 
+	themis_config_default(&dc);   /* the daemon runs its nodes with the core's defaults */
+	snprintf(max_ops_msg, sizeof max_ops_msg, "the node already runs max_ops = %u operations, "
+		 "the core's cap; retry when some have finished", dc.max_ops);
 	memset(target, 0, sizeof target);
 	if (!strcmp(cl->cmd, "join")) {
 		themis_peer boot;
@@ -562,6 +637,10 @@ static int start_op(ctl *c, client *cl, char *err, size_t errlen)
 	} else if (!strcmp(cl->cmd, "deregister")) {
 		themis_obj_id(cl->arg, 0, target);
 		op = registry_deregister(c->h, cl->node, cl->arg, now);
+		/* not registered again at the next start, whatever becomes of the tombstones */
+		if (op > 0 && c->state_dir && regs_forget(c->state_dir, cl->node, cl->arg, err, errlen) != 0)
+			log_msg(LOG_WARN, "node %u: deregistered %s, but a restart would register it "
+				"again: %s", cl->node, cl->arg, err);
 	} else {
 		themis_obj_id(cl->arg, 0, target);
 		op = themis_discover(n, cl->arg, NULL, now);
@@ -569,7 +648,7 @@ static int start_op(ctl *c, client *cl, char *err, size_t errlen)
 	if (op < 0) {
 		snprintf(err, errlen, "%s%s: the node refused (%s)", op == THEMIS_EINVAL ? "usage: " : "",
 			 cl->cmd, op == THEMIS_ESTATE ? "wrong state: not joined, or already joined" :
-			 op == THEMIS_EFULL ? "too many operations in progress" : "invalid argument");
+			 op == THEMIS_EFULL ? max_ops_msg : "invalid argument");
 		return -1;
 	}
 	themis_hex(target, THEMIS_ID_LEN, cl->target);
@@ -653,26 +732,94 @@ static void on_client(void *ctx, int fd, uint32_t events)
 	client *cl = ctx;
 	ssize_t n;
 
-	(void)events;
+	if (cl->out.len) {   /* replying: only the client's reading matters */
+		if (events & (EPOLLERR | EPOLLHUP))
+			client_close(cl);
+		else
+			client_write(cl);
+		return;
+	}
+	if ((events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN)) {
+		client_close(cl);   /* gone; an operation it started still runs to its end */
+		return;
+	}
+	if (cl->requested) {
+		/* one request per connection: drain and ignore anything after it, and hear of
+		 * the end of its input without waking again for it */
+		char junk[256];
+		n = read(fd, junk, sizeof junk);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			cl->eof = 1;
+			host_watch_events(cl->c->h, fd, 0);   /* wait for the reply; HUP still heard */
+		}
+		return;
+	}
 	n = read(fd, cl->line + cl->len, sizeof cl->line - 1 - cl->len);
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
-		client_close(cl);   /* gone; an operation it started still runs to its end */
+		client_close(cl);   /* it ended before a whole request line */
 		return;
 	}
-	if (cl->op)
-		return;   /* one request per connection: ignore anything after it */
 	cl->len += (size_t)n;
 	cl->line[cl->len] = 0;
-	char *nl = strchr(cl->line, '\n');
+	char *nl = memchr(cl->line, '\n', cl->len);
+	size_t upto = nl ? (size_t)(nl - cl->line) : cl->len;
+	if (memchr(cl->line, 0, upto)) {
+		reply(cl, 0, "bad request: a NUL byte in the request line", NULL);
+		return;
+	}
 	if (!nl) {
 		if (cl->len >= sizeof cl->line - 1)
-			reply(cl, 0, "request line too long", NULL);
+			reply(cl, 0, "request line too long (the cap is 1023 bytes)", NULL);
 		return;
 	}
 	*nl = 0;
+	if (nl > cl->line && nl[-1] == '\r')
+		nl[-1] = 0;
+	if (!sb_utf8_valid(cl->line, strlen(cl->line))) {
+		reply(cl, 0, "bad request: the request line is not UTF-8", NULL);
+		return;
+	}
+	cl->requested = 1;
 	handle_line(cl->c, cl);
+}
+
+static void pause_accept(ctl *c, int err)
+{
+	log_msg(LOG_WARN, "control: cannot accept a connection: %s; the control socket rests for "
+		"1 s", strerror(err));
+	c->accept_paused = 1;
+	c->accept_resume = host_now() + SEC;
+	host_watch_events(c->h, c->fd, 0);
+}
+
+/* Every second: clients past their deadline are dropped, and a resting listener wakes. */
+static void on_tick(void *ctx, int fd, uint32_t events)
+{
+	ctl *c = ctx;
+	uint64_t ticks, now = host_now();
+	client *next;
+
+	(void)events;
+	if (read(fd, &ticks, sizeof ticks) < 0 && errno != EAGAIN)
+		return;
+	for (client *cl = c->clients; cl; cl = next) {
+		next = cl->next;
+		if (cl->op > 0 || now < cl->deadline)
+			continue;   /* a client waiting for its operation is bounded by the operation */
+		if (cl->out.len) {
+			log_msg(LOG_INFO, "control: dropped a client that read nothing of its %s reply "
+				"for %d s", cl->cmd[0] ? cl->cmd : "", WRITE_TIMEOUT_S);
+			client_close(cl);
+		} else if (!cl->requested) {
+			reply(cl, 0, "no request line within 10 s", NULL);
+		}
+	}
+	if (c->accept_paused && now >= c->accept_resume) {
+		c->accept_paused = 0;
+		host_watch_events(c->h, c->fd, EPOLLIN);
+	}
 }
 
 static void on_accept(void *ctx, int fd, uint32_t events)
@@ -682,11 +829,24 @@ static void on_accept(void *ctx, int fd, uint32_t events)
 	for (;;) {
 		int cfd = accept(fd, NULL, NULL);
 		client *cl;
-		if (cfd < 0)
+		if (cfd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				pause_accept(c, errno);
 			return;
+		}
 		/* accept4 is a GNU extension; two fcntl calls do the same under POSIX */
 		fcntl(cfd, F_SETFL, O_NONBLOCK);
 		fcntl(cfd, F_SETFD, FD_CLOEXEC);
+		if (c->nclients >= MAX_CLIENTS) {
+			static const char full[] = "ERR too many control connections (the cap is 64); "
+						   "retry when one has finished\n";
+			if (send(cfd, full, sizeof full - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+				log_msg(LOG_DEBUG, "control: %s", strerror(errno));
+			close(cfd);
+			continue;
+		}
 		cl = calloc(1, sizeof *cl);
 		if (!cl || host_watch(c->h, cfd, on_client, cl) != 0) {
 			free(cl);
@@ -695,8 +855,10 @@ static void on_accept(void *ctx, int fd, uint32_t events)
 		}
 		cl->fd = cfd;
 		cl->c = c;
+		cl->deadline = host_now() + REQUEST_TIMEOUT_S * SEC;
 		cl->next = c->clients;
 		c->clients = cl;
+		c->nclients++;
 	}
 }
 
@@ -791,7 +953,8 @@ void ctl_on_event(ctl *c, unsigned idx, const themis_event *ev)
 	if (c && ev->kind == THEMIS_EV_LOOKUP_HOP) {
 		for (client *cl = c->clients; cl; cl = cl->next)
 			if (cl->op > 0 && cl->node == idx && (uint64_t)cl->op == ev->op_id &&
-			    cl->nhop < TRACE_MAX)
+			    cl->nhop < TRACE_MAX &&
+			    (cl->hop || (cl->hop = malloc(TRACE_MAX * sizeof *cl->hop)) != NULL))
 				cl->hop[cl->nhop++] = *ev;
 		return;
 	}
@@ -801,6 +964,10 @@ void ctl_on_event(ctl *c, unsigned idx, const themis_event *ev)
 		if (cl->op <= 0 || cl->node != idx || (uint64_t)cl->op != ev->op_id)
 			continue;
 		sb b = { 0 };
+		if (ev->op == THEMIS_OP_REGISTER && ev->ok && c->state_dir &&
+		    regs_keep(c->state_dir, idx, cl->arg, msg, sizeof msg) != 0)
+			log_msg(LOG_WARN, "node %u: registered %s, but a restart will not register it "
+				"again: %s", idx, cl->arg, msg);
 		op_body(cl, &b, ev);
 		snprintf(msg, sizeof msg, "%s %.80s failed", cl->cmd, cl->arg);
 		reply(cl, ev->ok, msg, &b);
@@ -835,6 +1002,7 @@ ctl *ctl_new(host *h, const char *path, const char *network, int security, char 
 		return NULL;
 	}
 	c->h = h;
+	c->tfd = -1;
 	c->security = security;
 	c->started = host_now();
 	snprintf(c->network, sizeof c->network, "%s", network);
@@ -857,8 +1025,18 @@ ctl *ctl_new(host *h, const char *path, const char *network, int security, char 
 		snprintf(err, errlen, "epoll: %s", strerror(errno));
 		goto fail;
 	}
+	struct itimerspec its = { .it_interval = { .tv_sec = 1 }, .it_value = { .tv_sec = 1 } };
+	c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (c->tfd < 0 || timerfd_settime(c->tfd, 0, &its, NULL) != 0 ||
+	    host_watch(h, c->tfd, on_tick, c) != 0) {
+		snprintf(err, errlen, "timerfd: %s", strerror(errno));
+		host_unwatch(h, c->fd);
+		goto fail;
+	}
 	return c;
 fail:
+	if (c->tfd >= 0)
+		close(c->tfd);
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->path);
@@ -866,15 +1044,30 @@ fail:
 	return NULL;
 }
 
+void ctl_set_state_dir(ctl *c, const char *dir)
+{
+	free(c->state_dir);
+	c->state_dir = dir ? strdup(dir) : NULL;
+}
+
 void ctl_del(ctl *c)
 {
 	if (!c)
 		return;
-	while (c->clients)
-		reply(c->clients, 0, "daemon shutting down", NULL);
+	/* a last word to each client that has not had its reply; none is waited for */
+	while (c->clients) {
+		client *cl = c->clients;
+		static const char bye[] = "ERR daemon shutting down\n";
+		if (!cl->out.len && send(cl->fd, bye, sizeof bye - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+			log_msg(LOG_DEBUG, "control: %s", strerror(errno));
+		client_close(cl);
+	}
 	host_unwatch(c->h, c->fd);
 	close(c->fd);
+	host_unwatch(c->h, c->tfd);
+	close(c->tfd);
 	unlink(c->path);
 	free(c->path);
+	free(c->state_dir);
 	free(c);
 }
