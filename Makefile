@@ -38,8 +38,8 @@ SIM_OBJ   := $(SIM_SRC:%.c=$(BUILD)/%.o)
 SIM_HDR   := $(wildcard sim/*.h sim/adversary/*.h)
 SIMLIB    := $(BUILD)/libsim.a
 GEN       := $(BUILD)/gen
-# The demo is built once sim/demo.c exists (another engineer owns it).
-PROGRAMS  := $(if $(wildcard sim/demo.c),$(BUILD)/themis-demo) $(BUILD)/themis-sim
+# themis-demo (sim/demo.c) is a program of its own beside the simulator.
+PROGRAMS  := $(BUILD)/themis-demo $(BUILD)/themis-sim
 
 # The UDP driver (net/): every file but the programs goes into libthemis-service.a, which the
 # daemon, the CLI, the embedding examples and the network tests link next to the core.
@@ -62,7 +62,7 @@ DEB_PKGS := build-essential pkg-config libsodium-dev libsqlite3-dev sqlite3 libc
 # `make test` installs too, for its short check).
 VERIFY_PKGS := spin frama-c-base
 
-.PHONY: all deps run test sanitize fuzz bench install clean lib programs tests vectors figures churn campaign paper \
+.PHONY: all deps run test check-clang sanitize fuzz bench install uninstall clean lib programs tests vectors figures churn campaign paper \
 	verify verify-deps
 
 all: lib programs
@@ -163,11 +163,17 @@ $(BUILD)/bench/%: tests/bench/%.c $(BENCH_LIB) tests/bench/benchlib.h tests/benc
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CORE_INC) -Itests/bench $< $(BENCH_LIB) -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
 
-# The loopback benchmarks (issue 5) share the multi-node UDP driver; some run the server
+# The loopback benchmarks share the multi-node UDP driver; some run the server
 # node in a thread of its own.
 $(BUILD)/bench/bench_net_%: tests/bench/bench_net_%.c tests/bench/udpnodes.c tests/bench/udpnodes.h $(BENCH_LIB) tests/bench/benchlib.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CORE_INC) -pthread -Itests/bench $< tests/bench/udpnodes.c $(BENCH_LIB) -o $@ $(LIB) $(LDLIBS) -lssl -lcrypto
+
+# The daemon's benchmarks run a real themisd (tests/bench/daemonrun.c) and talk to it over
+# its control socket with the service library's client.
+$(BUILD)/bench/bench_daemon_%: tests/bench/bench_daemon_%.c tests/bench/daemonrun.c tests/bench/daemonrun.h $(BENCH_LIB) tests/bench/benchlib.h $(NETLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/bench -Inet $< tests/bench/daemonrun.c $(BENCH_LIB) -o $@ $(NETLIB) $(LIB) $(LDLIBS) -lssl -lcrypto
 
 # The simulator's benchmarks also link the engine objects (bench_sim itself is listed: a
 # pattern's % never matches an empty stem).
@@ -218,6 +224,13 @@ churn: deps programs
 test: deps lib tests programs
 	@sh tests/run.sh $(BUILD)
 
+# The same sources through clang with the same -Werror flags, compiled and linked into
+# build/clang (not run): both compilers must accept the tree. .ci/run runs it after make test.
+CLANG ?= clang
+check-clang: deps
+	@$(MAKE) --no-print-directory CC=$(CLANG) BUILD=$(BUILD)/clang lib programs tests $(BENCHES:$(BUILD)/%=$(BUILD)/clang/%)
+	@echo "check-clang: $(CLANG) built the tree cleanly"
+
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer (leak checking included).
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/san \
@@ -241,16 +254,30 @@ fuzz: deps
 
 # The C benchmarks, then the simulator's static-ring workload at 10k, 100k and 1M nodes
 # (tests/bench/chord.sh; the 1M run only with 8 GB free).
-bench: deps lib $(BENCHES) $(BUILD)/themis-sim
+bench: deps lib $(BENCHES) $(BUILD)/themis-sim $(BUILD)/themisd
 	@mkdir -p results
 	@for b in $(BENCHES); do echo "== $$b"; $$b results/bench.db || exit 1; done
 	@echo "== tests/bench/chord.sh"; sh tests/bench/chord.sh $(BUILD) results/bench.db
 
 # Everything a host needs: the programs, the libraries an application links (the core and the
-# UDP embedding API), both headers, themis.pc, the man pages and the systemd unit.
+# UDP embedding API), both headers, themis.pc, the man pages and the systemd unit; and what an
+# installed themis-sim needs to be used: the scenarios and the analysis scripts (figures.sh
+# finds its .sql and .gp files next to itself) in SHAREDIR, the documentation in DOCDIR.
+# `make uninstall` removes exactly these files, then SHAREDIR and DOCDIR.
 MANDIR  ?= $(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+SHAREDIR ?= $(PREFIX)/share/themis
+DOCDIR  ?= $(PREFIX)/share/doc/themis
 VERSION := $(shell sed -n 's/.*THEMIS_VERSION "\(.*\)"/\1/p' core/include/themis.h)
+SHARE_FILES := $(shell find scenarios analysis -type f \( -name '*.ini' -o -name '*.md' -o -name '*.sql' \
+		   -o -name '*.gp' -o -name '*.sh' -o -name '*.lua' -o -name '*.py' \) 2>/dev/null | LC_ALL=C sort)
+DOC_FILES := README.md $(wildcard docs/*.md)
+INSTALLED := $(addprefix $(PREFIX)/bin/,themisd themis themis-sim) \
+	     $(addprefix $(PREFIX)/lib/,libthemis.a libthemis-service.a pkgconfig/themis.pc) \
+	     $(addprefix $(PREFIX)/include/,themis.h themis_embed.h) \
+	     $(addprefix $(MANDIR)/,man1/themis.1 man1/themis-sim.1 man8/themisd.8) \
+	     $(UNITDIR)/themisd.service $(addprefix $(SHAREDIR)/,$(SHARE_FILES)) \
+	     $(addprefix $(DOCDIR)/,$(notdir $(DOC_FILES)))
 install: lib programs $(NETLIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
@@ -264,6 +291,19 @@ install: lib programs $(NETLIB)
 	install -m 644 net/man/themisd.8 $(DESTDIR)$(MANDIR)/man8/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' net/themisd.service > $(DESTDIR)$(UNITDIR)/themisd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/themisd.service
+	@for f in $(SHARE_FILES); do \
+	  case $$f in *.sh) m=755 ;; *) m=644 ;; esac; \
+	  install -D -m $$m $$f $(DESTDIR)$(SHAREDIR)/$$f || exit 1; \
+	done; echo "installed $(words $(SHARE_FILES)) scenario and analysis files in $(DESTDIR)$(SHAREDIR)"
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	@for f in $(INSTALLED); do rm -f "$(DESTDIR)$$f" || exit 1; done
+	@for d in $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR); do \
+	  [ -d "$$d" ] && find "$$d" -depth -type d -empty -delete; true; \
+	done
+	@echo "removed $(words $(INSTALLED)) files under $(DESTDIR)$(PREFIX)"
 
 clean:
 	rm -rf build

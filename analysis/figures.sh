@@ -82,7 +82,7 @@ REPORT="$OUT/report.md"
 	echo
 } > "$REPORT"
 
-# Key summary values: the headline names (CONTRACT.md) that at least one run has, one column
+# Key summary values: the headline names (docs/interface.md) that at least one run has, one column
 # each; *_ns values are shown in ms so the table stays narrow.
 KEYS="lookups lookup_success_rate lookup_hops_mean lookup_latency_p50_ns lookup_latency_p99_ns
 stores store_success_rate pings ping_success_rate ping_rtt_p50_ns ping_rtt_p99_ns handshakes
@@ -141,7 +141,9 @@ for fig in $FIGS; do
 			labels=$(cat "$lab"); n=$(echo $labels | wc -w) ;;
 		matrix)
 			to_matrix "$raw" "$dat"
-			ncols=$(awk 'NR == 1 { print NF - 1 }' "$dat") ;;
+			ncols=$(awk 'NR == 1 { print NF - 1 }' "$dat")
+			# the column names, one word each, for a figure that reads them (hops_hist)
+			labels=$(awk 'NR == 1 { for (i = 2; i <= NF; i++) { gsub(/"/, "", $i); printf "%s%s", (i > 2 ? " " : ""), $i } }' "$dat") ;;
 		*)	cp "$raw" "$dat" ;;
 		esac
 		vars="datafile='$dat'; labels='$labels'; n=$n; ncols=$ncols"

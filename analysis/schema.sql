@@ -1,4 +1,4 @@
--- schema.sql: the one definition of the results database (CONTRACT.md, SQLite schema).
+-- schema.sql: the one definition of the results database (docs/interface.md, SQLite schema).
 -- themis-sim embeds this file at build time; every run appends to these tables, so one
 -- database can hold a whole sweep. Wall-clock columns are the only non-deterministic ones.
 CREATE TABLE IF NOT EXISTS runs (

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,33 @@ static int parse_port(const char *s, uint16_t *port)
 		return -1;
 	*port = (uint16_t)v;
 	return 0;
+}
+
+/* A host name ("localhost", "node1.example"): resolved once, here, to its first IPv4
+ * address, else its first IPv6 one. A locator is an address on the wire (records, node
+ * entries), so the name is not kept. */
+static int resolve_name(const char *host, themis_addr *out)
+{
+	struct addrinfo hints, *res, *ai, *pick = NULL;
+
+	if (strchr(host, ':') || strchr(host, ' '))
+		return -1;   /* an IPv6 literal without brackets is a typo, not a name */
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return -1;
+	for (ai = res; ai; ai = ai->ai_next)
+		if (ai->ai_family == AF_INET && !pick)
+			pick = ai;
+	for (ai = res; ai && !pick; ai = ai->ai_next)
+		if (ai->ai_family == AF_INET6)
+			pick = ai;
+	uint16_t port = out->port;
+	int rc = pick ? addr_from_sockaddr(pick->ai_addr, out) : -1;
+	out->port = port;
+	freeaddrinfo(res);
+	return rc;
 }
 
 int addr_parse(const char *s, themis_addr *out)
@@ -56,10 +84,13 @@ int addr_parse(const char *s, themis_addr *out)
 		return -1;
 	memcpy(host, s, hl);
 	host[hl] = 0;
-	if (inet_pton(AF_INET, host, out->addr) != 1)
+	if (parse_port(colon + 1, &out->port) != 0)
 		return -1;
-	out->family = 4;
-	return parse_port(colon + 1, &out->port);
+	if (inet_pton(AF_INET, host, out->addr) == 1) {
+		out->family = 4;
+		return 0;
+	}
+	return resolve_name(host, out);
 }
 
 int hex_decode(const char *s, uint8_t *out, size_t n)
@@ -97,6 +128,23 @@ int peer_parse(const char *s, themis_peer *out, int *has_id)
 	return addr_parse(at + 1, &out->addr);
 }
 
+int peer_prefix(const char *spec, char pfx[ID_HEXLEN + 1])
+{
+	const char *at = strchr(spec, '@');
+	size_t n = at ? (size_t)(at - spec) : 0;
+
+	if (n == 0 || n >= ID_HEXLEN)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = spec[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return 0;
+		pfx[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+	}
+	pfx[n] = 0;
+	return 1;
+}
+
 char *addr_format(const themis_addr *a, char *buf)
 {
 	char host[INET6_ADDRSTRLEN];
@@ -108,11 +156,6 @@ char *addr_format(const themis_addr *a, char *buf)
 	return buf;
 }
 
-int addr_equal(const themis_addr *a, const themis_addr *b)
-{
-	size_t n = a->family == 6 ? 16 : 4;
-	return a->family == b->family && a->port == b->port && memcmp(a->addr, b->addr, n) == 0;
-}
 
 socklen_t addr_to_sockaddr(const themis_addr *a, int sock_family, struct sockaddr_storage *ss)
 {

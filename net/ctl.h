@@ -13,6 +13,10 @@ typedef struct ctl ctl;
 
 /* Binds path (an existing socket file is replaced only if no daemon answers on it). */
 ctl *ctl_new(host *h, const char *path, const char *network, int security, char *err, size_t errlen);
+/* Registrations made through the socket are kept in DIR/registrations (regs.h) once they
+ * succeed, for a restarted daemon to make again; a deregistration removes its entry with
+ * regs_forget(DIR, ...). NULL: nothing is kept. */
+void ctl_set_state_dir(ctl *c, const char *dir);
 /* Closes every client and removes the socket file. */
 void ctl_del(ctl *c);
 /* Hex of the target of op op_id on node idx, when a control command started it; else NULL. */

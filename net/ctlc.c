@@ -104,7 +104,7 @@ out:
 	return rc;
 }
 
-/* Looks for "ID ADDR" lines naming a in a `text id` reply. */
+/* Looks for "ID ADDR node I" lines naming a in a `text id` reply. */
 static int find_in_reply(const char *reply, const themis_addr *a, uint8_t id[THEMIS_ID_LEN])
 {
 	char want[ADDR_STRLEN];
@@ -116,8 +116,10 @@ static int find_in_reply(const char *reply, const themis_addr *a, uint8_t id[THE
 	for (p = reply + 3; *p; ) {
 		const char *eol = strchr(p, '\n');
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		if (n == ID_HEXLEN + 1 + strlen(want) && p[ID_HEXLEN] == ' ' &&
-		    strncmp(p + ID_HEXLEN + 1, want, strlen(want)) == 0) {
+		size_t wl = strlen(want);
+		if (n >= ID_HEXLEN + 1 + wl && p[ID_HEXLEN] == ' ' &&
+		    strncmp(p + ID_HEXLEN + 1, want, wl) == 0 &&
+		    (n == ID_HEXLEN + 1 + wl || p[ID_HEXLEN + 1 + wl] == ' ')) {
 			char hex[ID_HEXLEN + 1];
 			memcpy(hex, p, ID_HEXLEN);
 			hex[ID_HEXLEN] = 0;

@@ -86,6 +86,9 @@ int themis_service_fd(const themis_service *s)
 
 void themis_service_step(themis_service *s, int max_wait_ms)
 {
+	/* the application may have driven the node between steps (themis_service_node):
+	 * send what it queued and let the loop see its new deadline */
+	host_flush(s->h, 0);
 	host_step(s->h, max_wait_ms);
 }
 

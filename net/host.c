@@ -17,6 +17,7 @@
 
 #include "addr.h"
 #include "ctlc.h"
+#include "dheap.h"
 #include "key.h"
 #include "log.h"
 #include "peers.h"
@@ -42,6 +43,7 @@ typedef struct watch {
 typedef struct slot {
 	themis_node *node;
 	themis_addr addr;
+	themis_addr self;       /* what the node says of itself: addr, or the --advertise'd one */
 	int fd, family;
 	host *h;
 	unsigned idx;
@@ -59,6 +61,10 @@ struct host {
 	int ep;
 	unsigned n;
 	slot *s;
+	/* every node's next wake-up (its core deadline or its next join attempt), so a step
+	 * touches only the nodes that are due: idle cost grows with the nodes, not their square */
+	dheap dl;
+	unsigned *due;          /* scratch: the nodes one step found due */
 	watch *watches;
 	char *boot[HOST_MAX_BOOT];
 	unsigned nboot;
@@ -105,6 +111,11 @@ const themis_addr *host_addr(const host *h, unsigned idx)
 	return &h->s[idx].addr;
 }
 
+const themis_addr *host_self_addr(const host *h, unsigned idx)
+{
+	return &h->s[idx].self;
+}
+
 int host_fd(const host *h)
 {
 	return h->ep;
@@ -117,12 +128,29 @@ int host_joined(const host *h, unsigned idx)
 	return ri.joined;
 }
 
+/* When node s next needs the loop: its core's earliest deadline, or its next join attempt. */
+static uint64_t slot_due(const slot *s)
+{
+	uint64_t d = themis_node_next_deadline(s->node);
+
+	if (s->autojoin && !s->join_op && s->join_at < d)
+		d = s->join_at;
+	return d;
+}
+
+/* Node idx's deadline may have moved (it was called, or its join schedule changed). */
+static void rearm(host *h, unsigned idx)
+{
+	dheap_set(&h->dl, idx, slot_due(&h->s[idx]));
+}
+
 void host_set_autojoin(host *h, unsigned idx, int on)
 {
 	slot *s = &h->s[idx];
 	s->autojoin = on;
 	s->join_at = host_now();
 	s->backoff = BACKOFF_MIN;
+	rearm(h, idx);
 }
 
 int host_watch(host *h, int fd, host_fd_fn fn, void *ctx)
@@ -143,6 +171,17 @@ int host_watch(host *h, int fd, host_fd_fn fn, void *ctx)
 	w->next = h->watches;
 	h->watches = w;
 	return 0;
+}
+
+int host_watch_events(host *h, int fd, uint32_t events)
+{
+	for (watch *w = h->watches; w; w = w->next) {
+		if (w->fd == fd && !w->dead) {
+			struct epoll_event ev = { .events = events, .data.ptr = w };
+			return epoll_ctl(h->ep, EPOLL_CTL_MOD, fd, &ev);
+		}
+	}
+	return -1;
 }
 
 void host_unwatch(host *h, int fd)
@@ -210,6 +249,13 @@ static void join_result(host *h, slot *s, const themis_event *ev)
 		log_msg(LOG_INFO, "node %u: joined the ring (successor %s)", s->idx,
 			host_short(ev->owner.id, (char[17]){ 0 }));
 		s->backoff = BACKOFF_MIN;
+		/* the next virtual node waits for this one (join_try): wake it now, not at its
+		 * next poll */
+		if (s->idx + 1 < h->n && h->s[s->idx + 1].autojoin && !h->s[s->idx + 1].join_op &&
+		    h->s[s->idx + 1].join_at != UINT64_MAX) {
+			h->s[s->idx + 1].join_at = host_now();
+			rearm(h, s->idx + 1);
+		}
 		return;
 	}
 	if (s->idx == 0 && h->nboot > 0)
@@ -277,6 +323,7 @@ void host_flush(host *h, unsigned idx)
 		if (h->on_event)
 			h->on_event(h->ctx, idx, &ev);
 	}
+	rearm(h, idx);
 }
 
 static void on_udp(void *ctx, int fd, uint32_t events)
@@ -403,26 +450,25 @@ static void join_try(host *h, slot *s, uint64_t now)
 	host_flush(h, s->idx);
 }
 
-static void join_tick(host *h, uint64_t now)
+/* Node s's join attempt is due (when it is not joined already). */
+static void join_tick(host *h, slot *s, uint64_t now)
 {
-	for (unsigned i = 0; i < h->n; i++) {
-		slot *s = &h->s[i];
-		themis_ring_info ri;
-		if (!s->autojoin || s->join_op || s->join_at > now)
-			continue;
-		themis_node_ring(s->node, &ri);
-		if (ri.joined) {
-			s->join_at = UINT64_MAX;
-			continue;
-		}
-		if (ri.orphaned) {
-			/* it lost every successor: the core rejoins through the nodes it knows;
-			 * a join of ours (a new ring, for node 0) would only get in the way */
-			s->join_at = now + SEC;
-			continue;
-		}
-		join_try(h, s, now);
+	themis_ring_info ri;
+
+	if (!s->autojoin || s->join_op || s->join_at > now)
+		return;
+	themis_node_ring(s->node, &ri);
+	if (ri.joined) {
+		s->join_at = UINT64_MAX;
+		return;
 	}
+	if (ri.orphaned) {
+		/* it lost every successor: the core rejoins through the nodes it knows;
+		 * a join of ours (a new ring, for node 0) would only get in the way */
+		s->join_at = now + SEC;
+		return;
+	}
+	join_try(h, s, now);
 }
 
 static int by_id(const void *a, const void *b)
@@ -485,16 +531,11 @@ void host_save_peers(host *h)
 void host_step(host *h, int max_wait_ms)
 {
 	struct epoll_event evs[MAX_EVENTS];
-	uint64_t now = host_now(), next = UINT64_MAX;
+	uint64_t now = host_now(), next;
+	unsigned ndue = 0, i;
 	int timeout, n;
 
-	for (unsigned i = 0; i < h->n; i++) {
-		uint64_t d = themis_node_next_deadline(h->s[i].node);
-		if (d < next)
-			next = d;
-		if (h->s[i].autojoin && !h->s[i].join_op && h->s[i].join_at < next)
-			next = h->s[i].join_at;
-	}
+	next = dheap_min(&h->dl, &i);
 	if (next <= now)
 		timeout = 0;
 	else if (next - now >= (uint64_t)max_wait_ms * 1000000u)
@@ -502,31 +543,42 @@ void host_step(host *h, int max_wait_ms)
 	else
 		timeout = (int)((next - now + 999999) / 1000000);   /* round up: never wake early */
 	n = epoll_wait(h->ep, evs, MAX_EVENTS, timeout);
-	for (int i = 0; i < n; i++) {
-		watch *w = evs[i].data.ptr;
+	for (int k = 0; k < n; k++) {
+		watch *w = evs[k].data.ptr;
 		if (!w->dead)
-			w->fn(w->ctx, w->fd, evs[i].events);
+			w->fn(w->ctx, w->fd, evs[k].events);
 	}
 	reap_watches(h);
 	now = host_now();
-	for (unsigned i = 0; i < h->n; i++) {
-		if (themis_node_next_deadline(h->s[i].node) <= now) {
-			themis_node_on_timeout(h->s[i].node, now);
-			host_flush(h, i);
-		}
+	/* Take every due node out of the heap first, then serve each once: a node whose work
+	 * makes it due again at once waits for the next step instead of starving the loop. */
+	while (dheap_min(&h->dl, &i) <= now) {
+		dheap_set(&h->dl, i, UINT64_MAX);
+		h->due[ndue++] = i;
 	}
-	join_tick(h, now);
+	for (unsigned k = 0; k < ndue; k++) {
+		slot *s = &h->s[h->due[k]];
+		if (themis_node_next_deadline(s->node) <= now) {
+			themis_node_on_timeout(s->node, now);
+			host_flush(h, s->idx);
+		}
+		join_tick(h, s, now);
+		rearm(h, s->idx);
+	}
 	if (h->state_dir && now >= h->save_at) {
 		h->save_at = now + PEERS_SAVE_EVERY;
 		host_save_peers(h);
 	}
 }
 
-static int open_udp(const themis_addr *a, int *family, char *err, size_t errlen)
+/* Binds node idx's UDP socket. No SO_REUSEADDR: with it a second daemon could bind the same
+ * port and silently take part of its traffic; a port in use must stop the start instead. */
+static int open_udp(const themis_addr *a, unsigned idx, unsigned nodes, int *family, char *err,
+		    size_t errlen)
 {
 	struct sockaddr_storage ss;
 	char txt[ADDR_STRLEN];
-	int fam = a->family == 6 ? AF_INET6 : AF_INET, one = 1;
+	int fam = a->family == 6 ? AF_INET6 : AF_INET;
 	int fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0) {
@@ -539,10 +591,20 @@ static int open_udp(const themis_addr *a, int *family, char *err, size_t errlen)
 		int v6only = memcmp(a->addr, any, 16) != 0;
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
 	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	socklen_t sl = addr_to_sockaddr(a, fam, &ss);
 	if (bind(fd, (struct sockaddr *)&ss, sl) != 0) {
-		snprintf(err, errlen, "--listen %s: cannot bind: %s", addr_format(a, txt), strerror(errno));
+		int e = errno;
+		addr_format(a, txt);
+		if (e == EADDRINUSE && nodes > 1)
+			snprintf(err, errlen, "--nodes %u: UDP port %u (node %u, %s) is already in use, by "
+				 "another themisd or another program; the port ranges of two daemons "
+				 "must not overlap: choose another --listen port or fewer --nodes", nodes,
+				 a->port, idx, txt);
+		else if (e == EADDRINUSE)
+			snprintf(err, errlen, "--listen %s: UDP port %u is already in use, by another "
+				 "themisd or another program; stop it or choose another port", txt, a->port);
+		else
+			snprintf(err, errlen, "--listen %s: cannot bind: %s", txt, strerror(e));
 		close(fd);
 		return -1;
 	}
@@ -562,7 +624,12 @@ int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	h = calloc(1, sizeof *h);
-	if (!h || !(h->s = calloc(cfg->nodes, sizeof *h->s))) {
+	if (!h || !(h->s = calloc(cfg->nodes, sizeof *h->s)) ||
+	    !(h->due = calloc(cfg->nodes, sizeof *h->due)) || dheap_init(&h->dl, cfg->nodes) != 0) {
+		if (h) {
+			free(h->s);
+			free(h->due);
+		}
 		free(h);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -594,13 +661,18 @@ int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
 		s->idx = i;
 		s->addr = cfg->listen;
 		s->addr.port = (uint16_t)(cfg->listen.port + i);
-		s->fd = open_udp(&s->addr, &s->family, err, errlen);
+		s->fd = open_udp(&s->addr, i, cfg->nodes, &s->family, err, errlen);
 		if (s->fd < 0)
 			goto fail;
 		themis_config_default(&c);
 		c.network = cfg->network;
 		c.rand = os_random;
 		c.self = s->addr;
+		if (cfg->advertise.family) {
+			c.self = cfg->advertise;
+			c.self.port = (uint16_t)(cfg->advertise.port + i);
+		}
+		s->self = c.self;
 		c.security = cfg->security;
 		c.trace_lookups = cfg->trace_lookups;
 		if (cfg->stabilize_ns) {
@@ -633,6 +705,7 @@ int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
 			if (peer_parse(h->boot[b], &p, &has_id) == 0 && has_id)
 				themis_node_remember(s->node, &p, 1, host_now());
 		}
+		rearm(h, i);
 	}
 	*out = h;
 	return 0;
@@ -659,6 +732,8 @@ void host_del(host *h)
 	free(h->state_dir);
 	if (h->ep >= 0)
 		close(h->ep);
+	dheap_free(&h->dl);
+	free(h->due);
 	free(h->s);
 	free(h);
 }

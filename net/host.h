@@ -1,5 +1,5 @@
 /* host.h: the driver of one or more hosted nodes: their UDP sockets, the epoll loop whose
- * timeout is the earliest node deadline, the drain of outboxes and events after every input,
+ * timeout is the earliest node deadline (kept in a heap across the nodes, net/dheap.h), the drain of outboxes and events after every input,
  * and the join manager (bootstrap, sequential joins of virtual nodes, retry with backoff).
  * Used by themisd and by the embedding library alike.
  */
@@ -24,6 +24,9 @@ typedef void (*host_fd_fn)(void *ctx, int fd, uint32_t events);
 typedef struct host_cfg {
 	const char *network;
 	themis_addr listen;          /* node 0; node i listens on port + i */
+	themis_addr advertise;       /* family 0: none; else node 0's locator as peers reach it
+					(behind NAT or a port forward), node i's at port + i: what
+					the node puts in its records and ring entries */
 	unsigned nodes;              /* 1..HOST_MAX_NODES */
 	uint8_t seed[THEMIS_SEED_LEN]; /* node 0's seed; others derive theirs (key_derive) */
 	int security;                /* 1, or 0 for the PLAIN baseline */
@@ -47,6 +50,8 @@ void host_del(host *h);
 unsigned host_count(const host *h);
 themis_node *host_node(host *h, unsigned idx);
 const themis_addr *host_addr(const host *h, unsigned idx);
+/* The locator node idx gives of itself (--advertise, else its bound address). */
+const themis_addr *host_self_addr(const host *h, unsigned idx);
 int host_joined(const host *h, unsigned idx);
 /* Stop (0) or resume (1) automatic (re)joining of node idx, e.g. after a leave. */
 void host_set_autojoin(host *h, unsigned idx, int on);
@@ -54,12 +59,16 @@ void host_set_autojoin(host *h, unsigned idx, int on);
 /* Extra descriptors served by the same loop (control socket, signalfd). */
 int host_watch(host *h, int fd, host_fd_fn fn, void *ctx);
 void host_unwatch(host *h, int fd);
+/* What a watched fd is polled for (EPOLLIN, EPOLLOUT, both, or 0 for nothing but errors). */
+int host_watch_events(host *h, int fd, uint32_t events);
 /* The epoll descriptor: poll it for readability to know host_step has work. */
 int host_fd(const host *h);
 
 /* Waits at most max_wait_ms for input or a deadline, handles what is due, drains. */
 void host_step(host *h, int max_wait_ms);
-/* Drains node idx's outbox and events; call after starting an operation on it. */
+/* Drains node idx's outbox and events and rereads its deadline; call after every call that
+ * may change node idx (starting an operation, a leave): the loop keeps each node's deadline
+ * in a heap and rereads it only here and after its own calls into the node. */
 void host_flush(host *h, unsigned idx);
 /* Writes the ring nodes the hosted nodes know to the state directory now (it is also done
  * every few seconds while they change): call before the nodes leave. */

@@ -36,19 +36,36 @@ void key_wipe(void *p, size_t n)
 	sodium_memzero(p, n);
 }
 
+/* The directory part of path ("." when it has none), to fsync it after the link. */
+static void dir_of(const char *path, char *dir, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, cap, ".");
+	else if (slash == path)
+		snprintf(dir, cap, "/");
+	else
+		snprintf(dir, cap, "%.*s", (int)(slash - path), path);
+}
+
+/* The file is written whole under a temporary name, synced, and only then linked to its real
+ * name: a crash (or a full disk) at any moment leaves either no key file or a complete one,
+ * never an empty key that stops every later start. link, unlike rename, refuses an existing
+ * target, so a key file is still never overwritten. */
 int key_generate(const char *path, char *err, size_t errlen)
 {
 	uint8_t seed[THEMIS_SEED_LEN];
-	char text[2 * THEMIS_SEED_LEN + 2];
-	int fd, rc = -1;
+	char text[2 * THEMIS_SEED_LEN + 2], tmp[4200], dir[4096];
+	int fd, dfd, rc = -1;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	fd = mkstemp(tmp);   /* O_EXCL, mode 0600 */
 	if (fd < 0) {
-		if (errno == EEXIST)
-			snprintf(err, errlen, "%s: already exists; a key file is never overwritten "
-				 "(remove it first if you really mean to replace the identity)", path);
-		else
-			snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
 		return -1;
 	}
 	os_random(NULL, seed, sizeof seed);
@@ -59,11 +76,24 @@ int key_generate(const char *path, char *err, size_t errlen)
 	if (fchmod(fd, 0600) != 0 || write(fd, text, 2 * THEMIS_SEED_LEN + 1) != 2 * THEMIS_SEED_LEN + 1 ||
 	    fsync(fd) != 0) {
 		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-		unlink(path);
 		goto out;
+	}
+	if (link(tmp, path) != 0) {
+		if (errno == EEXIST)
+			snprintf(err, errlen, "%s: already exists; a key file is never overwritten "
+				 "(remove it first if you really mean to replace the identity)", path);
+		else
+			snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+		goto out;
+	}
+	dir_of(path, dir, sizeof dir);
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(dfd);   /* the new name itself survives a crash */
+		close(dfd);
 	}
 	rc = 0;
 out:
+	unlink(tmp);
 	close(fd);
 	key_wipe(seed, sizeof seed);
 	key_wipe(text, sizeof text);
@@ -93,6 +123,14 @@ int key_load(const char *path, uint8_t seed[THEMIS_SEED_LEN], char *err, size_t 
 		goto out;
 	}
 	n = read(fd, text, sizeof text - 1);
+	if (n == 0) {
+		/* Older versions wrote the key in place: a crash between create and write left
+		 * this. It never held an identity, so nothing is lost by making a new one. */
+		snprintf(err, errlen, "%s: the key file is empty (a start interrupted while an older "
+			 "version was creating it); it never held a key: remove it (`rm %s`) and start "
+			 "again to create a new identity, or put the right key file there", path, path);
+		goto out;
+	}
 	if (n < 2 * THEMIS_SEED_LEN) {
 		snprintf(err, errlen, "%s: too short for a key file (64 hex digits expected)", path);
 		goto out;

@@ -1,5 +1,6 @@
 /* key.h: the identity on disk. A key file holds the node's Ed25519 seed as 64 hex digits and
- * a newline; it is created 0600 with O_EXCL (never overwritten) and refused when group or
+ * a newline; it is written 0600 under a temporary name, synced and linked in place (never
+ * overwritten, never seen half written) and refused when group or
  * others may read it.
  */
 #ifndef NET_KEY_H

@@ -6,6 +6,11 @@
  * its identity again (attempt 1, 2, ...: sim_identity_seed). A node's identity therefore
  * depends only on the nodes before it, so --positions, which derives identities without
  * making nodes, prints the same ring for its first nodes as the run has.
+ *
+ * [nodes] positions puts each node where the scenario says instead. A node's id is a hash of
+ * its public key, so a position cannot be chosen, only found: node i draws identities from its
+ * own stream (attempt 0, 1, ...) until one lands there, about 2^m draws, which is why explicit
+ * positions are for small teaching rings (m <= SIM_POSITIONS_MAX_M).
  */
 #include "distinct.h"
 
@@ -66,4 +71,25 @@ int sim_distinct_positions(uint32_t count, uint8_t (*pos)[THEMIS_ID_LEN], sim_re
 	}
 	free(slot);
 	return 0;
+}
+
+int sim_identity_at(uint64_t seed, const uint8_t net[THEMIS_ID_LEN], uint32_t i, unsigned m,
+		    uint32_t want, uint32_t *attempt)
+{
+	uint8_t sd[THEMIS_SEED_LEN], pk[THEMIS_PK_LEN], id[THEMIS_ID_LEN];
+	uint64_t draws = (uint64_t)64 << m;
+	if (m > 16)
+		return -1;
+	for (uint64_t a = 0; a < draws; a++) {
+		sim_identity_seed(sd, seed, i, (uint32_t)a);
+		themis_pk_from_seed(sd, pk);
+		themis_id_from_pk(pk, net, id);
+		/* the ring position is the id's first m bits (themis_ring_pos) */
+		uint32_t pos = ((uint32_t)id[0] << 16 | (uint32_t)id[1] << 8 | id[2]) >> (24 - m);
+		if (pos == want) {
+			*attempt = (uint32_t)a;
+			return 0;
+		}
+	}
+	return -1;
 }

@@ -16,4 +16,10 @@ typedef int (*sim_redraw_fn)(void *ctx, uint32_t i, uint32_t attempt, uint8_t po
 int sim_distinct_positions(uint32_t count, uint8_t (*pos)[THEMIS_ID_LEN], sim_redraw_fn redraw,
 			   void *ctx, uint32_t *stuck);
 
+/* [nodes] positions: the first draw (0, 1, ...) of node i whose identity lands on ring position
+ * want (a number of m <= 16 bits) in network net, in *attempt. 0, or -1 when none did in
+ * 64 * 2^m draws (which a fair draw misses with probability below e^-64). */
+int sim_identity_at(uint64_t seed, const uint8_t net[THEMIS_ID_LEN], uint32_t i, unsigned m,
+		    uint32_t want, uint32_t *attempt);
+
 #endif

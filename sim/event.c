@@ -1,5 +1,5 @@
-/* event.c: binary heap of sim_event keyed by (t, seq), plus the set of lazily cancelled
- * sequence numbers. Never iterates the cancel set, so its layout cannot leak into a trace.
+/* event.c: the event queue: a binary heap of sim_event keyed by (t, seq), beside two lanes
+ * for events that arrive in order (event.h).
  */
 #include "event.h"
 
@@ -15,7 +15,6 @@ void sim_evq_init(sim_evq *q)
 void sim_evq_free(sim_evq *q)
 {
 	free(q->heap);
-	free(q->cancel);
 	for (int l = 0; l < SIM_EVQ_LANES; l++)
 		free(q->lane[l].buf);
 	memset(q, 0, sizeof *q);
@@ -118,77 +117,6 @@ uint64_t sim_evq_push_seq(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, 
 	return ev.seq;
 }
 
-/* splitmix64 finaliser: spreads consecutive sequence numbers over the table */
-static inline size_t slot_of(uint64_t seq, size_t cap)
-{
-	uint64_t z = seq * 0x9e3779b97f4a7c15ull;
-	z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ull;
-	return (size_t)(z ^ (z >> 29)) & (cap - 1);
-}
-
-static int cancel_insert(uint64_t *tab, size_t cap, uint64_t seq)
-{
-	size_t i = slot_of(seq, cap);
-	while (tab[i] != 0) {
-		if (tab[i] == seq)
-			return 0;
-		i = (i + 1) & (cap - 1);
-	}
-	tab[i] = seq;
-	return 1;
-}
-
-int sim_evq_cancel(sim_evq *q, uint64_t seq)
-{
-	if (seq == 0)
-		return 0;
-	if ((q->cancel_len + 1) * 2 > q->cancel_cap) {
-		size_t ncap = q->cancel_cap ? q->cancel_cap * 2 : 64;
-		uint64_t *nt = calloc(ncap, sizeof *nt);
-		if (!nt)
-			return -1;
-		for (size_t i = 0; i < q->cancel_cap; i++)
-			if (q->cancel[i])
-				cancel_insert(nt, ncap, q->cancel[i]);
-		free(q->cancel);
-		q->cancel = nt;
-		q->cancel_cap = ncap;
-	}
-	q->cancel_len += (size_t)cancel_insert(q->cancel, q->cancel_cap, seq);
-	return 0;
-}
-
-/* Removes seq from the cancel set if present; 1 when it was cancelled. Deletion shifts the
- * following cluster back (linear probing without tombstones). */
-static int cancel_take(sim_evq *q, uint64_t seq)
-{
-	if (q->cancel_len == 0)
-		return 0;
-	size_t cap = q->cancel_cap, i = slot_of(seq, cap);
-	while (q->cancel[i] != seq) {
-		if (q->cancel[i] == 0)
-			return 0;
-		i = (i + 1) & (cap - 1);
-	}
-	q->cancel[i] = 0;
-	q->cancel_len--;
-	size_t j = i;
-	for (;;) {
-		j = (j + 1) & (cap - 1);
-		if (q->cancel[j] == 0)
-			break;
-		size_t home = slot_of(q->cancel[j], cap);
-		/* move j back to i unless its home lies cyclically in (i, j] */
-		int stays = (i <= j) ? (home > i && home <= j) : (home > i || home <= j);
-		if (!stays) {
-			q->cancel[i] = q->cancel[j];
-			q->cancel[j] = 0;
-			i = j;
-		}
-	}
-	return 1;
-}
-
 /* Takes the root. The hole it leaves goes down to a leaf along the lesser children, one
  * comparison a level, and the last event fills it from there, rising: it came from the
  * bottom, so it seldom rises far. Sifting it down from the root instead cost two comparisons
@@ -225,20 +153,19 @@ static int least(const sim_evq *q)
 
 int sim_evq_pop(sim_evq *q, sim_event *ev)
 {
-	int at;
-	while ((at = least(q)) >= 0) {
-		if (at == SIM_EVQ_LANES) {
-			pop_top(q, ev);
-		} else {
-			sim_evlane *l = &q->lane[at];
-			*ev = l->buf[l->head];
-			l->head = (l->head + 1) & (l->cap - 1);
-			l->len--;
-		}
-		if (!cancel_take(q, ev->seq))
-			return 1;
+	int at = least(q);
+
+	if (at < 0)
+		return 0;
+	if (at == SIM_EVQ_LANES) {
+		pop_top(q, ev);
+	} else {
+		sim_evlane *l = &q->lane[at];
+		*ev = l->buf[l->head];
+		l->head = (l->head + 1) & (l->cap - 1);
+		l->len--;
 	}
-	return 0;
+	return 1;
 }
 
 /* The heap's own k-th next event (k <= 2), or NULL. */

@@ -21,7 +21,6 @@ typedef enum sim_ev_kind {
 	SIM_EV_CHURN,       /* a: 0 fail a random node, 1 recover node b, 2 a join, 3 a leave,
 			       4 fail_share of the members at once */
 	SIM_EV_SAMPLE,      /* periodic metrics sample */
-	SIM_EV_TEST,        /* free for unit tests and benchmarks */
 	SIM_EV_ADVERSARY,   /* the adversary's own timed action (hello_flood) */
 	SIM_EV_JOIN,        /* a: node that joins by the [nodes] join pattern */
 	SIM_EV_CHECK,       /* the periodic ring check ([run] check_interval) */
@@ -30,7 +29,7 @@ typedef enum sim_ev_kind {
 /* 32 bytes: small enough that a heap of millions stays cache friendly. */
 typedef struct sim_event {
 	uint64_t t;     /* simulated time, ns */
-	uint64_t seq;   /* scheduling order; unique per queue; also the cancel handle */
+	uint64_t seq;   /* scheduling order; unique per queue */
 	uint32_t a, b;  /* meaning depends on kind */
 	uint8_t kind;   /* sim_ev_kind */
 	uint8_t pad[7];
@@ -52,9 +51,6 @@ typedef struct sim_evq {
 	 * same as one heap's ((t, seq) is unique), at a fraction of the cost for most events. */
 	sim_evlane lane[SIM_EVQ_LANES];
 	uint64_t next_seq;
-	/* lazily cancelled sequence numbers (open addressing, 0 = empty slot) */
-	uint64_t *cancel;
-	size_t cancel_len, cancel_cap;
 } sim_evq;
 
 void sim_evq_init(sim_evq *q);
@@ -67,18 +63,14 @@ uint64_t sim_evq_reserve(sim_evq *q);
 /* Schedules an event with a sequence number from sim_evq_reserve (each used at most once);
  * returns seq, or 0 when memory ran out. */
 uint64_t sim_evq_push_seq(sim_evq *q, uint64_t t, sim_ev_kind kind, uint32_t a, uint32_t b, uint64_t seq);
-/* Marks a scheduled event so that pop skips it. Cheap: the event stays in the heap until its
- * turn. Returns 0, or -1 when memory ran out. Cancelling an unknown or already run event is a
- * caller error that only costs a little memory. */
-int sim_evq_cancel(sim_evq *q, uint64_t seq);
-/* Removes the earliest live event into *ev; returns 1, or 0 when the queue is empty. */
+/* Removes the earliest event into *ev; returns 1, or 0 when the queue is empty. */
 int sim_evq_pop(sim_evq *q, sim_event *ev);
 /* A guess at the next n events (out[0]: the next one, exact; the following ones as the queue
  * stands, unless something is pushed before them; past the heap's first three the heap is not
  * looked at, so the guess may then name a later event); out[k] NULL when there are not that
- * many. Cancelled events included. For cache hints only. */
+ * many. For cache hints only. */
 void sim_evq_upcoming_n(const sim_evq *q, const sim_event **out, int n);
-/* Time of the earliest event (cancelled ones included); UINT64_MAX when empty. */
+/* Time of the earliest event; UINT64_MAX when empty. */
 uint64_t sim_evq_peek_time(const sim_evq *q);
 static inline size_t sim_evq_len(const sim_evq *q)
 {

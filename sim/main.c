@@ -1,4 +1,4 @@
-/* main.c: the themis-sim command line (CONTRACT.md): options, the default database path, the
+/* main.c: the themis-sim command line (docs/interface.md): options, the default database path, the
  * human summary and the exit status (0 ok, 1 an [expect] failed, 2 usage or scenario error).
  * It never simulates anything itself: sim_run does.
  */
@@ -32,7 +32,8 @@ static const char usage[] =
 	"  --set S.K=V     override any scenario key (repeatable; unknown keys are errors)\n"
 	"  --trace FILE    one line per message and node event, stamped with simulated time ('-': stdout)\n"
 	"  --pcap FILE     every datagram the simulated network carried, as a pcap file\n"
-	"  --progress      a status line on stderr (when it is a terminal)\n"
+	"  --progress      a status line on stderr (a plain line per tenth of the run when\n"
+	"                  stderr is not a terminal)\n"
 	"  --quiet         no summary\n"
 	"  --threads N     at most N threads (default: one per core; 1: a single thread); the\n"
 	"                  trace, summary and rows are the same for every N\n"
@@ -55,31 +56,72 @@ static double val(const sim_summary *s, const char *name)
 	return v ? *v : 0.0;
 }
 
+/* "97.5% ok" of an operation's runs, or an em dash when it never ran (0 of 0 is no rate). */
+static const char *rate(char *buf, size_t n, const sim_summary *s, const char *count, const char *ratio)
+{
+	if (val(s, count) <= 0)
+		snprintf(buf, n, "\u2014");
+	else
+		snprintf(buf, n, "%.1f%% ok", 100 * val(s, ratio));
+	return buf;
+}
+
+/* "12.345 ms" for a latency of something that happened, an em dash when nothing did. */
+static const char *ms(char *buf, size_t n, const sim_summary *s, const char *count, const char *name)
+{
+	if (val(s, count) <= 0)
+		snprintf(buf, n, "\u2014");
+	else
+		snprintf(buf, n, "%.3f ms", val(s, name) * 1e-6);
+	return buf;
+}
+
 static void print_summary(FILE *f, const sim_scenario *sc, const sim_summary *s, const char *db)
 {
+	char a[32], b[32], c[32];
 	fprintf(f, "themis-sim: %s (seed %llu): %u nodes, %.3f s simulated, %.0f events in %.2f s (%.2fM events/s)\n",
 		sc->name, (unsigned long long)sc->seed, sc->count, val(s, "sim_seconds"), val(s, "events"),
 		val(s, "wall_seconds"), val(s, "events_per_second") * 1e-6);
-	fprintf(f, "  pings %.0f, success %.1f%%, rtt p50 %.3f ms, p99 %.3f ms\n", val(s, "pings"),
-		100 * val(s, "ping_success_rate"), val(s, "ping_rtt_p50_ns") * 1e-6, val(s, "ping_rtt_p99_ns") * 1e-6);
+	/* percentiles over the pings that succeeded */
+	double pings_ok = val(s, "pings") * val(s, "ping_success_rate");
+	fprintf(f, "  pings %.0f (%s), rtt p50 %s, p99 %s\n", val(s, "pings"),
+		rate(a, sizeof a, s, "pings", "ping_success_rate"),
+		pings_ok > 0 ? ms(b, sizeof b, s, "pings", "ping_rtt_p50_ns") : "\u2014",
+		pings_ok > 0 ? ms(c, sizeof c, s, "pings", "ping_rtt_p99_ns") : "\u2014");
 	fprintf(f, "  handshakes %.0f (failed %.0f), datagrams %.0f (%.0f bytes), lost %.0f, duplicated %.0f\n",
 		val(s, "handshakes"), val(s, "handshakes_failed"), val(s, "datagrams"), val(s, "bytes"), val(s, "net_lost"),
 		val(s, "net_duplicated"));
-	fprintf(f, "  drops: malformed %.0f, bad_sig %.0f, bad_mac %.0f, replay %.0f\n",
-		val(s, "drops_malformed"), val(s, "drops_bad_sig"), val(s, "drops_bad_mac"), val(s, "drops_replay"));
+	/* every reason the nodes dropped something for, in the core's order: an attack is often
+	 * stopped by one no other run sees (mitm: bad_key) */
+	fprintf(f, "  drops:");
+	int any = 0;
+	for (int r = 0; r < THEMIS_DROP__COUNT; r++) {
+		char name[48];
+		snprintf(name, sizeof name, "drops_%s", themis_drop_name((themis_drop)r));
+		if (val(s, name) > 0)
+			fprintf(f, "%s %s %.0f", any++ ? "," : "", themis_drop_name((themis_drop)r), val(s, name));
+	}
+	fprintf(f, "%s\n", any ? "" : " none");
 	if (val(s, "joins") + val(s, "lookups") + val(s, "stores") + val(s, "registers") + val(s, "members") > 0) {
 		fprintf(f, "  ring: %.0f members at the end, valid %s, ideal %s, violations after settling %.0f (of %.0f checks)\n",
 			val(s, "members"), val(s, "ring_valid") ? "yes" : "NO", val(s, "ring_ideal") ? "yes" : "no",
 			val(s, "ring_violations"), val(s, "ring_checks"));
-		fprintf(f, "  joins %.0f (%.1f%% ok), leaves %.0f, failures %.0f, recoveries %.0f\n", val(s, "joins"),
-			100 * val(s, "join_success_rate"), val(s, "leaves"), val(s, "failures"), val(s, "recoveries"));
-		fprintf(f, "  lookups %.0f: %.1f%% ok, %.2f hops, %.2f msgs, latency p50 %.3f ms, p99 %.3f ms, wrong owner %.0f\n",
-			val(s, "lookups"), 100 * val(s, "lookup_success_rate"), val(s, "lookup_hops_mean"),
-			val(s, "lookup_msgs_mean"), val(s, "lookup_latency_p50_ns") * 1e-6,
-			val(s, "lookup_latency_p99_ns") * 1e-6, val(s, "wrong_owner_results"));
-		fprintf(f, "  stores %.0f (%.1f%% ok), registers %.0f (%.1f%% ok), discovers %.0f (%.1f%% ok)\n",
-			val(s, "stores"), 100 * val(s, "store_success_rate"), val(s, "registers"),
-			100 * val(s, "register_success_rate"), val(s, "discovers"), 100 * val(s, "discover_success_rate"));
+		fprintf(f, "  joins %.0f (%s), leaves %.0f (%s), failures %.0f, recoveries %.0f\n",
+			val(s, "joins"), rate(a, sizeof a, s, "joins", "join_success_rate"), val(s, "leaves"),
+			rate(b, sizeof b, s, "leaves", "leave_success_rate"), val(s, "failures"), val(s, "recoveries"));
+		if (val(s, "lookups") > 0)
+			fprintf(f, "  lookups %.0f: %s, %.2f hops, %.2f msgs, latency p50 %s, p99 %s, wrong owner %.0f\n",
+				val(s, "lookups"), rate(a, sizeof a, s, "lookups", "lookup_success_rate"),
+				val(s, "lookup_hops_mean"), val(s, "lookup_msgs_mean"),
+				ms(b, sizeof b, s, "lookups", "lookup_latency_p50_ns"),
+				ms(c, sizeof c, s, "lookups", "lookup_latency_p99_ns"), val(s, "wrong_owner_results"));
+		else
+			fprintf(f, "  lookups 0: \u2014\n");
+		fprintf(f, "  stores %.0f (%s), ", val(s, "stores"), rate(a, sizeof a, s, "stores", "store_success_rate"));
+		fprintf(f, "registers %.0f (%s), ", val(s, "registers"),
+			rate(b, sizeof b, s, "registers", "register_success_rate"));
+		fprintf(f, "discovers %.0f (%s)\n", val(s, "discovers"),
+			rate(c, sizeof c, s, "discovers", "discover_success_rate"));
 		fprintf(f, "  records held %.0f, objects lost %.0f, ghost records accepted %.0f\n", val(s, "records_held"),
 			val(s, "objects_lost"), val(s, "ghost_records_accepted"));
 	}
@@ -127,12 +169,22 @@ static int print_positions(const sim_scenario *sc)
 	}
 	themis_net_hash(sc->network, net);
 	struct pos_ctx pc = { sc, net };
-	for (uint32_t i = 0; i < n; i++)
-		(void)position_of(&pc, i, 0, pos[i]);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t attempt = 0;
+		/* [nodes] positions: the draw the run will find for the node */
+		if (sc->npositions && sim_identity_at(sc->seed, net, i, sc->m, sc->positions[i], &attempt)) {
+			free(order);
+			free(pos);
+			fprintf(stderr, "%s: no identity found for node n%u at position %u\n", sc->file, i,
+				sc->positions[i]);
+			return 2;
+		}
+		(void)position_of(&pc, i, attempt, pos[i]);
+	}
 	/* the run's own rule (distinct.c): a node's draws depend only on the nodes before it, so
 	 * the first n are placed as in the run */
 	uint32_t stuck = 0;
-	if (sc->distinct_positions && sim_distinct_positions(n, pos, position_of, &pc, &stuck) != 0) {
+	if (!sc->npositions && sc->distinct_positions && sim_distinct_positions(n, pos, position_of, &pc, &stuck) != 0) {
 		free(order);
 		free(pos);
 		fprintf(stderr, "%s: no free ring position for node n%u (m = %u)\n", sc->file, stuck, sc->m);
@@ -312,13 +364,28 @@ int main(int argc, char **argv)
 		}
 	}
 	sim_opts o = { .trace = tf, .pcap_path = pcap, .db_path = db,
-		       .progress = progress && isatty(STDERR_FILENO), .threads = nthreads };
+		       .progress = !progress ? 0 : isatty(STDERR_FILENO) ? 1 : 2, .threads = nthreads };
 	if (sim_run(&sc, &o, &sum, err, sizeof err)) {
 		fprintf(stderr, "themis-sim: %s\n", err);
 		goto out;
 	}
+	/* the trace's last lines out first: with --trace - the summary goes to stderr, and both
+	 * may be one terminal or file, where a line still buffered would be cut by it */
+	if (tf)
+		fflush(tf);
 	if (!quiet)
 		print_summary(tf == stdout ? stderr : stdout, &sc, &sum, db);
+	/* a database drawn as figures shows every run in it: say when this one joined others
+	 * (sweeps and campaigns append on purpose, with --quiet) */
+	if (!quiet && sum.prior_runs > 0) {
+		fprintf(stderr, "themis-sim: %s: %s already held %lld run%s", sum.prior_same ? "warning" : "note",
+			db, (long long)sum.prior_runs, sum.prior_runs == 1 ? "" : "s");
+		if (sum.prior_same)
+			fprintf(stderr, " (%lld with this scenario, seed and parameters: their curves will "
+				"overlap this run's)", (long long)sum.prior_same);
+		fprintf(stderr, "; this run was appended as run_id %lld. Figures draw every run in a "
+			"database; a new --db starts a fresh one\n", (long long)sum.run_id);
+	}
 	/* even with --quiet: a run that ended broken for this reason must say why */
 	if (sum.assumptions[0])
 		fprintf(stderr, "themis-sim: warning: %s: the run left Chord's assumptions: %s\n", sc.file,

@@ -36,6 +36,8 @@ struct sim_metrics {
 	sqlite3 *db;
 	sqlite3_stmt *op, *sample, *attack, *summary;
 	int64_t run_id;
+	int64_t prior_runs, prior_same;  /* runs the database held before this one; of them, the
+					    same scenario, seed and parameters */
 	uint64_t rows;
 	int failed;             /* set by whoever writes rows: the writer thread while it runs */
 	char errmsg[256];
@@ -92,6 +94,21 @@ sim_metrics *sim_metrics_open(const char *path, const char *scenario, uint64_t s
 	sqlite3_busy_timeout(m->db, 10000);
 	if (exec(m, sim_schema_sql) || exec(m, "BEGIN"))
 		goto fail_msg;
+	/* what the database held already: a second run into it draws a second curve */
+	if (sqlite3_prepare_v2(m->db, "SELECT count(*), coalesce(sum(scenario IS ? AND seed IS ? AND "
+			       "params IS ?), 0) FROM runs", -1, &run, NULL) != SQLITE_OK) {
+		snprintf(m->errmsg, sizeof m->errmsg, "%s", sqlite3_errmsg(m->db));
+		goto fail_msg;
+	}
+	sqlite3_bind_text(run, 1, scenario, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(run, 2, (sqlite3_int64)seed);
+	sqlite3_bind_text(run, 3, params, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(run) == SQLITE_ROW) {
+		m->prior_runs = sqlite3_column_int64(run, 0);
+		m->prior_same = sqlite3_column_int64(run, 1);
+	}
+	sqlite3_finalize(run);
+	run = NULL;
 	if (sqlite3_prepare_v2(m->db,
 			       "INSERT INTO runs(scenario, seed, mode, security, params, version, started_at) "
 			       "VALUES (?, ?, 'sim', ?, ?, ?, ?)", -1, &run, NULL) != SQLITE_OK ||
@@ -134,6 +151,12 @@ fail:
 	sqlite3_close(m->db);
 	free(m);
 	return NULL;
+}
+
+void sim_metrics_prior(const sim_metrics *m, int64_t *runs, int64_t *same)
+{
+	*runs = m->prior_runs;
+	*same = m->prior_same;
 }
 
 int64_t sim_metrics_run_id(const sim_metrics *m)

@@ -17,6 +17,9 @@ sim_metrics *sim_metrics_open(const char *path, const char *scenario, uint64_t s
 			      const char *security, const char *params, int threaded, char *err,
 			      size_t errlen);
 int64_t sim_metrics_run_id(const sim_metrics *m);
+/* The runs the database held when this one was added, and how many of them had the same
+ * scenario name, seed and parameters (the same run again). */
+void sim_metrics_prior(const sim_metrics *m, int64_t *runs, int64_t *same);
 
 /* Row writers: rows are handed to a writer thread and written in the order given (metrics.c),
  * so a database error shows at close (the first one is kept); -1 here only for an error

@@ -179,10 +179,14 @@ void sim_ring_check_record(struct sim *s, int rows)
 	if ((changed || rows) && v.valid)
 		sim_trace_observed(&s->tr, s->now, SIM_NODE_NONE, "CHECK ring valid%s (%u members)",
 				   v.ideal ? ", ideal" : "", v.members);
-	else if (changed || rows)
+	else if (changed || rows) {
+		char succ[16] = "none";   /* a node with no successor at all */
+		if (v.got != SIM_NODE_NONE)
+			snprintf(succ, sizeof succ, "n%u", v.got);
 		sim_trace_observed(&s->tr, s->now, SIM_NODE_NONE,
-				   "CHECK ring INVALID (%u members): n%u's successor is n%d, should be n%u",
-				   v.members, v.bad, v.got == SIM_NODE_NONE ? -1 : (int)v.got, v.want);
+				   "CHECK ring INVALID (%u members): n%u's successor is %s, should be n%u",
+				   v.members, v.bad, succ, v.want);
+	}
 	d->members_checked = v.members;
 	d->last_valid = v.valid;
 	d->last_ideal = v.ideal;

@@ -20,7 +20,7 @@ enum { NS_MS = 1000000 };
 
 typedef enum ktype {
 	K_STR, K_U32, K_U16, K_U64, K_DUR, K_PROB, K_RATE, K_DOUBLE, K_BOOL, K_LATENCY,
-	K_PARTITION, K_HASH, K_JOIN, K_ARRIVALS, K_KEYS,
+	K_PARTITION, K_HASH, K_JOIN, K_ARRIVALS, K_KEYS, K_POSITIONS,
 } ktype;
 
 typedef struct keydef {
@@ -79,6 +79,7 @@ static const keydef keys[] = {
 	{ "cpu", "per_message", K_DUR, F(cpu.per_message), 0, 1e9 },
 
 	{ "nodes", "distinct_positions", K_BOOL, F(distinct_positions), 0, 1 },
+	{ "nodes", "positions", K_POSITIONS, 0, 0, 0, 0 },
 	{ "nodes", "count", K_U32, F(count), 1, 10000000 },
 	{ "nodes", "hs_retry", K_DUR, F(hs_retry_ns), 1, DAY },
 	{ "nodes", "hs_attempts", K_U32, F(hs_attempts), 1, 1000 },
@@ -211,7 +212,7 @@ int sim_scenario_init(sim_scenario *sc)
 	sc->latency_max_ns = 50 * (uint64_t)NS_MS;
 	sc->latency_sd_ns = 5 * (uint64_t)NS_MS;
 	sc->reorder_delay_ns = 20 * (uint64_t)NS_MS;
-	sc->port = 7000;
+	sc->port = 7474;   /* not 7000: Wireshark decodes 7000-7009 as AFS (RX) */
 	/* Costs measured on the project's development machine with `themis-sim --calibrate`
 	 * (libsodium 1.0.18, x86-64, median of three calibrations); rerun it on the machine
 	 * whose numbers you want and paste its [cpu] section into the scenario. */
@@ -267,6 +268,7 @@ void sim_scenario_free(sim_scenario *sc)
 	free(sc->partitions);
 	free(sc->actions);
 	free(sc->expects);
+	free(sc->positions);
 	free(sc->key_line);
 	memset(sc, 0, sizeof *sc);
 }
@@ -347,6 +349,65 @@ static int parse_join(sim_scenario *sc, char *v, char *msg, size_t msglen)
 	}
 	snprintf(msg, msglen, "bad value for join: expected none, sequential INTERVAL, parallel or static");
 	return -1;
+}
+
+/* A decimal number, or hexadecimal after 0x as --positions prints them. */
+static int parse_position(const char *t, uint64_t *u)
+{
+	if (t[0] != '0' || (t[1] != 'x' && t[1] != 'X'))
+		return ini_u64(t, u);
+	if (!t[2] || strlen(t + 2) > 8)
+		return -1;
+	*u = 0;
+	for (const char *c = t + 2; *c; c++) {
+		if (!isxdigit((unsigned char)*c))
+			return -1;
+		*u = *u << 4 | (uint64_t)(isdigit((unsigned char)*c) ? *c - '0' : (tolower((unsigned char)*c) - 'a' + 10));
+	}
+	return 0;
+}
+
+/* "3, 40, 77": one ring position per node, in node order, each a number of m bits (checked
+ * against m and count by sim_scenario_finish, which may see them set after this line). */
+static int parse_positions(sim_scenario *sc, char *v, char *msg, size_t msglen)
+{
+	uint32_t n = 0, *pos = NULL;
+	size_t cap = 0;
+	if (!*ini_trim(v)) {
+		snprintf(msg, msglen, "positions is empty: expected one ring position per node (e.g. 3, 40, 77)");
+		return -1;
+	}
+	for (char *t = v, *next; t; t = next) {
+		uint64_t u;
+		char *comma = strchr(t, ',');
+		next = comma ? comma + 1 : NULL;
+		if (comma)
+			*comma = 0;
+		t = ini_trim(t);
+		if (parse_position(t, &u) != 0 || u > UINT32_MAX) {
+			snprintf(msg, msglen, "bad position '%s' in positions: expected integers like 3, 40, 77", t);
+			free(pos);
+			return -1;
+		}
+		for (uint32_t j = 0; j < n; j++) {
+			if (pos[j] == u) {
+				snprintf(msg, msglen, "position %llu appears twice in positions (nodes n%u and n%u)",
+					 (unsigned long long)u, j, n);
+				free(pos);
+				return -1;
+			}
+		}
+		if (n == cap && sim_grow((void **)&pos, &cap, n + 1, sizeof *pos)) {
+			snprintf(msg, msglen, "out of memory");
+			free(pos);
+			return -1;
+		}
+		pos[n++] = (uint32_t)u;
+	}
+	free(sc->positions);
+	sc->positions = pos;
+	sc->npositions = n;
+	return 0;
 }
 
 /* Stores value v for key k; on error writes a message (without FILE:LINE) into msg. */
@@ -482,6 +543,8 @@ static int set_value(sim_scenario *sc, const keydef *k, char *v, int line, char 
 		}
 		sc->poisson = !strcmp(v, "poisson");
 		return 0;
+	case K_POSITIONS:
+		return parse_positions(sc, v, msg, msglen);
 	case K_KEYS:
 		if (strcmp(v, "uniform") && strcmp(v, "names")) {
 			snprintf(msg, msglen, "bad value '%s' for keys: expected uniform or names", v);
@@ -826,6 +889,26 @@ int sim_scenario_finish(sim_scenario *sc, char *err, size_t errlen)
 	if (adv_node(sc->bootstrap, "", sc->count, &sc->bootstrap_node) || sc->bootstrap_node == SIM_ADV_ANY)
 		return fail_key(sc, err, errlen, "nodes", "bootstrap", "%s",
 				"bootstrap must be an existing node nN ([nodes] count)");
+	if (sc->npositions) {
+		char what[96];
+		if (sc->m > SIM_POSITIONS_MAX_M) {
+			snprintf(what, sizeof what, "positions need m <= %d (m = %u): a node's key is drawn "
+				 "until its id lands there", SIM_POSITIONS_MAX_M, sc->m);
+			return fail_key(sc, err, errlen, "nodes", "positions", "%s", what);
+		}
+		if (sc->npositions != sc->count) {
+			snprintf(what, sizeof what, "positions lists %u positions for %u nodes ([nodes] count)",
+				 sc->npositions, sc->count);
+			return fail_key(sc, err, errlen, "nodes", "positions", "%s", what);
+		}
+		for (uint32_t i = 0; i < sc->npositions; i++) {
+			if (sc->positions[i] >> sc->m) {
+				snprintf(what, sizeof what, "position %u (node n%u) is outside the ring: m = %u "
+					 "allows 0 to %u", sc->positions[i], i, sc->m, (1u << sc->m) - 1);
+				return fail_key(sc, err, errlen, "nodes", "positions", "%s", what);
+			}
+		}
+	}
 	if (sc->members > sc->count)
 		sc->members = sc->count;
 	if (sc->bootstrap_node >= sc->members && sc->join != SIM_JOIN_NONE)
@@ -948,6 +1031,26 @@ char *sim_scenario_params(const sim_scenario *sc)
 		case K_KEYS:
 			snprintf(val, sizeof val, "%s", sc->key_names ? "names" : "uniform");
 			break;
+		case K_POSITIONS:
+			/* written only when set, so the params of every other run read as before */
+			if (!sc->npositions)
+				continue;
+			if (append(&buf, &len, &cap, "nodes.positions=")) {
+				free(buf);
+				return NULL;
+			}
+			for (uint32_t j = 0; j < sc->npositions; j++) {
+				snprintf(line, sizeof line, "%s%u", j ? ", " : "", sc->positions[j]);
+				if (append(&buf, &len, &cap, line)) {
+					free(buf);
+					return NULL;
+				}
+			}
+			if (append(&buf, &len, &cap, "\n")) {
+				free(buf);
+				return NULL;
+			}
+			continue;
 		case K_PARTITION:
 			for (size_t j = 0; j < sc->npartitions; j++) {
 				const sim_partition *p = &sc->partitions[j];

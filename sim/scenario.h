@@ -11,6 +11,9 @@
 enum { SIM_ADV_ANY = 0xffffffffu };
 enum { SIM_NAME_MAX = 64, SIM_PATH_MAX = 512, SIM_ERR_MAX = 640, SIM_TAG_MAX = 16 };
 
+/* Explicit positions are found by drawing keys until one lands there: about 2^m draws a node. */
+enum { SIM_POSITIONS_MAX_M = 12 };
+
 typedef enum sim_latency_model {
 	SIM_LAT_CONSTANT,
 	SIM_LAT_UNIFORM,
@@ -93,6 +96,8 @@ typedef struct sim_scenario {
 	int signed_records;
 	int replicate;
 	int distinct_positions; /* a node whose ring position a lower-indexed node holds draws again */
+	uint32_t *positions;    /* [nodes] positions: node i's ring position (m <= SIM_POSITIONS_MAX_M) */
+	uint32_t npositions;    /* 0: positions drawn from the seed */
 	uint32_t verified_cache;
 	int check_every_event;  /* the ring checker after every event (small scenarios) */
 	uint64_t check_ns;      /* the ring checker every check_interval (0: off) */

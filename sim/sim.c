@@ -5,6 +5,8 @@
  */
 #include "simint.h"
 
+#include "peek.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,8 +213,6 @@ static void dispatch(struct sim *s, const sim_event *ev)
 	case SIM_EV_ADVERSARY:
 		sim_adversary_tick(s, &s->adv, s->now);
 		break;
-	case SIM_EV_TEST:
-		break;
 	}
 }
 
@@ -338,16 +338,62 @@ static void teardown(struct sim *s)
 	sim_adversary_free(&s->adv);
 }
 
-static void progress(const struct sim *s, double t0, double *last)
+/* --trace: names a node id for the lines of peek.c */
+static int trace_name(void *ctx, const uint8_t id[THEMIS_ID_LEN], char *out, size_t n)
+{
+	uint32_t j = sim_node_of_id(ctx, id);
+	if (j == SIM_NODE_NONE)
+		return -1;
+	snprintf(out, n, "n%u", j);
+	return 0;
+}
+
+/* --trace: the DHT message inside a DATA (opened with the receiver's keys, peek.c) or PLAIN. */
+static void trace_peek(void *ctx, uint32_t from, uint32_t to, const uint8_t *pkt, size_t len,
+		       char *out, size_t n)
+{
+	struct sim *s = ctx;
+	uint8_t buf[1232];
+	const uint8_t *frame = buf;
+	int flen;
+	(void)from;
+	out[0] = 0;
+	if (sim_pkt_type(pkt, len) == 5)
+		flen = sim_peek_plain(pkt, len, &frame);
+	else if (to < s->count && s->nodes[to].tn)
+		flen = sim_peek_data(s->nodes[to].tn, pkt, len, buf, sizeof buf);
+	else
+		flen = -1;
+	if (flen < 0)
+		return;
+	out[0] = ' ';
+	sim_frame_describe(out + 1, n - 1, frame, (size_t)flen, s->sc->m, trace_name, s);
+}
+
+/* --progress. A terminal gets one status line redrawn in place (\r); anything else (a log
+ * file, a pipe, CI) gets whole lines, one whenever another tenth of the simulated time has
+ * passed or 10 s of wall clock since the last, so a long run's log shows it moving. */
+static void progress(const struct sim *s, double t0, double *last, int *tenth, int final)
 {
 	double w = wall_now();
-	if (w - *last < 0.5)
+	double el = w - t0, frac = final ? 1 : (double)s->now / (double)s->sc->duration_ns;
+	int t = (int)(frac * 10);
+	if (s->opts->progress == 2 ? (!final && t <= *tenth && w - *last < 10) : w - *last < 0.5)
 		return;
 	*last = w;
-	double el = w - t0, frac = (double)s->now / (double)s->sc->duration_ns;
+	*tenth = t;
+	/* whole trace lines out before the status line, which may share their terminal */
+	if (s->opts->trace)
+		fflush(s->opts->trace);
 	double eta = frac > 0 ? el / frac - el : 0;
-	fprintf(stderr, "\r[%10.3fs sim] %5.1f%%  %.2fM events/s  ETA %.0fs   ",
-		(double)s->now * 1e-9, 100 * frac, (double)s->st.events / el * 1e-6, eta);
+	double rate = el > 0 ? (double)s->st.events / el * 1e-6 : 0;
+	if (s->opts->progress == 2)
+		fprintf(stderr, "themis-sim: progress %.3fs of %.3fs simulated (%.0f%%), %.2fM events/s, "
+			"%.1fs elapsed, ETA %.1fs\n", (double)s->now * 1e-9, (double)s->sc->duration_ns * 1e-9,
+			100 * frac, rate, el, eta);
+	else
+		fprintf(stderr, "\r[%10.3fs sim] %5.1f%%  %.2fM events/s  ETA %.0fs   ",
+			(double)s->now * 1e-9, 100 * frac, rate, eta);
 	fflush(stderr);
 }
 
@@ -364,12 +410,15 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 	s.sender = SIM_NODE_NONE;
 	sim_evq_init(&s.q);
 	double t0 = wall_now(), last = t0, loop_t0 = t0;
+	int tenth = 0;
 
 	if (sim_rng_install_backstop(sc->seed)) {
 		snprintf(err, errlen, "libsodium failed to initialise");
 		goto out;
 	}
 	sim_trace_init(&s.tr, o->trace);
+	s.tr.peek = trace_peek;
+	s.tr.peek_ctx = &s;
 	sim_net_init(&s.net, sc, sc->seed);
 	sim_adversary_init(&s.adv, sc, sc->seed);
 	sim_rng_seed(&s.workload, sc->seed, SIM_RNG_WORKLOAD, 0);
@@ -424,10 +473,12 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 		if (sc->check_every_event)
 			sim_ring_check_record(&s, 0);
 		if (o->progress && (s.st.events & 0x3ff) == 0)
-			progress(&s, t0, &last);
+			progress(&s, t0, &last, &tenth, 0);
 	}
-	if (o->progress)
+	if (o->progress == 1)
 		fprintf(stderr, "\r%70s\r", "");
+	else if (o->progress == 2 && !s.oom)
+		progress(&s, t0, &last, &tenth, 1);
 	if (s.oom) {
 		snprintf(err, errlen, "out of memory at simulated time %.6fs", (double)s.now * 1e-9);
 		goto out;
@@ -453,6 +504,7 @@ int sim_run(const sim_scenario *sc, const sim_opts *o, sim_summary *out, char *e
 	}
 	if (s.db) {
 		out->run_id = sim_metrics_run_id(s.db);
+		sim_metrics_prior(s.db, &out->prior_runs, &out->prior_same);
 		for (size_t k = 0; k < out->n; k++)
 			sim_metrics_summary(s.db, out->rows[k].name, out->rows[k].value);
 		sim_metrics *db = s.db;

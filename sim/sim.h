@@ -15,7 +15,9 @@ typedef struct sim_opts {
 	FILE *trace;            /* --trace: one line per message and node event; NULL for none */
 	const char *pcap_path;  /* --pcap, or NULL */
 	const char *db_path;    /* --db, or NULL for no database */
-	int progress;           /* --progress: a status line on stderr about twice a second */
+	int progress;           /* --progress: 1 a status line on stderr (a terminal) redrawn
+				   about twice a second; 2 plain lines for a log or a pipe, one per
+				   tenth of the simulated time or per 10 s of wall clock */
 	int threads;            /* --threads: at most this many threads (0: one per core, up to
 				   8; 1: no helper thread at all). Results never depend on it */
 } sim_opts;
@@ -31,6 +33,8 @@ typedef struct sim_summary {
 	size_t n, cap;
 	char trace_hash[65];
 	int64_t run_id;         /* row in runs, or 0 without a database */
+	int64_t prior_runs;     /* runs the database held before this one */
+	int64_t prior_same;     /* of them, the same scenario, seed and parameters */
 	char assumptions[512];  /* the Chord assumptions the run broke, when first ("": none) */
 	uint64_t pcap_records;
 } sim_summary;

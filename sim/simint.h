@@ -1,6 +1,8 @@
-/* simint.h: the simulator's internal state, shared by the driver (sim.c), the summary and the
- * adversary. Nothing outside sim/ includes it, and it holds no protocol state: that lives in
- * the themis_node objects, reached only through themis.h.
+/* simint.h: the simulator's internal state, shared by the driver (sim.c, simnode.c,
+ * simdht.c, transmit.c, spawn.c), its observers (ringcheck.c, assume.c, summary.c) and the
+ * churn helpers (failshare.c), and the adversary (sim/adversary/). Outside sim/ only the
+ * simulator benchmark includes it. It holds no protocol state: that lives in the
+ * themis_node objects.
  */
 #ifndef SIM_SIMINT_H
 #define SIM_SIMINT_H

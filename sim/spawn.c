@@ -6,10 +6,9 @@
  * draws randomness (the keys come from the seeds). Nothing here runs once the loop starts.
  *
  * Threads only for rings where key derivation takes long enough to pay for starting them
- * (SPAWN_MIN_NODES). An earlier note here held that once a process has started a thread,
- * glibc's malloc locks on every call and the event loop lost ~1.5 s at 100k nodes; measured
- * again (a thread started and joined before main, 100k nodes, a million finds: 17.46 s
- * against 17.81 s without, medians of three interleaved runs) the cost is below the noise.
+ * (SPAWN_MIN_NODES). Having started threads does not slow the single-threaded loop after
+ * them (glibc's malloc locking once threads exist costs less than the run-to-run noise of a
+ * 100k-node run).
  */
 #include "simint.h"
 
@@ -21,6 +20,7 @@
 
 enum {
 	SPAWN_MIN_NODES = 16384,   /* fewer nodes: one thread (under 0.2 s of keys) */
+	SPAWN_NO_POSITION = -1000, /* no identity found for a node's [nodes] positions entry */
 };
 
 static int make_one(struct sim *s, uint32_t i, uint32_t attempt)
@@ -64,8 +64,18 @@ static int make_one(struct sim *s, uint32_t i, uint32_t attempt)
 
 static int make_range(void *ctx, uint32_t lo, uint32_t hi, uint32_t *failed)
 {
+	struct sim *s = ctx;
+	uint8_t net[THEMIS_ID_LEN];
+	themis_net_hash(s->sc->network, net);
 	for (uint32_t i = lo; i < hi; i++) {
-		int rc = make_one(ctx, i, 0);
+		/* [nodes] positions: the node's first draw that lands on its position */
+		uint32_t attempt = 0;
+		if (s->sc->npositions &&
+		    sim_identity_at(s->sc->seed, net, i, s->sc->m, s->sc->positions[i], &attempt)) {
+			*failed = i;
+			return SPAWN_NO_POSITION;
+		}
+		int rc = make_one(ctx, i, attempt);
 		if (rc < 0) {
 			*failed = i;
 			return rc;
@@ -139,10 +149,16 @@ int sim_nodes_create(struct sim *s, char *err, size_t errlen)
 			 before + per * s->count);
 		return -1;
 	}
+	if (rc == SPAWN_NO_POSITION) {
+		snprintf(err, errlen, "%s: no identity found for node n%u at position %u", s->sc->file,
+			 failed, s->sc->positions[failed]);
+		return -1;
+	}
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: the core refused node n%u's configuration (error %d)",
 			 s->sc->file, failed, rc);
 		return -1;
 	}
-	return s->sc->distinct_positions && distinct(s, err, errlen) ? -1 : 0;
+	/* explicit positions are distinct already (sim_scenario_finish) */
+	return !s->sc->npositions && s->sc->distinct_positions && distinct(s, err, errlen) ? -1 : 0;
 }

@@ -1,4 +1,4 @@
-/* summary.c: a run's headline figures (CONTRACT.md summary names) computed from the driver's
+/* summary.c: a run's headline figures (docs/interface.md summary names) computed from the driver's
  * statistics and the nodes' counters, and the [expect] check over them. It only reads the
  * finished run; it never changes what happened in it.
  */

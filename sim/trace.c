@@ -128,11 +128,9 @@ void sim_trace_describe(char *out, size_t n, const uint8_t *p, size_t len)
 		}
 		break;
 	case 5:
-		/* PLAIN is unprotected, so its frame header is readable: type and req_id */
+		/* the frame inside (readable: PLAIN is unprotected) is named by tr->peek */
 		if (len >= 53) {
-			snprintf(out, n, "PLAIN ctr=%llu frame=%u req=%llu %zuB",
-				 (unsigned long long)be64(p + 36), p[44],
-				 (unsigned long long)be64(p + 45), len);
+			snprintf(out, n, "PLAIN ctr=%llu %zuB", (unsigned long long)be64(p + 36), len);
 			return;
 		}
 		break;
@@ -156,10 +154,11 @@ static const char *kind_word(sim_tr_kind k)
 	return "";
 }
 
-static void stamp(FILE *f, uint64_t t)
+/* "[   2.000000] ": simulated seconds and microseconds. */
+static int stamp(char *out, size_t n, uint64_t t)
 {
-	fprintf(f, "[%4llu.%06llu] ", (unsigned long long)(t / 1000000000u),
-		(unsigned long long)(t % 1000000000u / 1000u));
+	return snprintf(out, n, "[%4llu.%06llu] ", (unsigned long long)(t / 1000000000u),
+			(unsigned long long)(t % 1000000000u / 1000u));
 }
 
 static void node_name(char *out, size_t n, uint32_t node)
@@ -170,15 +169,21 @@ static void node_name(char *out, size_t n, uint32_t node)
 		snprintf(out, n, "n%u", node);
 }
 
-static void print_dgram(FILE *f, uint64_t t, sim_tr_kind kind, uint32_t from, uint32_t to,
-			const uint8_t *pkt, size_t len)
+/* Every line is made whole and written with one call, so nothing written to the same
+ * terminal or file between two trace writes (a warning, the summary) lands inside a line. */
+static void print_dgram(const sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t from,
+			uint32_t to, const uint8_t *pkt, size_t len)
 {
-	char a[16], b[16], d[96];
+	char a[16], b[16], d[96], inside[320] = "", line[512];
 	node_name(a, sizeof a, from);
 	node_name(b, sizeof b, to);
 	sim_trace_describe(d, sizeof d, pkt, len);
-	stamp(f, t);
-	fprintf(f, "%s -> %s %s%s\n", a, b, d, kind_word(kind));
+	int type = sim_pkt_type(pkt, len);
+	if (tr->peek && (type == 4 || type == 5))
+		tr->peek(tr->peek_ctx, from, to, pkt, len, inside, sizeof inside);
+	int n = stamp(line, sizeof line, t);
+	snprintf(line + n, sizeof line - (size_t)n, "%s -> %s %s%s%s\n", a, b, d, inside, kind_word(kind));
+	fputs(line, tr->out);
 }
 
 uint64_t sim_trace_dgram(sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t from,
@@ -187,7 +192,7 @@ uint64_t sim_trace_dgram(sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t f
 	uint64_t rec = tr->records;
 	put(tr, t, (uint8_t)kind, from, to, pkt, len);
 	if (tr->out)
-		print_dgram(tr->out, t, kind, from, to, pkt, len);
+		print_dgram(tr, t, kind, from, to, pkt, len);
 	return rec;
 }
 
@@ -206,7 +211,7 @@ void sim_trace_arrival(sim_trace *tr, uint64_t t, sim_tr_kind kind, uint32_t fro
 	/* arrivals are not printed: one line per message, at the moment it is sent, and a
 	 * drop at a failed receiver says so */
 	if (tr->out && kind != SIM_TR_DELIVER)
-		print_dgram(tr->out, t, kind, from, to, pkt, len);
+		print_dgram(tr, t, kind, from, to, pkt, len);
 }
 
 
@@ -231,25 +236,27 @@ void sim_trace_note_text(sim_trace *tr, uint64_t t, uint32_t node, const char *t
 	put(tr, t, SIM_TR_NOTE, node, 0, (const uint8_t *)text, len);
 	if (!tr->out)
 		return;
-	char a[16];
+	char a[16], line[SIM_TRACE_NOTE_MAX + 64];
 	node_name(a, sizeof a, node);
-	stamp(tr->out, t);
-	fprintf(tr->out, "%s %.*s\n", a, (int)len, text);
+	int n = stamp(line, sizeof line, t);
+	snprintf(line + n, sizeof line - (size_t)n, "%s %.*s\n", a, (int)len, text);
+	fputs(line, tr->out);
 }
 
 void sim_trace_observed(sim_trace *tr, uint64_t t, uint32_t node, const char *fmt, ...)
 {
 	if (!tr->out)
 		return;
-	char a[16];
+	char a[16], line[SIM_TRACE_NOTE_MAX + 64];
 	va_list ap;
 	node_name(a, sizeof a, node);
-	stamp(tr->out, t);
-	fprintf(tr->out, "%s ", a);
+	int n = stamp(line, sizeof line, t);
+	n += snprintf(line + n, sizeof line - (size_t)n, "%s ", a);
 	va_start(ap, fmt);
-	vfprintf(tr->out, fmt, ap);
+	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
 	va_end(ap);
-	fputc('\n', tr->out);
+	strcat(line, "\n");
+	fputs(line, tr->out);
 }
 
 void sim_trace_final(sim_trace *tr, char hex[65])

@@ -1,6 +1,6 @@
 /* trace.h: the ordered event trace of a run: its hash (the run's fingerprint) and, with
  * --trace, one line per message and per node event stamped with simulated time. It reads
- * packets only through their public byte layout (PROTOCOL.md); it never decrypts anything.
+ * packets only through their public byte layout (docs/protocol.md); it never decrypts anything.
  */
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H
@@ -22,8 +22,15 @@ typedef enum sim_tr_kind {
 	SIM_TR_NOTE,         /* a node or scenario event (text) */
 } sim_tr_kind;
 
+/* What a DATA or PLAIN datagram from `from` to `to` carries, for its printed line only
+ * (" FIND req=7 target=0x4d"; "" when unknown). Never hashed. */
+typedef void (*sim_trace_peek_fn)(void *ctx, uint32_t from, uint32_t to, const uint8_t *pkt,
+				  size_t len, char *out, size_t n);
+
 typedef struct sim_trace {
 	FILE *out;                       /* NULL: hash only */
+	sim_trace_peek_fn peek;          /* NULL: lines name packet types only */
+	void *peek_ctx;
 	uint64_t h[2];                   /* the two lanes of the running hash (trace.c) */
 	uint64_t records;
 } sim_trace;

@@ -64,6 +64,18 @@ for f in latency_cdf hops_hist hops_vs_failed drops attacks security_overhead; d
 	[ -s "$tmp/dht/$f.png" ] || fail "$f.png not made from the database with DHT rows"
 done
 
+# Curves are labelled by what differs between the runs (here the scenario and seed), never
+# by run number alone.
+! grep -q '#[0-9]' "$tmp/two/data/latency_cdf.labels" || fail "latency_cdf labels curves by run number: $(cat "$tmp/two/data/latency_cdf.labels")"
+grep -q 'seed=' "$tmp/two/data/latency_cdf.labels" || fail "latency_cdf labels do not name the differing seed"
+# The hop histogram knows each run's node count (its 0.5 log2 N line).
+grep -q 'N=' "$tmp/dht/data/hops_hist.dat" || fail "hops_hist columns do not carry the node count"
+# A run without pings draws no pings panel; a 0/1 state is drawn as steps.
+"$sim" scenarios/teaching/join3.ini --quiet --db "$tmp/np.db" > /dev/null || fail "join3 run"
+figures "$tmp/np.db" "$tmp/np"
+! grep -q 'pings_done' "$tmp/np/data/timeseries.labels" || fail "timeseries: a pings panel for a run without pings"
+grep -q 'with steps' analysis/timeseries.gp || fail "timeseries: 0/1 values not drawn as steps"
+
 # 3. An empty database: every figure is skipped with its reason, the report still lists them.
 sqlite3 "$tmp/empty.db" < analysis/schema.sql
 figures "$tmp/empty.db" "$tmp/empty"

@@ -19,6 +19,24 @@ fi
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/scenarios.sh ]; then
 	if sh tests/scenarios.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed scenarios"; fi
 fi
+# What --trace prints: the DHT messages inside DATA, whole lines, an unchanged hash.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/trace.sh ]; then
+	if sh tests/trace.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed trace"; fi
+fi
+# Every shipped scenario under a few seeds other than its own (a student changes the seed
+# first); `sh tests/anyseed.sh build 20 20` is the long check.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/anyseed.sh ]; then
+	if sh tests/anyseed.sh "$BUILD" 2 1; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed anyseed"; fi
+fi
+# What themis-sim tells its user: drop reasons, dashes, a second run into a database, progress.
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/summary.sh ]; then
+	if sh tests/summary.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed summary"; fi
+fi
+# The pcap files in Wireshark: nothing taken for another protocol, analysis/themis.lua names
+# every packet (skipped, saying so, without tshark).
+if [ -x "$BUILD/themis-sim" ] && [ -f tests/pcap.sh ]; then
+	if sh tests/pcap.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed pcap"; fi
+fi
 # The figures pipeline on a small database of two runs (analysis/figures.sh).
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/figures.sh ]; then
 	if sh tests/figures.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed figures"; fi
@@ -39,9 +57,11 @@ fi
 # A slice of the mixed campaign (make campaign runs 1,000 seeds): every failure class at once.
 if [ -x "$BUILD/themis-sim" ] && [ -f tests/mixed_campaign.sh ]; then
 	if sh tests/mixed_campaign.sh "$BUILD" 6; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed mixed-campaign"; fi
-	# seeds that once lost a record a handoff answer carried into a partition (its answer
-	# lost for good: the handoff is confirmed now, core/dht/dht.c), on small rings
-	for seed in 519 796; do
+	# seeds that once failed: 519 and 796 lost a record a handoff answer carried into a
+	# partition (the handoff is confirmed now, core/dht/memo.c); 188 dropped a live successor whose
+	# answers the network lost three times in a row (core/dht/req.c: no verdict on a peer heard
+	# from meanwhile, once)
+	for seed in 519 796 188; do
 		if sh tests/mixed_campaign.sh "$BUILD" 1 $seed; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed mixed-seed-$seed"; fi
 	done
 fi
@@ -49,6 +69,11 @@ fi
 # interleaving by Spin; make verify runs them all.
 if [ -f tests/verify/run.sh ]; then
 	if sh tests/verify/run.sh short; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed spin"; fi
+fi
+# make install into a temporary prefix: pkg-config linking, the installed simulator and
+# figures, the man pages against --help, and make uninstall.
+if [ -x "$BUILD/themisd" ] && [ -f tests/install.sh ]; then
+	if timeout 300 sh tests/install.sh "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed install"; fi
 fi
 # Network tests (tests/net/*.sh): real daemons on loopback (and network namespaces when
 # root), each bounded by timeout so a hung daemon fails the test instead of the run.

@@ -883,6 +883,147 @@ static void test_register_discover_failover(void **state)
 	tnet_del(t);
 }
 
+static int last_status = -100;
+
+static void keep_status(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now)
+{
+	(void)op_id, (void)p, (void)now;
+	last_status = req_status(n, resp);
+}
+
+/* Node `from` sends `owner` a STORE of rec as it is; returns the owner's status. */
+static int send_store(tnet *t, int from, int owner, const store_record *rec)
+{
+	msg_store ms = { .ttl_ns = 30 * SEC, .rec = *rec };
+	uint8_t body[8 + MSG_RECORD_MAX];
+	int len = msg_store_encode(body, sizeof body, &ms);
+
+	assert_true(len > 0);
+	last_status = -100;
+	assert_int_equal(req_send(t->node[from], themis_node_id(t->node[owner]), &t->addr[owner], MSG_STORE,
+				  body, (size_t)len, keep_status, 0, t->now), 0);
+	tnet_pump(t);
+	tnet_advance(t, SEC);
+	return last_status;
+}
+
+/* How many instances of svc each replica's owner gives out, and whether node i is one. */
+static int instances(tnet *t, const char *svc, int i, int *has_i)
+{
+	themis_record rec[8];
+	uint8_t obj[32];
+	int n = -1;
+
+	*has_i = 0;
+	for (uint8_t r = 0; r <= t->node[0]->cfg.k; r++) {
+		themis_obj_id(svc, r, obj);
+		int owner = true_owner(t, obj);
+		int k = (int)themis_node_records(t->node[owner], obj, rec, 8, t->now);
+		if (n >= 0 && k != n)
+			return -1;   /* the replicas disagree */
+		n = k;
+		for (int j = 0; j < k; j++)
+			if (!memcmp(rec[j].node.id, themis_node_id(t->node[i]), 32))
+				*has_i = 1;
+	}
+	return n;
+}
+
+/* deregister: the instance leaves discovery at once, through a tombstone signed by its own
+ * identity; its old registration cannot come back; a forged or unsigned tombstone is
+ * refused; registering again brings it back. */
+static void test_deregister_tombstone(void **state)
+{
+	(void)state;
+	tnet *t = ring_of(8);
+	themis_event ev;
+	int has;
+	uint8_t obj[32];
+
+	assert_true(themis_register(t->node[3], "svc", NULL, t->now) > 0);
+	assert_true(themis_register(t->node[5], "svc", NULL, t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_int_equal(instances(t, "svc", 3, &has), 2);
+	assert_true(has);
+
+	/* node 3's registration as the owner of replica 0 holds it, to replay later */
+	themis_obj_id("svc", 0, obj);
+	int owner = true_owner(t, obj);
+	store_record old[4];
+	int more, nold = (int)store_get(t->node[owner]->store, obj, t->now, 0, old, 4, &more);
+	int oi = -1;
+	for (int j = 0; j < nold; j++)
+		if (!memcmp(old[j].id, themis_node_id(t->node[3]), 32))
+			oi = j;
+	assert_true(oi >= 0);
+
+	uint64_t t0 = t->now;
+	assert_true(themis_deregister(t->node[3], "svc", t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_true(last_done(t, 3, THEMIS_OP_DEREGISTER, &ev));
+	assert_int_equal(ev.ok, 1);
+	assert_string_equal(themis_op_name(ev.op), "deregister");
+	assert_true(t->now - t0 < 30 * SEC / 2);   /* long before the record would expire */
+	assert_int_equal(instances(t, "svc", 3, &has), 1);
+	assert_false(has);
+	find_from(t, 0, obj, &ev);
+	assert_int_equal(ev.ok, 1);
+	assert_int_equal(ev.nrec, 1);
+	assert_memory_equal(ev.rec[0].node.id, themis_node_id(t->node[5]), 32);
+	/* The old registration, sent again by its own storer, is stale: the tombstone is newer. */
+	if (owner != 3) {
+		assert_int_equal(send_store(t, 3, owner, &old[oi]), ST_STALE);
+		assert_int_equal(instances(t, "svc", 3, &has), 1);
+		assert_false(has);
+	}
+	/* no more refreshes: still gone after several lifetimes (the tombstone
+	 * itself is forgotten after t, when the record it replaced would have expired) */
+	tnet_advance(t, 100 * SEC);
+	assert_int_equal(instances(t, "svc", 3, &has), 1);
+	assert_false(has);
+
+
+	/* Forged tombstones for node 5: unsigned, signed by another key, or a registration's
+	 * signature with the tombstone flag set; each sent by node 5's own session. */
+	themis_obj_id("svc", 0, obj);
+	owner = true_owner(t, obj);
+	nold = (int)store_get(t->node[owner]->store, obj, t->now, 0, old, 4, &more);
+	assert_int_equal(nold, 1);
+	if (owner != 5) {
+		store_record f = old[0];
+		f.tomb = 1;
+		f.tag_len = 0;
+		f.expiry += 1000;
+		memset(f.sig, 0, sizeof f.sig);
+		assert_int_equal(send_store(t, 5, owner, &f), ST_BAD_SIG);
+		store_record_sign(&f, t->node[6]->self.sk, NULL);
+		assert_int_equal(send_store(t, 5, owner, &f), ST_BAD_SIG);
+		f = old[0];
+		f.tomb = 1;
+		f.tag_len = 0;
+		assert_int_equal(send_store(t, 5, owner, &f), ST_BAD_SIG);
+		/* and a genuine tombstone of node 5's, sent by another node: not its own */
+		f = old[0];
+		f.tomb = 1;
+		f.expiry += 1000;
+		store_record_sign(&f, t->node[5]->self.sk, NULL);
+		int other = owner == 6 ? 7 : 6;
+		assert_int_equal(send_store(t, other, owner, &f), ST_BAD_RECORD);
+		assert_int_equal(instances(t, "svc", 5, &has), 1);
+		assert_true(has);
+	}
+
+	/* Registering again: a newer record replaces the tombstone. */
+	assert_true(themis_register(t->node[3], "svc", NULL, t->now) > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_int_equal(instances(t, "svc", 3, &has), 2);
+	assert_true(has);
+	tnet_del(t);
+}
+
 static uint8_t chosen_seed[32];
 
 static void seed_cfg(themis_config *c)
@@ -960,6 +1101,7 @@ int main(void)
 		cmocka_unit_test(test_expiry_without_refresh),
 		cmocka_unit_test(test_refresh_reuses_signature),
 		cmocka_unit_test(test_register_discover_failover),
+		cmocka_unit_test(test_deregister_tombstone),
 		cmocka_unit_test(test_collision_refused),
 	};
 	return cmocka_run_group_tests_name("dht", tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* test_ident.c: the names of PROTOCOL.md, Names. Expected values were computed with Python's
+/* test_ident.c: the names of docs/protocol.md, Names. Expected values were computed with Python's
  * hashlib.blake2b (an implementation independent of libsodium) from the formulas in the spec,
  * so they also pin the labels (ASCII, no NUL) and the order of the hashed fields.
  */

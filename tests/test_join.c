@@ -614,6 +614,30 @@ static int fix_round(tnet *t, int i)
  * joins, leaves, joins again right behind it) rounds are skipped, but never more than two in
  * a row. A joiner's first round comes one period after its join and is skipped (joining
  * counts as a move), also when it joins again with the same neighbours as before. */
+/* A join through the node itself is refused with THEMIS_EINVAL and leaves no trace: no
+ * OP_DONE event (the caller got no op id to match it with), and the next operation's id is
+ * one never handed out before. */
+static void test_join_self_bootstrap_refused_silently(void **state)
+{
+	(void)state;
+	tnet *t = tnet_new();
+	int a = tnet_add(t, NET, join_cfg), b = tnet_add(t, NET, join_cfg);
+	themis_peer self, other;
+	themis_event ev;
+
+	tnet_peer(t, a, &self);
+	tnet_peer(t, b, &other);
+	int64_t first = themis_ping(t->node[a], &other, t->now);
+	assert_true(first > 0);
+	while (themis_node_poll_event(t->node[a], &ev))
+		;
+	assert_int_equal(themis_join(t->node[a], &self, t->now), THEMIS_EINVAL);
+	assert_false(themis_node_poll_event(t->node[a], &ev));
+	int64_t next = themis_join(t->node[a], &other, t->now);
+	assert_true(next > first);
+	tnet_del(t);
+}
+
 static void test_finger_rounds_wait_for_neighbours(void **state)
 {
 	(void)state;
@@ -660,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_find_names_owner_just_behind),
 		cmocka_unit_test(test_join_named_owner_dead_tries_again),
 		cmocka_unit_test(test_finger_rounds_wait_for_neighbours),
+		cmocka_unit_test(test_join_self_bootstrap_refused_silently),
 	};
 	return cmocka_run_group_tests_name("join", tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* test_node.c: two or three real nodes on a virtual clock (tnet.h): both handshake roles,
  * PING/PONG, retransmission after loss, crossing handshakes, rekeying, and every rejection
- * the lower layer promises (PROTOCOL.md), each with the right counter and no state change.
+ * the lower layer promises (docs/protocol.md), each with the right counter and no state change.
  */
 #include "tnet.h"
 
@@ -579,7 +579,7 @@ static void test_confirm_rejections(void **state)
 	tnet_del(t);
 }
 
-/* A replayed HELLO never tears down a live session (PROTOCOL.md, CONFIRM). */
+/* A replayed HELLO never tears down a live session (docs/protocol.md, CONFIRM). */
 static void test_replayed_hello_session_survives(void **state)
 {
 	(void)state;
@@ -1106,10 +1106,56 @@ static void test_config_rejected(void **state)
 	themis_node_del(n);
 }
 
+/* Every datagram takes 1 ms: the clock moves as the tap sees it. */
+static int tap_1ms(void *ctx, tpkt *p)
+{
+	(void)p;
+	((tnet *)ctx)->now += 1000000;
+	return 0;
+}
+
+/* themis_node_peers (`themis peers`): per peer, the session, when it came up, the DATA
+ * datagrams and bytes each way and the round trip, on the caller's clock. */
+static void test_peer_info(void **state)
+{
+	(void)state;
+	tnet *t = pair(NULL);
+	themis_peer_info pi[4];
+
+	t->now = 5000000000ull;
+	t->tap = tap_1ms;
+	t->tap_ctx = t;
+	assert_int_equal(themis_node_peers(t->node[A], pi, 4), 0);
+	ping(t, A, B);
+	tnet_pump(t);
+	assert_int_equal(tnet_ops_done(t, A, 1), 1);
+	assert_int_equal(t->nlog, 5);   /* HELLO, REPLY, CONFIRM, PING, PONG */
+	assert_int_equal(themis_node_peers(t->node[A], pi, 4), 1);
+	assert_memory_equal(pi[0].peer.id, themis_node_id(t->node[B]), 32);
+	assert_int_equal(pi[0].session, 1);
+	assert_int_equal(pi[0].tx_pkts, 1);
+	assert_int_equal(pi[0].rx_pkts, 1);
+	assert_int_equal(pi[0].tx_bytes, t->log[3].len);
+	assert_int_equal(pi[0].rx_bytes, t->log[4].len);
+	/* HELLO leaves at 5 s; the REPLY arrives after 2 ms: A's session is up at 5.002 s */
+	assert_int_equal(pi[0].since_ns, 5002000000ull);
+	assert_int_equal(pi[0].last_handshake_ns, 5002000000ull);
+	/* the PING waited for the session (sent at 5 s), its PONG came at 5.005 s */
+	assert_int_equal(pi[0].rtt_ns, 5000000);
+	assert_int_equal(pi[0].last_rx_ns, 5005000000ull);
+	assert_int_equal(themis_node_peers(t->node[B], pi, 4), 1);
+	assert_int_equal(pi[0].rx_pkts, 1);
+	assert_int_equal(pi[0].tx_pkts, 1);
+	assert_int_equal(pi[0].rtt_ns, 0);   /* B asked nothing */
+	assert_int_equal(themis_node_peers(t->node[B], pi, 0), 0);
+	tnet_del(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake_ping),
+		cmocka_unit_test(test_peer_info),
 		cmocka_unit_test(test_send_callback),
 		cmocka_unit_test(test_plain_peer_entry_reused),
 		cmocka_unit_test(test_lost_hello),

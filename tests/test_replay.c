@@ -1,4 +1,4 @@
-/* test_replay.c: the anti-replay window (core/channel/replay.c) against PROTOCOL.md, DATA.
+/* test_replay.c: the anti-replay window (core/channel/replay.c) against docs/protocol.md, DATA.
  * A table of counter sequences with the expected verdict for each, then a long randomized run
  * checked step by step against a naive reference that keeps every counter it ever saw.
  */
@@ -185,7 +185,7 @@ static void test_mark_rejected_is_ignored(void **state)
 }
 
 /* The naive reference: every counter ever marked, in an open-addressing hash set, and the rule
- * of PROTOCOL.md written out directly. */
+ * of docs/protocol.md written out directly. */
 struct ref {
 	uint64_t *keys;
 	uint8_t *used;

@@ -1,5 +1,5 @@
 /* test_sim_event.c: the event queue's ordering contract: by time, ties in scheduling order,
- * lazily cancelled events never come out, a large random load pops sorted, pops interleaved
+ * a large random load pops sorted, pops interleaved
  * with pushes always take the least pending event (checked against a plain list), also when
  * the kinds with a lane of their own (deliveries, timers) come mostly in order and sometimes
  * not, mixed with other kinds; the next-three guess names what pops next.
@@ -17,7 +17,7 @@ static void orders_by_time(void **state)
 	sim_evq_init(&q);
 	uint64_t times[] = { 50, 10, 40, 20, 30 };
 	for (int i = 0; i < 5; i++)
-		assert_true(sim_evq_push(&q, times[i], SIM_EV_TEST, (uint32_t)i, 0) > 0);
+		assert_true(sim_evq_push(&q, times[i], SIM_EV_SAMPLE, (uint32_t)i, 0) > 0);
 	sim_event ev;
 	uint64_t last = 0;
 	for (int i = 0; i < 5; i++) {
@@ -36,7 +36,7 @@ static void ties_follow_scheduling_order(void **state)
 	sim_evq_init(&q);
 	/* interleave two times so the heap shape differs from insertion order */
 	for (uint32_t i = 0; i < 1000; i++)
-		sim_evq_push(&q, i % 2 ? 7 : 3, SIM_EV_TEST, i, 0);
+		sim_evq_push(&q, i % 2 ? 7 : 3, SIM_EV_SAMPLE, i, 0);
 	sim_event ev;
 	uint32_t prev3 = 0, prev7 = 0;
 	int first3 = 1, first7 = 1;
@@ -57,49 +57,6 @@ static void ties_follow_scheduling_order(void **state)
 	sim_evq_free(&q);
 }
 
-static void lazy_cancel(void **state)
-{
-	(void)state;
-	sim_evq q;
-	sim_evq_init(&q);
-	uint64_t seq[2000];
-	for (uint32_t i = 0; i < 2000; i++)
-		seq[i] = sim_evq_push(&q, 1000 - i % 1000, SIM_EV_TEST, i, 0);
-	/* cancel every third event: they stay in the heap but must never be popped */
-	for (uint32_t i = 0; i < 2000; i += 3)
-		assert_int_equal(sim_evq_cancel(&q, seq[i]), 0);
-	sim_event ev;
-	int n = 0;
-	uint64_t lt = 0, ls = 0;
-	while (sim_evq_pop(&q, &ev)) {
-		assert_true(ev.a % 3 != 0);
-		assert_true(ev.t > lt || (ev.t == lt && ev.seq > ls));
-		lt = ev.t;
-		ls = ev.seq;
-		n++;
-	}
-	assert_int_equal(n, 2000 - 667);
-	assert_int_equal(q.cancel_len, 0);
-	sim_evq_free(&q);
-}
-
-static void cancel_then_reuse(void **state)
-{
-	(void)state;
-	sim_evq q;
-	sim_evq_init(&q);
-	uint64_t a = sim_evq_push(&q, 5, SIM_EV_TEST, 1, 0);
-	sim_evq_push(&q, 5, SIM_EV_TEST, 2, 0);
-	sim_evq_cancel(&q, a);
-	sim_evq_cancel(&q, a); /* twice is harmless */
-	sim_event ev;
-	assert_int_equal(sim_evq_pop(&q, &ev), 1);
-	assert_int_equal(ev.a, 2);
-	assert_int_equal(sim_evq_pop(&q, &ev), 0);
-	assert_int_equal(sim_evq_peek_time(&q), UINT64_MAX);
-	sim_evq_free(&q);
-}
-
 static void random_load_pops_sorted(void **state)
 {
 	(void)state;
@@ -109,7 +66,7 @@ static void random_load_pops_sorted(void **state)
 	uint8_t r[8];
 	for (int i = 0; i < 100000; i++) {
 		test_rand(s, r, sizeof r);
-		sim_evq_push(&q, r[0] | (uint64_t)r[1] << 8, SIM_EV_TEST, 0, 0);
+		sim_evq_push(&q, r[0] | (uint64_t)r[1] << 8, SIM_EV_SAMPLE, 0, 0);
 	}
 	sim_event ev;
 	uint64_t lt = 0, ls = 0;
@@ -140,7 +97,7 @@ static void interleaved_pops_take_the_least(void **state)
 	for (int i = 0; i < START; i++) {
 		test_rand(s, r, sizeof r);
 		pend_t[np] = r[0] % 64;
-		pend_s[np] = sim_evq_push(&q, pend_t[np], SIM_EV_TEST, 0, 0);
+		pend_s[np] = sim_evq_push(&q, pend_t[np], SIM_EV_SAMPLE, 0, 0);
 		np++;
 	}
 	for (int step = 0; step < STEPS; step++) {
@@ -158,7 +115,7 @@ static void interleaved_pops_take_the_least(void **state)
 		int pushes = np < START / 2 ? 2 : np > CAP - 3 ? 0 : r[0] % 3;
 		for (int k = 0; k < pushes; k++) {
 			pend_t[np] = ev.t + (r[1 + k] & 1 ? r[3] % 16 : 0);
-			pend_s[np] = sim_evq_push(&q, pend_t[np], SIM_EV_TEST, 0, 0);
+			pend_s[np] = sim_evq_push(&q, pend_t[np], SIM_EV_SAMPLE, 0, 0);
 			assert_true(pend_s[np] != 0);
 			np++;
 		}
@@ -181,12 +138,12 @@ static void lanes_keep_the_order(void **state)
 	uint64_t s[2] = { 7, 0 };
 	uint8_t r[8];
 	uint64_t now = 0, reserved = 0;
-	size_t pushed = 0, popped = 0, cancelled = 0;
+	size_t pushed = 0, popped = 0;
 	sim_event ev;
 	uint64_t lt = 0, ls = 0;
 	/* a simulation in miniature: pop one, push a few (a delivery a constant 10 ahead, now
 	 * and then a random one; a timer 100 ahead, some with a sequence number reserved
-	 * earlier; other kinds at random), cancel a few */
+	 * earlier; other kinds at random) */
 	for (int i = 0; i < 20000; i++) {
 		test_rand(s, r, sizeof r);
 		sim_evq_push(&q, now + 10, SIM_EV_DELIVER, 1, 0);
@@ -196,16 +153,12 @@ static void lanes_keep_the_order(void **state)
 			reserved = r[3] & 1 ? sim_evq_reserve(&q) : 0;
 			sim_evq_push_seq(&q, now + 100, SIM_EV_TIMER, 3, 0, seq);
 		}
-		uint64_t c = sim_evq_push(&q, now + r[4], (r[5] & 1) ? SIM_EV_TEST : SIM_EV_TIMER, 4, 0);
+		sim_evq_push(&q, now + r[4], (r[5] & 1) ? SIM_EV_SAMPLE : SIM_EV_TIMER, 4, 0);
 		pushed += 3 + (r[2] % 3 == 0);
-		if (r[6] % 5 == 0) {
-			assert_int_equal(sim_evq_cancel(&q, c), 0);
-			cancelled++;
-		}
 		const sim_event *up[3];
 		sim_evq_upcoming_n(&q, up, 3);
 		/* the guess is in order (the pointers are valid until the next pop) and its first
-		 * is the least event, cancelled ones included */
+		 * is the least event */
 		for (int k = 1; k < 3; k++)
 			assert_true(!up[k] || up[k - 1]->t < up[k]->t ||
 				    (up[k - 1]->t == up[k]->t && up[k - 1]->seq < up[k]->seq));
@@ -224,7 +177,7 @@ static void lanes_keep_the_order(void **state)
 		ls = ev.seq;
 		popped++;
 	}
-	assert_int_equal(popped + cancelled, pushed);
+	assert_int_equal(popped, pushed);
 	assert_int_equal(sim_evq_len(&q), 0);
 	assert_int_equal(sim_evq_peek_time(&q), UINT64_MAX);
 	sim_evq_free(&q);
@@ -235,8 +188,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(orders_by_time),
 		cmocka_unit_test(ties_follow_scheduling_order),
-		cmocka_unit_test(lazy_cancel),
-		cmocka_unit_test(cancel_then_reuse),
 		cmocka_unit_test(random_load_pops_sorted),
 		cmocka_unit_test(interleaved_pops_take_the_least),
 		cmocka_unit_test(event_is_small),

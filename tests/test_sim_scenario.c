@@ -185,6 +185,11 @@ static const struct {
 	{ "[workload]\nkeys = zipf\n", "bad.ini:2: bad value 'zipf' for keys" },
 	{ "[run]\nsucc_len = 17\n", "bad.ini:2: out of range: succ_len = 17" },
 	{ "[run]\nsigned_records = perhaps\n", "bad.ini:2: bad value 'perhaps' for signed_records" },
+	{ "[nodes]\npositions = 3, 40, 40\n", "bad.ini:2: position 40 appears twice in positions (nodes n1 and n2)" },
+	{ "[nodes]\npositions = 3, forty\n", "bad.ini:2: bad position 'forty' in positions" },
+	{ "[nodes]\npositions = 3,, 4\n", "bad.ini:2: bad position '' in positions" },
+	{ "[nodes]\npositions = 0x\n", "bad.ini:2: bad position '0x' in positions" },
+	{ "[nodes]\npositions = \n", "bad.ini:2: positions is empty" },
 	{ "", "bad.ini: empty scenario: no [section]" },
 	{ "# only a comment\n\n   ; and another\n", "bad.ini: empty scenario: no [section]" },
 };
@@ -227,6 +232,11 @@ static const struct {
 	{ "[nodes]\ncount = 4\nmembers = 2\nbootstrap = n3\njoin = parallel\n",
 	  "late.ini:4: bootstrap must be one of the first `members` nodes" },
 	{ "[run]\ncheck_interval = 10us\n", "late.ini:2: check_interval must be 0 (off) or at least 1ms" },
+	{ "[run]\nm = 8\n[nodes]\ncount = 4\npositions = 3, 40, 77\n",
+	  "late.ini:5: positions lists 3 positions for 4 nodes ([nodes] count)" },
+	{ "[nodes]\npositions = 3, 40, 77, 300\n[run]\nm = 8\n",
+	  "late.ini:2: position 300 (node n3) is outside the ring: m = 8 allows 0 to 255" },
+	{ "[nodes]\npositions = 3, 40, 77, 99\n", "late.ini:2: positions need m <= 12 (m = 256)" },
 };
 
 static void rejects_inconsistent_files(void **state)

@@ -1,4 +1,4 @@
-/* test_store.c: the object table (core/dht/store.c) against store.h and PROTOCOL.md, Upper layer.
+/* test_store.c: the object table (core/dht/store.c) against store.h and docs/protocol.md, Upper layer.
  * Hand-made cases for each call and cap, the record signature with every tampered field, then
  * a long fixed-seed random run checked step by step against a flat-array reference model.
  */
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "crypto.h"
+#include "msg.h"
 #include "store.h"
 
 /* A record whose obj starts with byte o (the rest a fixed pattern, so m = 8 places it at o)
@@ -668,7 +669,7 @@ static void test_refresh(void **state)
 	store_del(st);
 }
 
-/* The untagged signature is exactly PROTOCOL.md's: built here from the spec's bytes. */
+/* The untagged signature is exactly docs/protocol.md's: built here from the spec's bytes. */
 static void test_sign_bytes(void **state)
 {
 	store_record r;
@@ -924,6 +925,85 @@ static void test_random_model(void **state)
 	free(md);
 }
 
+/* Tombstones (docs/protocol.md 12.3, deregister): signed under their own label by the
+ * storer; they replace the storer's older record for the object and lose to a newer one;
+ * never handed out by store_get; one byte on the wire tells them from records. */
+static void test_tombstone(void **state)
+{
+	store_record reg, tomb, forged, got[2];
+	uint8_t sk[64], sk2[64], net[32], seed[32], wire[MSG_RECORD_MAX];
+	int more;
+
+	(void)state;
+	signed_rec(&reg, sk, net, "canary");
+	tomb = reg;
+	tomb.tomb = 1;
+	tomb.tag_len = 0;
+	memset(tomb.tag, 0, sizeof tomb.tag);
+	tomb.expiry = reg.expiry + 1;
+	store_record_sign(&tomb, sk, NULL);
+	assert_int_equal(store_record_verify(&tomb, net, NULL), 0);
+	tamper_all(&tomb, net, NULL);
+
+	/* A registration's signature never passes for a tombstone, nor the reverse. */
+	forged = reg;
+	forged.tomb = 1;
+	forged.tag_len = 0;
+	assert_int_equal(store_record_verify(&forged, net, NULL), -1);
+	forged = tomb;
+	forged.tomb = 0;
+	assert_int_equal(store_record_verify(&forged, net, NULL), -1);
+	/* Unsigned (the all-zero signature of the paper's mode), or signed by another key for
+	 * this storer's id: refused. A tombstone with a tag is malformed. */
+	forged = tomb;
+	memset(forged.sig, 0, sizeof forged.sig);
+	assert_int_equal(store_record_verify(&forged, net, NULL), -1);
+	memset(seed, 0x33, sizeof seed);
+	forged = tomb;
+	uint8_t pk2[32];
+	cr_sign_keypair(pk2, sk2, seed);
+	store_record_sign(&forged, sk2, NULL);
+	assert_int_equal(store_record_verify(&forged, net, NULL), -1);
+	forged = tomb;
+	forged.tag_len = 1;
+	forged.tag[0] = 'x';
+	store_record_sign(&forged, sk, NULL);
+	assert_int_equal(store_record_verify(&forged, net, NULL), -1);
+
+	/* In the table: the tombstone replaces the older registration and is not handed out;
+	 * the old registration coming back is stale; a newer registration replaces it. */
+	store_table *st = store_new(256, 10, 10, 10);
+	assert_int_equal(store_put(st, &reg), STORE_OK);
+	assert_int_equal(store_get(st, reg.obj, 0, 0, got, 2, &more), 1);
+	assert_int_equal(store_put(st, &tomb), STORE_REPLACED);
+	assert_int_equal(store_get(st, reg.obj, 0, 0, got, 2, &more), 0);
+	assert_int_equal(store_count(st), 1);   /* held, to refuse the old record */
+	assert_int_equal(store_put(st, &reg), STORE_STALE);
+	assert_int_equal(store_get(st, reg.obj, 0, 0, got, 2, &more), 0);
+	assert_int_equal(store_refresh(st, &reg), 0);   /* nor is it refreshed back */
+	store_record newer = reg;
+	newer.expiry = tomb.expiry + 1;
+	store_record_sign(&newer, sk, NULL);
+	assert_int_equal(store_put(st, &newer), STORE_REPLACED);
+	assert_int_equal(store_get(st, reg.obj, 0, 0, got, 2, &more), 1);
+	assert_false(got[0].tomb);
+	/* ... and a tombstone older than that registration loses to it. */
+	assert_int_equal(store_put(st, &tomb), STORE_STALE);
+	assert_int_equal(store_get(st, reg.obj, 0, 0, got, 2, &more), 1);
+	store_del(st);
+
+	/* The wire: tag_len byte 0xff, no tag bytes, 188 bytes; decoded back to the same. */
+	assert_int_equal(msg_record_put(wire, &tomb), MSG_RECORD_MIN);
+	assert_int_equal(wire[187], 0xff);
+	store_record back;
+	assert_int_equal(msg_record_get(&back, wire, MSG_RECORD_MIN), MSG_RECORD_MIN);
+	assert_true(back.tomb);
+	assert_int_equal(back.tag_len, 0);
+	assert_int_equal(store_record_verify(&back, net, NULL), 0);
+	wire[187] = 0xfe;   /* any other tag_len above 16 stays malformed */
+	assert_int_equal(msg_record_get(&back, wire, MSG_RECORD_MIN), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -940,6 +1020,7 @@ int main(void)
 		cmocka_unit_test(test_vcache_bounds),
 		cmocka_unit_test(test_vcache_keyed),
 		cmocka_unit_test(test_refresh),
+		cmocka_unit_test(test_tombstone),
 		cmocka_unit_test(test_random_model),
 	};
 

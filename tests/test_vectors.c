@@ -1,6 +1,6 @@
 /* test_vectors.c: the C handshake, key schedule and DATA sealing must reproduce, byte for
  * byte, the known answers computed by the independent Python reference
- * (tests/vectors/gen_vectors.py, from PROTOCOL.md alone; see docs/vectors.md).
+ * (tests/vectors/gen_vectors.py, from docs/protocol.md alone; see docs/vectors.md).
  */
 #include <stdio.h>
 #include <stdlib.h>

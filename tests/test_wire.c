@@ -1,4 +1,4 @@
-/* test_wire.c: wire.c against the byte layout of PROTOCOL.md. Layouts here are written from
+/* test_wire.c: wire.c against the byte layout of docs/protocol.md. Layouts here are written from
  * the spec's offset tables, not from wire.c's constants, so a shifted field fails; then
  * every malformed form (length, version, type, reserved, padding) is shown to be dropped.
  */
@@ -14,7 +14,7 @@ static void fill(uint8_t *p, size_t n, uint8_t seed)
 		p[i] = (uint8_t)(seed + 13 * i + 1);
 }
 
-/* ---- byte-exact layouts (offsets copied from PROTOCOL.md's tables) ---- */
+/* ---- byte-exact layouts (offsets copied from docs/protocol.md's tables) ---- */
 
 static void sample_hello(wire_hello *h)
 {
@@ -214,7 +214,7 @@ static int decode_as(int type, const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* The type's length rule, written out from PROTOCOL.md. */
+/* The type's length rule, written out from docs/protocol.md. */
 static const struct {
 	int type;
 	size_t min, max;

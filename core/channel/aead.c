@@ -64,6 +64,9 @@ enum { BLOCK = 64, MAX_LANES = 8 };
 		sodium_memzero(s_, sizeof s_);                                 \
 	} while (0)
 
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+/* Only a big-endian host needs it (store_words): an unused static function is an error
+ * under clang's -Wunused-function. */
 static inline void store32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -71,6 +74,7 @@ static inline void store32(uint8_t *p, uint32_t v)
 	p[2] = (uint8_t)(v >> 16);
 	p[3] = (uint8_t)(v >> 24);
 }
+#endif
 
 /* Four words to 16 bytes, little-endian. */
 static inline void store_words(uint8_t *out, v4 w)

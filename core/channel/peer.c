@@ -231,6 +231,8 @@ static int seal_and_send(themis_node *n, peer *p, slot *s, const uint8_t *frame,
 	if (len < 0)
 		return THEMIS_ESIZE;
 	s->last_used = now;
+	p->tx_pkts++;
+	p->tx_bytes += (uint64_t)len;
 	node_output(n, &p->addr, pkt, (size_t)len);
 	return 0;
 }
@@ -251,6 +253,8 @@ int peer_send_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, 
 		uint8_t pkt[PLAIN_MAX_LEN];
 		wire_plain_header(pkt, node_id(n), n->plain_ctr++);
 		memcpy(pkt + PLAIN_HDR_LEN, frame, flen);
+		p->tx_pkts++;
+		p->tx_bytes += PLAIN_HDR_LEN + flen;
 		node_output(n, &p->addr, pkt, PLAIN_HDR_LEN + flen);
 		return 0;
 	}
@@ -348,6 +352,9 @@ static void session_up(themis_node *n, peer *p, slot *s, uint64_t now)
 	}
 	s->last_used = now;
 	p->last_rx = now;
+	if (!p->first_up)
+		p->first_up = now;
+	p->last_hs = now;
 	n->cnt.handshakes_ok++;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = THEMIS_EV_SESSION_UP;
@@ -659,6 +666,8 @@ void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt,
 	}
 	s->last_used = now;
 	p->last_rx = now;
+	p->rx_pkts++;
+	p->rx_bytes += len;
 	node_on_frame(n, p, frame, (size_t)flen, now);
 	cr_wipe(frame, (size_t)flen);   /* only what chan_open wrote */
 }
@@ -684,10 +693,37 @@ void peer_recv_plain(themis_node *n, const themis_addr *from, const uint8_t *pkt
 	}
 	p->addr = *from;
 	p->last_rx = now;
+	p->rx_pkts++;
+	p->rx_bytes += len;
 	/* Vanilla peers live only as long as a request needs them. */
 	peer_hold(p);
 	node_on_frame(n, p, pl.frame, pl.framelen, now);
 	peer_unhold(n, p);
+}
+
+/* ---- what a driver shows of its peers ---------------------------------------------------- */
+
+size_t themis_node_peers(const themis_node *n, themis_peer_info *out, size_t cap)
+{
+	size_t k = 0;
+
+	for (uint32_t i = 0; i < n->npeers && k < cap; i++) {
+		const peer *p = n->peers[i];
+		themis_peer_info *o = &out[k++];
+		memset(o, 0, sizeof *o);
+		memcpy(o->peer.id, p->id, THEMIS_ID_LEN);
+		o->peer.addr = p->addr;
+		o->session = p->cur && p->cur->state == SLOT_LIVE;
+		o->since_ns = p->first_up;
+		o->last_handshake_ns = p->last_hs;
+		o->last_rx_ns = p->last_rx;
+		o->rx_pkts = p->rx_pkts;
+		o->rx_bytes = p->rx_bytes;
+		o->tx_pkts = p->tx_pkts;
+		o->tx_bytes = p->tx_bytes;
+		o->rtt_ns = p->srtt_ns;
+	}
+	return k;
 }
 
 /* ---- timers ----------------------------------------------------------------------------- */

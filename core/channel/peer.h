@@ -57,8 +57,15 @@ typedef struct peer {
 	uint32_t npending;       /* requests awaiting a response from this peer */
 	uint32_t holds;          /* callers on the stack that still use this peer */
 	uint64_t last_rx;        /* last authenticated packet from this peer */
+	uint8_t forgiven;        /* a request to it failed although it was heard meanwhile: no
+				    verdict that time (req.c); cleared by any answer */
 	qframe *q;               /* frames waiting for a session (cfg.queue_per_peer) */
 	uint32_t nq;
+	/* what themis_node_peers reports (observed, never read by the protocol) */
+	uint64_t first_up;       /* its first session of this entry came up (0: none yet) */
+	uint64_t last_hs;        /* its latest session came up */
+	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;   /* DATA and PLAIN datagrams */
+	uint64_t srtt_ns;        /* smoothed round trip of requests answered at the first copy */
 } peer;
 
 /* Token bucket per source address for HELLOs (GCRA: one theoretical arrival time each). */

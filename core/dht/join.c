@@ -140,6 +140,9 @@ int64_t themis_join(themis_node *n, const themis_peer *bootstrap, uint64_t now)
 
 	if (n->joined)
 		return THEMIS_ESTATE;
+	/* Refused before an op exists: a refusal emits no OP_DONE and spends no op id. */
+	if (bootstrap && memcmp(bootstrap->id, n->self.id, THEMIS_ID_LEN) == 0)
+		return THEMIS_EINVAL;
 	o = op_new(n, THEMIS_OP_JOIN, 0, now);
 	if (!o)
 		return THEMIS_EFULL;
@@ -154,11 +157,6 @@ int64_t themis_join(themis_node *n, const themis_peer *bootstrap, uint64_t now)
 		int64_t id = (int64_t)o->id;
 		op_finish(n, o, 1, now);
 		return id;
-	}
-	if (memcmp(bootstrap->id, n->self.id, THEMIS_ID_LEN) == 0) {
-		n->next_op_id--;
-		op_finish(n, o, 0, now);
-		return THEMIS_EINVAL;
 	}
 	ring_node_make(&first, bootstrap->id, &bootstrap->addr);
 	o->boot = first;

@@ -60,6 +60,21 @@ static void mark_bad(lookup *lk, const uint8_t id[THEMIS_ID_LEN])
 	}
 }
 
+/* id may be asked again (it answered before a wait, and the ring has moved since). */
+static void unmark_bad(lookup *lk, const uint8_t id[THEMIS_ID_LEN])
+{
+	int i = bad_index(lk, id);
+	uint32_t last = lk->nbad - 1;
+
+	if (i < 0)
+		return;
+	memcpy(lk->bad[i], lk->bad[last], THEMIS_ID_LEN);
+	lk->btag[i] = lk->btag[last];
+	lk->gone = (lk->gone & ~(1u << i)) | ((lk->gone >> last & 1u) << i);
+	lk->gone &= ~(1u << last);
+	lk->nbad--;
+}
+
 /* The node just asked is gone. */
 static void mark_gone(lookup *lk)
 {
@@ -535,6 +550,12 @@ static void lookup_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame 
 			/* Should the owner it names be gone with nobody left to ask, this node is
 			 * asked again after a wait: once its failure detector has run, it names
 			 * the live node after the dead one. */
+			/* Asked again after a wait, it names the owner it named before, which this
+			 * lookup asked then (and which sent us on, or round): while a ring forms,
+			 * both may have learnt better meanwhile, so the owner is asked again too. */
+			if (lk->waits && memcmp(lk->asked.id, lk->waiting.id, THEMIS_ID_LEN) == 0 &&
+			    !is_gone(lk, m->nodes[0].id))
+				unmark_bad(lk, m->nodes[0].id);
 			lk->waiting = lk->asked;
 			lk->has_waiting = 1;
 			lk->wait_owner = 0;

@@ -48,7 +48,8 @@ static int family_ok(uint8_t family)
  * can never be one its peers must drop. */
 static int record_ok(const store_record *rec)
 {
-	return family_ok(rec->addr.family) && rec->tag_len <= REC_TAG_MAX;
+	return family_ok(rec->addr.family) && rec->tag_len <= REC_TAG_MAX && rec->tomb <= 1 &&
+	       !(rec->tomb && rec->tag_len);
 }
 
 /* The caller derives the decoded nodes' and targets' positions from their ids with ring_m;
@@ -116,7 +117,7 @@ int msg_node_get(ring_node *rn, const uint8_t in[MSG_NODE_LEN], unsigned ring_m)
 
 static size_t record_len(const store_record *rec)
 {
-	return (size_t)MSG_RECORD_MIN + rec->tag_len;
+	return (size_t)MSG_RECORD_MIN + (rec->tomb ? 0 : rec->tag_len);
 }
 
 size_t msg_record_put(uint8_t *out, const store_record *rec)
@@ -125,13 +126,16 @@ size_t msg_record_put(uint8_t *out, const store_record *rec)
 	 * direct caller's mistake inside the MSG_RECORD_MAX bytes it was told to provide. */
 	uint8_t tag_len = rec->tag_len <= REC_TAG_MAX ? rec->tag_len : REC_TAG_MAX;
 
+	if (rec->tomb)
+		tag_len = 0;   /* a tombstone has no tag: its tag_len byte is REC_TOMBSTONE */
+
 	memcpy(out + REC_OBJ_OFF, rec->obj, THEMIS_ID_LEN);
 	memcpy(out + REC_ID_OFF, rec->id, THEMIS_ID_LEN);
 	memcpy(out + REC_PK_OFF, rec->pk, THEMIS_PK_LEN);
 	be64_put(out + REC_EXPIRY_OFF, rec->expiry);
 	memcpy(out + REC_SIG_OFF, rec->sig, sizeof rec->sig);
 	addr_put(out + REC_FAMILY_OFF, &rec->addr);
-	out[REC_TAGLEN_OFF] = tag_len;
+	out[REC_TAGLEN_OFF] = rec->tomb ? REC_TOMBSTONE : tag_len;
 	memcpy(out + REC_TAG_OFF, rec->tag, tag_len);
 	return (size_t)MSG_RECORD_MIN + tag_len;
 }
@@ -143,6 +147,9 @@ int msg_record_get(store_record *rec, const uint8_t *p, size_t len)
 	if (p == NULL || len < MSG_RECORD_MIN)
 		return -1;
 	tag_len = p[REC_TAGLEN_OFF];
+	uint8_t tomb = tag_len == REC_TOMBSTONE;
+	if (tomb)
+		tag_len = 0;
 	if (tag_len > REC_TAG_MAX || len < (size_t)MSG_RECORD_MIN + tag_len)
 		return -1;
 	if (!addr_ok(p + REC_FAMILY_OFF))
@@ -157,6 +164,7 @@ int msg_record_get(store_record *rec, const uint8_t *p, size_t len)
 	memcpy(rec->sig, p + REC_SIG_OFF, sizeof rec->sig);
 	addr_get(&rec->addr, p + REC_FAMILY_OFF);
 	rec->tag_len = tag_len;
+	rec->tomb = tomb;
 	memcpy(rec->tag, p + REC_TAG_OFF, tag_len);
 	return MSG_RECORD_MIN + tag_len;
 }

@@ -23,11 +23,12 @@ static const char *const op_names[] = {
 	[THEMIS_OP_LEAVE] = "leave",
 	[THEMIS_OP_REGISTER] = "register",
 	[THEMIS_OP_DISCOVER] = "discover",
+	[THEMIS_OP_DEREGISTER] = "deregister",
 };
 
 const char *themis_op_name(themis_op_kind op)
 {
-	return op >= THEMIS_OP_PING && op <= THEMIS_OP_DISCOVER ? op_names[op] : "unknown";
+	return op >= THEMIS_OP_PING && op <= THEMIS_OP_DEREGISTER ? op_names[op] : "unknown";
 }
 
 void peer_of(const ring_node *rn, themis_peer *out)
@@ -78,7 +79,7 @@ static void op_free(themis_node *n, op *o)
 	free(o);
 }
 
-/* A REGISTER's store finished. */
+/* A REGISTER's or DEREGISTER's store finished. */
 static void child_done(themis_node *n, op *parent, int ok, uint64_t now)
 {
 	parent->children--;
@@ -99,7 +100,7 @@ void op_finish(themis_node *n, op *o, int ok, uint64_t now)
 		child_done(n, parent, ok, now);
 		return;
 	}
-	if (o->kind >= THEMIS_OP_PING && o->kind <= THEMIS_OP_DISCOVER) {
+	if (o->kind >= THEMIS_OP_PING && o->kind <= THEMIS_OP_DEREGISTER) {
 		memset(&ev, 0, sizeof ev);
 		ev.kind = THEMIS_EV_OP_DONE;
 		ev.op_id = o->id;

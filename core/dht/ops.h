@@ -86,6 +86,7 @@ typedef struct op {
 	uint8_t probed;              /* LEAVE: the current successor list has been probed */
 	uint8_t probes;              /* LEAVE: liveness probes of later successors outstanding */
 	uint8_t probe_wait;          /* LEAVE: the handoff failed; the next try waits for them */
+	uint8_t tomb;                /* STORE: of a tombstone (deregister), not of a record */
 	uint8_t have_owner;
 	uint8_t nrec, more;
 	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */

@@ -47,7 +47,7 @@ static registration *reg_find(themis_node *n, const uint8_t obj[THEMIS_ID_LEN])
  * association alive costs no signing here and no verification there. */
 static void make_record(themis_node *n, const op *o, store_record *rec, uint64_t now)
 {
-	registration *r = reg_find(n, o->obj);
+	registration *r = o->tomb ? NULL : reg_find(n, o->obj);
 	uint64_t stamp = now + n->cfg.ttl_ns;
 
 	if (r && r->have_rec && strcmp(r->tag, o->tag) == 0) {
@@ -63,9 +63,10 @@ static void make_record(themis_node *n, const op *o, store_record *rec, uint64_t
 	memcpy(rec->obj, o->obj, THEMIS_ID_LEN);
 	memcpy(rec->id, n->self.id, THEMIS_ID_LEN);
 	memcpy(rec->pk, n->self.pk, THEMIS_PK_LEN);
-	rec->expiry = stamp;
+	rec->expiry = stamp;   /* a tombstone's too: newer than every record it withdraws */
 	rec->addr = n->cfg.self;
-	rec->tag_len = (uint8_t)strlen(o->tag);
+	rec->tomb = o->tomb;
+	rec->tag_len = o->tomb ? 0 : (uint8_t)strlen(o->tag);
 	memcpy(rec->tag, o->tag, rec->tag_len);
 	if (n->cfg.signed_records) {
 		store_record_sign(rec, n->self.sk, &n->cnt);
@@ -158,6 +159,12 @@ static void store_to_owner(themis_node *n, op *o, uint64_t now)
 	uint8_t body[8 + MSG_RECORD_MAX];
 	int len;
 
+	if (!o->tomb && !reg_find(n, o->obj)) {
+		/* Deregistered while this store looked for the owner: signing a record now
+		 * would give it a stamp newer than the tombstone's and bring it back. */
+		store_finish(n, o, 0, now);
+		return;
+	}
 	make_record(n, o, &ms.rec, now);
 	if (memcmp(o->owner.id, n->self.id, THEMIS_ID_LEN) == 0) {
 		/* We are the successor of the object ourselves. */
@@ -235,6 +242,66 @@ int64_t themis_register(themis_node *n, const char *service, const char *tag, ui
 			break;   /* every store already finished (synchronously) */
 		themis_obj_id(service, (uint8_t)r, obj);
 		if (pub_register_obj(n, obj, tag, id, now) < 0) {   /* each store counts once */
+			parent->children--;
+			if (parent->children == 0)
+				op_finish(n, parent, parent->children_ok == n->cfg.k + 1, now);
+		}
+	}
+	return (int64_t)id;
+}
+
+/* ---- withdrawing: tombstones ----------------------------------------------------------------- */
+
+static void reg_remove(themis_node *n, const uint8_t obj[THEMIS_ID_LEN])
+{
+	registration *r = reg_find(n, obj);
+
+	if (r)
+		*r = n->regs[--n->nregs];   /* its store in flight, if any, finds it gone */
+}
+
+static int64_t unstore_obj(themis_node *n, const uint8_t obj[THEMIS_ID_LEN], uint64_t parent, uint64_t now)
+{
+	op *o = op_new(n, THEMIS_OP_STORE, parent, now);
+
+	if (!o)
+		return THEMIS_EFULL;
+	reg_remove(n, obj);
+	memcpy(o->obj, obj, THEMIS_ID_LEN);
+	o->tomb = 1;
+	int64_t id = (int64_t)o->id;
+	lookup_start(n, o, obj, NULL, now);   /* may finish at once: o is not used after this */
+	return id;
+}
+
+int64_t themis_unstore(themis_node *n, const uint8_t obj[THEMIS_ID_LEN], uint64_t now)
+{
+	if (!n->joined)
+		return THEMIS_ESTATE;
+	return unstore_obj(n, obj, 0, now);
+}
+
+int64_t themis_deregister(themis_node *n, const char *service, uint64_t now)
+{
+	op *o;
+	uint64_t id;
+
+	if (!n->joined)
+		return THEMIS_ESTATE;
+	if (!service || !*service || strlen(service) > SERVICE_NAME_MAX)
+		return THEMIS_EINVAL;
+	o = op_new(n, THEMIS_OP_DEREGISTER, 0, now);
+	if (!o)
+		return THEMIS_EFULL;
+	id = o->id;
+	o->children = n->cfg.k + 1;
+	for (uint32_t r = 0; r <= n->cfg.k; r++) {
+		uint8_t obj[THEMIS_ID_LEN];
+		op *parent = op_get(n, id);
+		if (!parent)
+			break;   /* every store already finished (synchronously) */
+		themis_obj_id(service, (uint8_t)r, obj);
+		if (unstore_obj(n, obj, id, now) < 0) {
 			parent->children--;
 			if (parent->children == 0)
 				op_finish(n, parent, parent->children_ok == n->cfg.k + 1, now);

@@ -36,7 +36,26 @@ static void complete(themis_node *n, pending *pd, const wire_frame *resp, uint64
 	int verdict = !resp && !pd->quiet;
 	uint8_t id[THEMIS_ID_LEN];
 
+	/* A request that went unanswered from a peer that was heard from meanwhile (another
+	 * request of its, a handshake's REPLY) says the network lost our copies or its answers,
+	 * not that the peer died: once in a row that is no verdict. A second such failure in a
+	 * row is one: a peer that answers everything but our requests is of no use to us. A
+	 * timeout or an unreachable peer (handshake failed) without a word from it after our
+	 * first copy is a verdict, as before, and so is a quick request's failure (a leave
+	 * hands its records to the next successor at once). */
+	if (verdict && !pd->quick && p->last_rx > pd->first_at && !p->forgiven) {
+		p->forgiven = 1;
+		verdict = 0;
+	}
+	if (resp)
+		p->forgiven = 0;
+
 	memcpy(id, p->id, sizeof id);
+	if (resp && pd->attempts == 1) {
+		/* Karn: only an answer to the one copy sent says how long a round trip takes */
+		uint64_t rtt = now - pd->sent_at;
+		p->srtt_ns = p->srtt_ns ? (7 * p->srtt_ns + rtt) / 8 : rtt;
+	}
 	peer_hold(p);
 	pending_remove(n, pd);
 	/* Failure detection (paper, 6.1 Leave: "presumed dead"): the node leaves the tables
@@ -104,7 +123,7 @@ static int send_request(themis_node *n, const uint8_t id[THEMIS_ID_LEN], const t
 	}
 	peer_unhold(n, p);
 	pd->attempts = 1;
-	pd->sent_at = now;
+	pd->first_at = pd->sent_at = now;
 	pd->deadline = now + copy_timeout(n, pd);
 	return 0;
 }

@@ -18,6 +18,7 @@ typedef struct pending {
 	peer *peer;
 	req_cb cb;
 	uint64_t deadline;
+	uint64_t first_at;       /* when the first copy was sent */
 	uint64_t sent_at;        /* when the last copy was sent */
 	uint32_t attempts;       /* copies sent */
 	uint16_t flen;

@@ -11,6 +11,7 @@
 #include "crypto.h"
 
 static const char label_rec[] = "THEMIS-v1 rec";
+static const char label_del[] = "THEMIS-v1 del";
 static const char label_id[] = "THEMIS-v1 id";
 
 /* One object: its records sorted by storer id, so paging through store_get sees a stable
@@ -181,12 +182,13 @@ static void rec_parts(cr_buf parts[6], size_t *np, const store_record *rec, uint
 {
 	for (int i = 0; i < 8; i++)
 		be[i] = (uint8_t)(rec->expiry >> (56 - 8 * i));
-	parts[0] = (cr_buf){ label_rec, sizeof label_rec - 1 };
+	parts[0] = rec->tomb ? (cr_buf){ label_del, sizeof label_del - 1 }
+			     : (cr_buf){ label_rec, sizeof label_rec - 1 };
 	parts[1] = (cr_buf){ rec->obj, THEMIS_ID_LEN };
 	parts[2] = (cr_buf){ rec->id, THEMIS_ID_LEN };
 	parts[3] = (cr_buf){ be, 8 };
 	*np = 4;
-	if (rec->tag_len > 0) {
+	if (rec->tag_len > 0 && !rec->tomb) {
 		/* Never read past tag[]: a too-long tag_len is signed truncated, and verify rejects
 		 * such a record anyway. */
 		*tag_len = rec->tag_len <= REC_TAG_MAX ? rec->tag_len : REC_TAG_MAX;
@@ -220,7 +222,7 @@ int store_record_verify(const store_record *rec, const uint8_t net[THEMIS_ID_LEN
 	uint8_t be[8], tl = 0, id[THEMIS_ID_LEN];
 
 	/* Cheapest checks first: a malformed tag costs no crypto at all. */
-	if (rec->tag_len > REC_TAG_MAX)
+	if (rec->tag_len > REC_TAG_MAX || rec->tomb > 1 || (rec->tomb && rec->tag_len))
 		return -1;
 	/* The key must be the storer's own (PROTOCOL.md, Names), or anyone could sign an
 	 * association for someone else's id. */
@@ -254,7 +256,7 @@ static void rec_digest(const vcache *vc, uint8_t d[VCACHE_DIGEST_LEN], const sto
 	p += THEMIS_PK_LEN;
 	memcpy(p, rec->sig, sizeof rec->sig);
 	p += sizeof rec->sig;
-	*p++ = rec->tag_len;                 /* at most REC_TAG_MAX: checked by the caller */
+	*p++ = rec->tomb ? REC_TOMBSTONE : rec->tag_len;   /* at most REC_TAG_MAX: checked by the caller */
 	memcpy(p, rec->tag, rec->tag_len);
 	p += rec->tag_len;
 	vcache_digest(vc, d, buf, (size_t)(p - buf));
@@ -325,7 +327,7 @@ int store_refresh(store_table *st, const store_record *rec)
 	store_record *old = &o->recs[ri];
 	/* Every signed byte and the signature itself: the bytes are the ones checked when the
 	 * record was stored, so they need no second check. */
-	if (old->expiry != rec->expiry || old->tag_len != rec->tag_len ||
+	if (old->expiry != rec->expiry || old->tag_len != rec->tag_len || old->tomb != rec->tomb ||
 	    memcmp(old->pk, rec->pk, sizeof old->pk) != 0 ||
 	    memcmp(old->tag, rec->tag, rec->tag_len <= REC_TAG_MAX ? rec->tag_len : REC_TAG_MAX) != 0 ||
 	    !cr_equal(old->sig, rec->sig, sizeof old->sig))
@@ -445,7 +447,7 @@ size_t store_get(const store_table *st, const uint8_t obj[THEMIS_ID_LEN], uint64
 	for (size_t j = 0; j < st->objs[i].n; j++) {
 		const store_record *r = &st->objs[i].recs[j];
 
-		if (r->expires_at <= now)
+		if (r->expires_at <= now || r->tomb)
 			continue;
 		if (skipped < offset) {
 			skipped++;

@@ -15,6 +15,7 @@
 
 enum {
 	REC_TAG_MAX = 16,        /* optional tag, e.g. "canary" (section 7: canary releases) */
+	REC_TOMBSTONE = 0xff,    /* the tag_len byte on the wire of a tombstone (protocol.md 12.3) */
 };
 
 typedef struct store_record {
@@ -25,14 +26,21 @@ typedef struct store_record {
 	uint8_t sig[64];                /* all zero in the paper's unsigned mode */
 	themis_addr addr;               /* where the storer listens (not signed: the handshake
 					   proves a locator speaks for an id) */
-	uint8_t tag_len;
+	uint8_t tag_len;                /* 0 for a tombstone */
 	char tag[REC_TAG_MAX];
+	uint8_t tomb;                   /* 1: a tombstone, "storer id withdraws from obj": it
+					   replaces the storer's older records for obj like a newer
+					   record would, and is never given out as an instance
+					   (store_get skips it); it travels with the records in
+					   handoffs and copies so an old copy cannot come back */
 	uint64_t expires_at;            /* local: when this node forgets the record */
 } store_record;
 
 /* Sign rec (obj, id, expiry, tag set) with the storer's secret key:
  * sig = Ed25519("THEMIS-v1 rec" || obj || id || expiry (u64 BE) [|| tag_len || tag]), the
- * tag part only when tag_len > 0 (so an untagged record is exactly PROTOCOL.md's). */
+ * tag part only when tag_len > 0 (so an untagged record is exactly PROTOCOL.md's); for a
+ * tombstone sig = Ed25519("THEMIS-v1 del" || obj || id || expiry (u64 BE)), another label so
+ * that no registration's signature can ever pass for a withdrawal or the reverse. */
 void store_record_sign(store_record *rec, const uint8_t sk[64], themis_counters *cnt);
 /* 0 when rec's id is the hash of its pk on net and sig verifies; -1 otherwise. */
 int store_record_verify(const store_record *rec, const uint8_t net[THEMIS_ID_LEN], themis_counters *cnt);
@@ -64,8 +72,8 @@ store_result store_put(store_table *st, const store_record *rec);
  * a record that arrived from its own storer over an authenticated session (a refresh): a
  * copy from anyone else must not keep an association alive. */
 int store_refresh(store_table *st, const store_record *rec);
-/* Up to cap live records (expires_at > now) for obj, starting at the offset-th; *more is set to
- * 1 when there are further ones. Returns how many were written. */
+/* Up to cap live records (expires_at > now, tombstones left out) for obj, starting at the
+ * offset-th; *more is set to 1 when there are further ones. Returns how many were written. */
 size_t store_get(const store_table *st, const uint8_t obj[THEMIS_ID_LEN], uint64_t now,
 		 size_t offset, store_record *out, size_t cap, int *more);
 /* Remove one storer's record for obj. Returns 1 if it was there. */

@@ -238,6 +238,7 @@ typedef enum themis_op_kind {
 	THEMIS_OP_LEAVE,
 	THEMIS_OP_REGISTER,
 	THEMIS_OP_DISCOVER,
+	THEMIS_OP_DEREGISTER,
 } themis_op_kind;
 
 /* Name of an operation kind as used in metrics ("find", "store", ...). */
@@ -329,6 +330,16 @@ int64_t themis_store(themis_node *node, const uint8_t obj[THEMIS_ID_LEN], const 
 /* Register this node as an instance of service: a store under each of the k + 1 object ids
  * of the name (section 7), kept refreshed. */
 int64_t themis_register(themis_node *node, const char *service, const char *tag, uint64_t now);
+/* Withdraw this node from object obj at once: stop refreshing its record and store a signed
+ * tombstone in its place (docs/protocol.md 12.3), which replaces the record at the owner and
+ * its copies, so a find no longer returns it; an older record arriving later is refused as
+ * stale, a newer registration replaces the tombstone. The tombstone is forgotten after t,
+ * when the record it replaced would have expired anyway. Allowed for an object this node
+ * never stored in this run too (a restarted node withdrawing what it stored before). */
+int64_t themis_unstore(themis_node *node, const uint8_t obj[THEMIS_ID_LEN], uint64_t now);
+/* Deregister this node as an instance of service: themis_unstore of the k + 1 object ids of
+ * the name. The OP_DONE (op THEMIS_OP_DEREGISTER) is ok when every tombstone landed. */
+int64_t themis_deregister(themis_node *node, const char *service, uint64_t now);
 /* Discover an instance of service: find a replica object, check the records, pick a live
  * instance at random (preferring prefer_tag when given), failing over to other instances and
  * sibling objects. The event's rec holds the instances seen, chosen the one picked. */
@@ -351,6 +362,24 @@ typedef struct themis_ring_info {
 } themis_ring_info;
 
 void themis_node_ring(const themis_node *node, themis_ring_info *out);
+/* A peer the node has (or is making) a session with, for `themis peers` (the way `wg show`
+ * lists WireGuard peers). Times are on the caller's clock (the `now` it passed in); 0 when
+ * it never happened. Counters cover the DATA (PLAIN) datagrams exchanged with the peer
+ * through this entry, handshake packets excluded; the entry, and its counters, go when the
+ * peer has neither session nor request left. */
+typedef struct themis_peer_info {
+	themis_peer peer;
+	int session;                 /* 1: a live session to send on */
+	uint64_t since_ns;           /* its first session came up */
+	uint64_t last_handshake_ns;  /* its latest session came up (rekeys included) */
+	uint64_t last_rx_ns;         /* its last authenticated packet */
+	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
+	uint64_t rtt_ns;             /* smoothed round trip (7/8 old + 1/8 new) of requests
+				        answered at their first copy; 0: none measured yet */
+} themis_peer_info;
+
+/* Up to cap peers (in table order). Returns how many. */
+size_t themis_node_peers(const themis_node *node, themis_peer_info *out, size_t cap);
 /* Up to cap distinct fingers, nearest first. Returns how many. */
 size_t themis_node_fingers(const themis_node *node, themis_peer *out, size_t cap);
 /* Up to cap live records this node holds for obj. Returns how many. */
@@ -363,6 +392,12 @@ size_t themis_node_records(const themis_node *node, const uint8_t obj[THEMIS_ID_
  * 32 nodes in all with the ones the node declared dead itself; nothing is kept when ring
  * maintenance is off (stabilize_ns = 0). Returns 0 or THEMIS_EINVAL. */
 int themis_node_remember(themis_node *node, const themis_peer *peers, size_t count, uint64_t now);
+/* Set successors, predecessor and fingers as an oracle computed them (the simulator's "static
+ * ring"), or clear them (a daemon's node with nobody left to hand records to), and mark the
+ * node joined. Returns 0 or THEMIS_EINVAL. */
+int themis_node_set_ring(themis_node *node, const themis_peer *succ, size_t nsucc,
+			 const themis_peer *pred, const themis_peer *fingers, size_t nfingers);
+
 /* Identity helpers (PROTOCOL.md, Names). */
 void themis_net_hash(const char *network, uint8_t net[THEMIS_ID_LEN]);
 void themis_id_from_pk(const uint8_t pk[THEMIS_PK_LEN], const uint8_t net[THEMIS_ID_LEN],

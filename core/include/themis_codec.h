@@ -15,6 +15,7 @@ enum {
 	THEMIS_HELLO_LEN = 256,       /* a HELLO packet (docs/protocol.md) */
 	THEMIS_REPLY_LEN = 236,       /* a REPLY packet */
 	THEMIS_SK_LEN = 64,           /* an Ed25519 secret key as the core keeps it */
+	THEMIS_FRAME_HDR_LEN = 9,     /* a frame's type and request id, before its body */
 };
 
 /* The random inputs of one handshake message: the sender's session index, an ephemeral
@@ -50,6 +51,8 @@ int themis_codec_reply(uint8_t out[THEMIS_REPLY_LEN], const uint8_t pk[THEMIS_PK
 /* The nodes' AEAD (ChaCha20-Poly1305 with the counter as nonce): c gets mlen + 16 bytes. */
 void themis_codec_aead_seal(uint8_t *c, const uint8_t *m, size_t mlen, const uint8_t *ad,
 			    size_t adlen, uint64_t ctr, const uint8_t key[32]);
+/* The frame inside a PLAIN packet (in place: PLAIN is not encrypted): its length, or -1. */
+int themis_codec_plain_frame(const uint8_t *pkt, size_t len, const uint8_t **frame);
 /* Overwrites len bytes at p with zeros in a way the compiler keeps. */
 void themis_codec_wipe(void *p, size_t len);
 

@@ -1,7 +1,8 @@
 /* themis_sim.h: what only the simulator (sim/) needs of the core, apart from the public API
- * in themis.h: cache hints for a driver that knows its next inputs ahead of time, and the
- * oracle's "static ring" shortcut. Not installed: an application or daemon has no use for
- * them (the daemon's one in-place counter read, themis_node_counters_ref, is in themis.h).
+ * in themis.h: cache hints for a driver that knows its next inputs ahead of time, and an
+ * observer's look into a DATA packet. Not installed: an application or daemon has no use for
+ * them (the daemon's in-place counter read, themis_node_counters_ref, and themis_node_set_ring,
+ * with which it leaves a node alone before its last leave, are in themis.h).
  */
 #ifndef THEMIS_SIM_H
 #define THEMIS_SIM_H
@@ -22,9 +23,11 @@ void themis_node_prefetch(const themis_node *node, int stage);
  * the cache, its stage 1 done): the routing entries its answer will most likely name. */
 void themis_node_prefetch_input(const themis_node *node, const uint8_t *pkt, size_t len);
 
-/* The simulator's "static ring" shortcut: set successors, predecessor and fingers as an
- * oracle computed them, and mark the node joined. Returns 0 or THEMIS_EINVAL. */
-int themis_node_set_ring(themis_node *node, const themis_peer *succ, size_t nsucc,
-			 const themis_peer *pred, const themis_peer *fingers, size_t nfingers);
+/* An observer's look into a DATA packet addressed to node rx (the simulator's --trace): the
+ * frame, opened on a copy with the keys of rx's session named by the packet's idx; its
+ * length, or -1 when rx has no such session or the packet does not authenticate. rx's replay
+ * window, counters and every other field are only read. */
+int themis_node_peek_data(const themis_node *rx, const uint8_t *pkt, size_t len, uint8_t *frame,
+			  size_t cap);
 
 #endif

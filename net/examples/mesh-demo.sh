@@ -73,7 +73,7 @@ for h in b a; do
 	[ $h = b ] && pid=$pid_b
 	kill -TERM "$pid"
 	wait "$pid"
-	grep "every node left\|did not finish" "$tmp/$h.log" |
+	grep "shutdown:" "$tmp/$h.log" |
 		sed "s/^.*: /  host $(echo $h | tr ab AB): /"
 	[ $h = b ] && sleep 0.5
 done

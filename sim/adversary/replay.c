@@ -41,7 +41,7 @@ void adv_cross_network(struct sim *s, sim_adversary *a, const sim_dgram *d)
 		return; /* only HELLOs name a network */
 	uint8_t buf[THEMIS_HELLO_LEN];
 	memcpy(buf, d->data, THEMIS_HELLO_LEN);
-	/* the net field of a HELLO (PROTOCOL.md): what another network's node would carry */
+	/* the net field of a HELLO (docs/protocol.md): what another network's node would carry */
 	memcpy(buf + 8, a->other_net, 32);
 	themis_addr dst;
 	copy_dst(a, d, &dst);

@@ -1,4 +1,4 @@
-/* tamper.c: flips one bit in a named field of a datagram in flight (PROTOCOL.md offsets). It
+/* tamper.c: flips one bit in a named field of a datagram in flight (docs/protocol.md offsets). It
  * owns the field map only; the modified datagram goes on in place of the original, and it
  * never fixes up a signature, tag or length afterwards.
  */

@@ -29,14 +29,14 @@ static double events_per_s(void)
 		sim_evq_init(&q);
 		sim_rng_seed(&rng, 1, SIM_RNG_NET, (uint64_t)k);
 		for (uint32_t i = 0; i < PENDING; i++)
-			sim_evq_push(&q, sim_rng_u64(&rng) % 1000000, SIM_EV_TEST, i, 0);
+			sim_evq_push(&q, sim_rng_u64(&rng) % 1000000, SIM_EV_SAMPLE, i, 0);
 		uint64_t sink = 0;
 		sim_event ev;
 		double t0 = bench_now_s();
 		for (uint64_t i = 0; i < n; i++) {
 			sim_evq_pop(&q, &ev);
 			sink += ev.a; /* the trivial handler */
-			sim_evq_push(&q, ev.t + 1 + (sim_rng_u64(&rng) & 0xfffff), SIM_EV_TEST, ev.a, 0);
+			sim_evq_push(&q, ev.t + 1 + (sim_rng_u64(&rng) & 0xfffff), SIM_EV_SAMPLE, ev.a, 0);
 		}
 		r[k] = (double)n / (bench_now_s() - t0);
 		if (sink == 42)

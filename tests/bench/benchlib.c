@@ -1,5 +1,5 @@
 /* benchlib.c: the clock, the median and the result recorder behind benchlib.h.
- * The table layout is CONTRACT.md's and must not drift: other tools and the figures read it.
+ * The table layout is docs/interface.md's and must not drift: other tools and the figures read it.
  */
 #include "benchlib.h"
 

@@ -1,5 +1,5 @@
 /* benchlib.h: what every benchmark program shares: a monotonic clock, a median, and one call
- * that appends a result row to results/bench.db (CONTRACT.md, "Benchmark results") and prints
+ * that appends a result row to results/bench.db (docs/interface.md, "Benchmark results") and prints
  * it. It measures nothing itself.
  */
 #ifndef THEMIS_BENCHLIB_H

@@ -1,5 +1,5 @@
 /* fuzz_confirm.c: libFuzzer target for wire_confirm_decode. A decoded CONFIRM must re-encode
- * to the same 44 bytes and the decoder must agree with wire_packet_type (PROTOCOL.md,
+ * to the same 44 bytes and the decoder must agree with wire_packet_type (docs/protocol.md,
  * CONFIRM); any disagreement aborts.
  */
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* fuzz_data.c: libFuzzer target for wire_data_decode (form only, no AEAD). A decoded DATA
  * packet must rebuild byte for byte from its header fields and the ciphertext slice, which
- * must lie inside the input (PROTOCOL.md, DATA); any disagreement aborts.
+ * must lie inside the input (docs/protocol.md, DATA); any disagreement aborts.
  */
 #include <stdlib.h>
 #include <string.h>

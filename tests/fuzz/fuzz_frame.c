@@ -1,6 +1,6 @@
 /* fuzz_frame.c: libFuzzer target for wire_frame_decode (the plaintext inside DATA/PLAIN). A
  * decoded frame must rebuild byte for byte from type, req_id and the body slice, which must
- * lie inside the input (PROTOCOL.md, DATA: Frame); any disagreement aborts.
+ * lie inside the input (docs/protocol.md, DATA: Frame); any disagreement aborts.
  */
 #include <stdlib.h>
 #include <string.h>

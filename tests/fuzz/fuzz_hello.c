@@ -1,5 +1,5 @@
 /* fuzz_hello.c: libFuzzer target for wire_hello_decode. A decoded HELLO must re-encode to the
- * same 256 bytes, and the decoder must agree with wire_packet_type (PROTOCOL.md, HELLO);
+ * same 256 bytes, and the decoder must agree with wire_packet_type (docs/protocol.md, HELLO);
  * any disagreement aborts.
  */
 #include <stdlib.h>

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { SEL_FIND, SEL_STORE, SEL_STATUS, SEL_LISTS, SEL_NODE, SEL_RECORD, SEL_COUNT };
 
-/* Ring sizes in PROTOCOL.md's range (whole-byte, part-byte, full width): no position is
+/* Ring sizes in docs/protocol.md's range (whole-byte, part-byte, full width): no position is
  * decoded, so every one of them must accept and re-encode the same bytes. */
 static const unsigned ring_sizes[] = { 256, 8, 13, 160 };
 

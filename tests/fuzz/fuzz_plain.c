@@ -1,6 +1,6 @@
 /* fuzz_plain.c: libFuzzer target for wire_plain_decode. A decoded PLAIN packet must rebuild
  * byte for byte from its header fields and the frame slice, which must lie inside the input
- * (PROTOCOL.md, PLAIN); any disagreement aborts.
+ * (docs/protocol.md, PLAIN); any disagreement aborts.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* fuzz_reply.c: libFuzzer target for wire_reply_decode. A decoded REPLY must re-encode to the
- * same 236 bytes and the decoder must agree with wire_packet_type (PROTOCOL.md, REPLY);
+ * same 236 bytes and the decoder must agree with wire_packet_type (docs/protocol.md, REPLY);
  * any disagreement aborts.
  */
 #include <stdlib.h>

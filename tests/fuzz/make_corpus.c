@@ -1,6 +1,6 @@
 /* make_corpus.c: writes the seed corpus of every wire fuzz target into DIR/<name>/ (hello,
  * reply, confirm, data, plain, frame): a few valid packets built with the encoders and the
- * malformed forms PROTOCOL.md says to drop. Deterministic; it only writes files. Rebuild with
+ * malformed forms docs/protocol.md says to drop. Deterministic; it only writes files. Rebuild with
  *   cc -std=c11 -D_DEFAULT_SOURCE -Icore/include -Icore -Icore/channel -Icore/dht tests/fuzz/make_corpus.c core/channel/wire.c \
  *      -o build/make_corpus && build/make_corpus tests/fuzz/corpus
  */

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Independent known-answer vectors for the THEMIS v1 packet layer.
 
-Written from /work/shared/design/PROTOCOL.md (the wire spec) alone, without reference
+Written from the wire specification (docs/protocol.md) alone, without reference
 to the C sources, so that the C implementation can be checked against a second
 implementation. Uses only Python's hashlib (BLAKE2b) and PyNaCl (Debian python3-nacl)
 for Ed25519, X25519 and ChaCha20-Poly1305-IETF.
@@ -275,7 +275,7 @@ def main():
         "# THEMIS v1 known-answer vectors (packet layer: names, HELLO, REPLY, key schedule,",
         "# CONFIRM, DATA, object ids, ring positions).",
         "# Produced by tests/vectors/gen_vectors.py, an independent Python implementation written",
-        "# from PROTOCOL.md (hashlib BLAKE2b + PyNaCl Ed25519/X25519/ChaCha20-Poly1305-IETF),",
+        "# from docs/protocol.md (hashlib BLAKE2b + PyNaCl Ed25519/X25519/ChaCha20-Poly1305-IETF),",
         "# not from the C sources. See docs/vectors.md.",
         "# Regenerate (from the repository root):",
         "#   python3 tests/vectors/gen_vectors.py tests/vectors/handshake.txt",
