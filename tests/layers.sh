@@ -2,7 +2,8 @@
 # layers.sh: the core's layers call one way (issue 16). No object of the secure channel
 # (BUILD/core/channel/) may refer to a symbol that the DHT (BUILD/core/dht/) defines, and no
 # channel source may include a DHT header; the channel's output goes up through node.c
-# (node_on_frame, node_peer_unreachable). Prints "layers: ok" or each offending reference.
+# (node_on_frame, node_peer_unreachable). Nor may sim/ or net/ reach into core/ by path.
+# Prints "layers: ok" or each offending reference.
 BUILD=${1:-build}
 command -v nm >/dev/null || { echo "layers: needs nm" >&2; exit 1; }
 ls "$BUILD"/core/channel/*.o "$BUILD"/core/dht/*.o >/dev/null 2>&1 ||
@@ -26,6 +27,14 @@ for c in core/channel/*.c core/channel/*.h; do
 			fail=1
 		fi
 	done
+done
+# The simulator and the daemon see the core through its published headers only (core/include/;
+# their objects are compiled without the core's internal include paths): no path into core/.
+for c in $(find sim net -name '*.[ch]'); do
+	if grep -q '^#include ".*core/' "$c"; then
+		echo "layers: $c includes a header from core/ by path"
+		fail=1
+	fi
 done
 [ $fail -eq 0 ] && echo "layers: ok"
 exit $fail
