@@ -527,6 +527,50 @@ static void test_leave_to_full_successor_keeps_records(void **state)
 	tnet_del(t);
 }
 
+/* A store its owner refuses for lack of room fails, and its OP_DONE says why (the daemon
+ * names the cap from it): THEMIS_REFUSED_FULL. */
+static void test_store_refused_full_says_so(void **state)
+{
+	(void)state;
+	tnet *t = tnet_new();
+	themis_peer boot;
+	int idx[TNET_MAX_NODES];
+	uint8_t obj[3][32];
+	themis_event ev;
+
+	for (int i = 0; i < 5; i++)
+		tnet_add(t, NET, cap_records);
+	assert_true(themis_join(t->node[0], NULL, t->now) > 0);
+	tnet_peer(t, 0, &boot);
+	for (int i = 1; i < 5; i++) {
+		assert_true(themis_join(t->node[i], &boot, t->now) > 0);
+		tnet_pump(t);
+		tnet_advance(t, SEC / 2);
+	}
+	tnet_advance(t, 20 * SEC);
+	assert_int_equal(sorted_live(t, idx), 5);
+	int s = idx[2], storer = idx[4];
+	store_owned_by(t, storer, s, "fill-a", obj[0]);
+	store_owned_by(t, idx[0], s, "fill-b", obj[1]);
+	/* a third object owned by s: its table holds two records, its cap */
+	for (int k = 0;; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "over-%d", k);
+		themis_obj_id(name, 0, obj[2]);
+		if (true_owner(t, obj[2]) == s)
+			break;
+	}
+	int64_t op = themis_store(t->node[storer], obj[2], NULL, t->now);
+	assert_true(op > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_true(last_done(t, storer, THEMIS_OP_STORE, &ev));
+	assert_int_equal((int64_t)ev.op_id, op);
+	assert_int_equal(ev.ok, 0);
+	assert_int_equal(ev.refused, THEMIS_REFUSED_FULL);
+	tnet_del(t);
+}
+
 /* On a ring of count nodes, the node after the first leaves while the ndead nodes after it
  * are down (silently: their packets vanish): the leave must end ok within bound of simulated
  * time, and the record it owned must be at the first live node after the dead ones. */
@@ -1090,6 +1134,7 @@ int main(void)
 		cmocka_unit_test(test_leaving_node_sends_no_maintenance),
 		cmocka_unit_test(test_leave_to_full_successor_keeps_records),
 		cmocka_unit_test(test_lost_handoff_answer_is_sent_again),
+		cmocka_unit_test(test_store_refused_full_says_so),
 		cmocka_unit_test(test_leave_past_dead_successor),
 		cmocka_unit_test(test_leave_answered_sends_no_probe),
 		cmocka_unit_test(test_leave_past_two_dead_successors),
