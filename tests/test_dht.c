@@ -320,6 +320,46 @@ static void test_neighbours_leave_together(void **state)
 	tnet_del(t);
 }
 
+/* A ring of at most r members (STOPSELF in tests/verify/ring.pml): two of four nodes leave, one
+ * after the other, with r = 3. The two left each build their list from the other's, which
+ * comes round past themselves; what follows there came from their own list, so a list that
+ * only skipped itself kept a node that left for ever (it circulated between the two, and no
+ * failure path ever ran for it). The list must end where it comes round: each of the two
+ * ends with the other alone. Both pairs of leavers: neighbours, and two nodes apart. */
+static void two_of_four_leave(int first, int second)
+{
+	tnet *t = ring_of(4);
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+	int leavers[2] = { idx[first], idx[second] };
+	themis_event ev;
+
+	assert_int_equal(k, 4);
+	for (int i = 0; i < 2; i++) {
+		assert_true(themis_leave(t->node[leavers[i]], t->now) > 0);
+		tnet_pump(t);
+		tnet_advance(t, 2 * SEC);
+		assert_true(last_done(t, leavers[i], THEMIS_OP_LEAVE, &ev));
+		assert_int_equal(ev.ok, 1);
+	}
+	tnet_advance(t, 20 * SEC);
+	k = sorted_live(t, idx);
+	assert_int_equal(k, 2);
+	for (int a = 0; a < 2; a++) {
+		themis_ring_info ri;
+		themis_node_ring(t->node[idx[a]], &ri);
+		assert_int_equal(ri.nsucc, 1);   /* the other one, and no node that left */
+	}
+	assert_true(ring_ideal(t));
+	tnet_del(t);
+}
+
+static void test_two_of_four_leave_lists_stop_at_self(void **state)
+{
+	(void)state;
+	two_of_four_leave(0, 1);
+	two_of_four_leave(1, 3);
+}
+
 /* The race of a leave with the leaver's own last UPDATE: L sends its periodic UPDATE to its
  * successor S, then begins to leave, and the UPDATE reaches S only after L's handoff (held back
  * here by the tap, as a slow or reordered datagram would be). S has adopted L's predecessor
@@ -1130,6 +1170,7 @@ int main(void)
 		cmocka_unit_test(test_store_shortcut_stale_successor),
 		cmocka_unit_test(test_leave_without_loss),
 		cmocka_unit_test(test_neighbours_leave_together),
+		cmocka_unit_test(test_two_of_four_leave_lists_stop_at_self),
 		cmocka_unit_test(test_leave_beats_its_own_late_update),
 		cmocka_unit_test(test_leaving_node_sends_no_maintenance),
 		cmocka_unit_test(test_leave_to_full_successor_keeps_records),
