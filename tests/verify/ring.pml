@@ -35,13 +35,13 @@
  *   FIX6  (found with this model) a leaving node answers GET_SUCC with no nodes, as a node
  *         in no ring: its predecessor, already told by LEAVE_TO_PRED, adopted it again as
  *         successor when another node named it as a better one.
- *   FIX7  (0 by default) a leaving node answers UPDATE with no nodes, as a node in no ring,
- *         and takes no predecessor from it, as on_update in core/dht.c does (records outside
- *         (pred, self] still go to its predecessor). With it, two plain leaves leave a
- *         member without a live successor (leave2-4): the predecessor drops the leaver on
- *         the empty answer, is left with a node that left before, and then ignores the
- *         leaver's LEAVE_TO_PRED. A defect of the core, open (docs/verify.md, "A leaving
- *         node's empty answer"); off, a leaving node answers UPDATE as a member.
+ *   FIX7  how a leaving node answers UPDATE. 2 (the default, as on_update in core/dht.c
+ *         does): with its successor list (kind 0), taking no predecessor and handing no
+ *         record back. 1: with no nodes, as a node in no ring (the core before): two plain
+ *         leaves then leave a member without a live successor (leave2-4): the predecessor
+ *         drops the leaver on the empty answer, is left with a node that left before, and
+ *         then ignores the leaver's LEAVE_TO_PRED (docs/verify.md, "A leaving node's empty
+ *         answer"). 0: as a member, rectify included.
  * Without FIX3 the model follows the code before the leave fixes: at most LEAVE_EXTRA_ROUNDS more
  * handoff rounds, then the leave completes whatever the table holds.
  * Other switches: NEAR (1: the near list names hints), CHECKPRED (1: the periodic check of
@@ -111,7 +111,9 @@
 #define FIX6 1          /* a leaving node answers GET_SUCC as a node in no ring */
 #endif
 #ifndef FIX7
-#define FIX7 0          /* 1: a leaving node answers UPDATE as a node in no ring, as the core does (see docs/verify.md) */
+#define FIX7 2          /* how a leaving node answers UPDATE: 2 its successor list, no rectify, no
+			   records (the core); 1 as a node in no ring (the core before, which
+			   fails leave2-4); 0 as a member (see docs/verify.md) */
 #endif
 #ifndef STOPSELF
 #define STOPSELF 1      /* 1: ring_set_successors ends a list at itself (the core); 0: skips it */
@@ -625,7 +627,12 @@ inline on_update(s, d, o)
 	srec[s] = 0;
 	if
 	:: !JOINED(d) || (FIX2 && (departed[d] & BIT(o))) -> sk[s] = A_EMPTY
-	:: FIX7 && st[d] == S_LEAVING ->
+	:: FIX7 == 2 && st[d] == S_LEAVING ->
+		/* the core: nobody's successor, so no rectify and no records handed back; but its
+		 * successor list (kind 0), so that the caller goes on past it until LEAVE_TO_PRED */
+		sk[s] = 0;
+		copy_succ_to_msg(s, d)
+	:: FIX7 == 1 && st[d] == S_LEAVING ->
 		/* nobody's successor: no rectify, the answer of a node in no ring; its predecessor
 		 * still gets the records outside (pred, d] (respond_with_handoff) */
 		sk[s] = A_EMPTY;
