@@ -948,7 +948,7 @@ static void op_body(client *cl, sb *b, const themis_event *ev)
 
 void ctl_on_event(ctl *c, unsigned idx, const themis_event *ev)
 {
-	char msg[128];
+	char msg[256];
 
 	if (c && ev->kind == THEMIS_EV_LOOKUP_HOP) {
 		for (client *cl = c->clients; cl; cl = cl->next)
@@ -969,7 +969,14 @@ void ctl_on_event(ctl *c, unsigned idx, const themis_event *ev)
 			log_msg(LOG_WARN, "node %u: registered %s, but a restart will not register it "
 				"again: %s", idx, cl->arg, msg);
 		op_body(cl, &b, ev);
-		snprintf(msg, sizeof msg, "%s %.80s failed", cl->cmd, cl->arg);
+		if (ev->refused == THEMIS_REFUSED_FULL)
+			snprintf(msg, sizeof msg, "%s %.80s failed: the owner's record table is at a cap "
+				 "(max_records, max_per_obj or max_per_storer)", cl->cmd, cl->arg);
+		else if (ev->refused == THEMIS_REFUSED_BAD)
+			snprintf(msg, sizeof msg, "%s %.80s failed: the owner refused the record as not "
+				 "genuine (signature or form)", cl->cmd, cl->arg);
+		else
+			snprintf(msg, sizeof msg, "%s %.80s failed", cl->cmd, cl->arg);
 		reply(cl, ev->ok, msg, &b);
 		sb_free(&b);
 		return;

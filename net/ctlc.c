@@ -18,7 +18,7 @@
 #include "addr.h"
 #include "rundir.h"
 
-enum { REPLY_MAX = 4 << 20 };
+enum { REPLY_MAX = 16 << 20 };   /* the daemon's own cap on one reply (ctl.c) */
 
 static int64_t ms_now(void)
 {

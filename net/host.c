@@ -680,6 +680,8 @@ int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
 			c.fix_fingers_ns = cfg->stabilize_ns / 2 ? cfg->stabilize_ns / 2 : 1;
 			c.check_pred_ns = cfg->stabilize_ns * 2;
 		}
+		if (cfg->max_records)
+			c.max_records = cfg->max_records;
 		key_derive(cfg->seed, i, seed);
 		memcpy(c.seed, seed, sizeof seed);
 		rc = themis_node_new(&s->node, &c);

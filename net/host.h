@@ -31,6 +31,7 @@ typedef struct host_cfg {
 	uint8_t seed[THEMIS_SEED_LEN]; /* node 0's seed; others derive theirs (key_derive) */
 	int security;                /* 1, or 0 for the PLAIN baseline */
 	uint64_t stabilize_ns;       /* 0: the core's default periods */
+	uint32_t max_records;        /* each node's record table cap; 0: the core's default */
 	const char *boot[HOST_MAX_BOOT]; /* "ID@ADDR:PORT" or a local "ADDR:PORT" */
 	unsigned nboot;
 	int autojoin;                /* 1: join at start (new ring when nboot == 0) and retry */

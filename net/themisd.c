@@ -27,7 +27,8 @@
 static const char usage[] =
 	"usage: themisd --network NAME --listen ADDR:PORT [--bootstrap ADDR:PORT]... [--key FILE]\n"
 	"               [--advertise ADDR:PORT] [--state DIR] [--control SOCKET] [--nodes N]\n"
-	"               [--metrics FILE.db] [--insecure-baseline] [--stabilize MS] [--help] [--version]\n"
+	"               [--metrics FILE.db] [--insecure-baseline] [--stabilize MS]\n"
+	"               [--max-records N] [--help] [--version]\n"
 	"\n"
 	"  --network NAME       network name (all nodes of one mesh use the same)\n"
 	"  --listen ADDR:PORT   UDP locator of node 0 (IPv6 as [ADDR]:PORT; ADDR may be a host\n"
@@ -47,6 +48,8 @@ static const char usage[] =
 	"  --metrics FILE.db    write ops and summary rows (analysis/schema.sql, mode 'udp')\n"
 	"  --insecure-baseline  PLAIN packets, no handshake, no encryption: measurement only\n"
 	"  --stabilize MS       period of ring maintenance (default 1000; tests use less)\n"
+	"  --max-records N      records each node holds for others at most (default 4096); a\n"
+	"                       store past it is refused and the storer told which cap\n"
 	"\n"
 	"Environment: THEMIS_LOG=error|warn|info|debug, THEMIS_RUNTIME_DIR (RUNDIR).\n"
 	"Signals: TERM, INT and every other signal that stops the daemon (QUIT, USR1, USR2, ALRM,\n"
@@ -257,6 +260,7 @@ int main(int argc, char **argv)
 		{ "metrics", required_argument, NULL, 'm' },
 		{ "insecure-baseline", no_argument, NULL, 'I' },
 		{ "stabilize", required_argument, NULL, 'S' },
+		{ "max-records", required_argument, NULL, 'R' },
 		{ "advertise", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -310,6 +314,12 @@ int main(int argc, char **argv)
 			if (*end || v < 10 || v > 600000)
 				fail_usage("--stabilize MS: MS must be 10..600000");
 			hc.stabilize_ns = (uint64_t)v * 1000000u;
+			break;
+		case 'R':
+			v = strtoul(optarg, &end, 10);
+			if (*end || v < 1 || v > 100000000)
+				fail_usage("--max-records N: N must be 1..100000000");
+			hc.max_records = (uint32_t)v;
 			break;
 		case 'h': fputs(usage, stdout); return 0;
 		case 'V': printf("themisd %s\n", THEMIS_VERSION); return 0;

@@ -320,6 +320,46 @@ static void test_neighbours_leave_together(void **state)
 	tnet_del(t);
 }
 
+/* A ring of at most r members (STOPSELF in tests/verify/ring.pml): two of four nodes leave, one
+ * after the other, with r = 3. The two left each build their list from the other's, which
+ * comes round past themselves; what follows there came from their own list, so a list that
+ * only skipped itself kept a node that left for ever (it circulated between the two, and no
+ * failure path ever ran for it). The list must end where it comes round: each of the two
+ * ends with the other alone. Both pairs of leavers: neighbours, and two nodes apart. */
+static void two_of_four_leave(int first, int second)
+{
+	tnet *t = ring_of(4);
+	int idx[TNET_MAX_NODES], k = sorted_live(t, idx);
+	int leavers[2] = { idx[first], idx[second] };
+	themis_event ev;
+
+	assert_int_equal(k, 4);
+	for (int i = 0; i < 2; i++) {
+		assert_true(themis_leave(t->node[leavers[i]], t->now) > 0);
+		tnet_pump(t);
+		tnet_advance(t, 2 * SEC);
+		assert_true(last_done(t, leavers[i], THEMIS_OP_LEAVE, &ev));
+		assert_int_equal(ev.ok, 1);
+	}
+	tnet_advance(t, 20 * SEC);
+	k = sorted_live(t, idx);
+	assert_int_equal(k, 2);
+	for (int a = 0; a < 2; a++) {
+		themis_ring_info ri;
+		themis_node_ring(t->node[idx[a]], &ri);
+		assert_int_equal(ri.nsucc, 1);   /* the other one, and no node that left */
+	}
+	assert_true(ring_ideal(t));
+	tnet_del(t);
+}
+
+static void test_two_of_four_leave_lists_stop_at_self(void **state)
+{
+	(void)state;
+	two_of_four_leave(0, 1);
+	two_of_four_leave(1, 3);
+}
+
 /* The race of a leave with the leaver's own last UPDATE: L sends its periodic UPDATE to its
  * successor S, then begins to leave, and the UPDATE reaches S only after L's handoff (held back
  * here by the tap, as a slow or reordered datagram would be). S has adopted L's predecessor
@@ -524,6 +564,50 @@ static void test_leave_to_full_successor_keeps_records(void **state)
 	find_from(t, idx[3], obj[2], &ev);
 	assert_int_equal(ev.ok, 1);
 	assert_int_equal(ev.nrec, 1);
+	tnet_del(t);
+}
+
+/* A store its owner refuses for lack of room fails, and its OP_DONE says why (the daemon
+ * names the cap from it): THEMIS_REFUSED_FULL. */
+static void test_store_refused_full_says_so(void **state)
+{
+	(void)state;
+	tnet *t = tnet_new();
+	themis_peer boot;
+	int idx[TNET_MAX_NODES];
+	uint8_t obj[3][32];
+	themis_event ev;
+
+	for (int i = 0; i < 5; i++)
+		tnet_add(t, NET, cap_records);
+	assert_true(themis_join(t->node[0], NULL, t->now) > 0);
+	tnet_peer(t, 0, &boot);
+	for (int i = 1; i < 5; i++) {
+		assert_true(themis_join(t->node[i], &boot, t->now) > 0);
+		tnet_pump(t);
+		tnet_advance(t, SEC / 2);
+	}
+	tnet_advance(t, 20 * SEC);
+	assert_int_equal(sorted_live(t, idx), 5);
+	int s = idx[2], storer = idx[4];
+	store_owned_by(t, storer, s, "fill-a", obj[0]);
+	store_owned_by(t, idx[0], s, "fill-b", obj[1]);
+	/* a third object owned by s: its table holds two records, its cap */
+	for (int k = 0;; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "over-%d", k);
+		themis_obj_id(name, 0, obj[2]);
+		if (true_owner(t, obj[2]) == s)
+			break;
+	}
+	int64_t op = themis_store(t->node[storer], obj[2], NULL, t->now);
+	assert_true(op > 0);
+	tnet_pump(t);
+	tnet_advance(t, 2 * SEC);
+	assert_true(last_done(t, storer, THEMIS_OP_STORE, &ev));
+	assert_int_equal((int64_t)ev.op_id, op);
+	assert_int_equal(ev.ok, 0);
+	assert_int_equal(ev.refused, THEMIS_REFUSED_FULL);
 	tnet_del(t);
 }
 
@@ -1086,10 +1170,12 @@ int main(void)
 		cmocka_unit_test(test_store_shortcut_stale_successor),
 		cmocka_unit_test(test_leave_without_loss),
 		cmocka_unit_test(test_neighbours_leave_together),
+		cmocka_unit_test(test_two_of_four_leave_lists_stop_at_self),
 		cmocka_unit_test(test_leave_beats_its_own_late_update),
 		cmocka_unit_test(test_leaving_node_sends_no_maintenance),
 		cmocka_unit_test(test_leave_to_full_successor_keeps_records),
 		cmocka_unit_test(test_lost_handoff_answer_is_sent_again),
+		cmocka_unit_test(test_store_refused_full_says_so),
 		cmocka_unit_test(test_leave_past_dead_successor),
 		cmocka_unit_test(test_leave_answered_sends_no_probe),
 		cmocka_unit_test(test_leave_past_two_dead_successors),

@@ -423,9 +423,18 @@ static void test_set_successors(void **state)
 	node_at(&X, 0x08, 8, 5);
 	assert_int_equal(ring_init(&rs, &self, 8, 3, 8), 0);
 
-	ring_node list[] = { B, self, A, C, B, D };
-	ring_set_successors(&rs, &A, list, 6);
+	/* Duplicates are skipped, the result is cut at r. */
+	ring_node list[] = { B, A, C, B, D };
+	ring_set_successors(&rs, &A, list, 5);
 	expect_succ(&rs, (ring_node[]){ A, B, C }, 3);
+
+	/* A list that comes round to us ends there: what follows is our own list again (a ring
+	 * of at most r members would otherwise keep a node that left for ever). */
+	ring_set_successors(&rs, &A, (ring_node[]){ B, self, C, D }, 4);
+	expect_succ(&rs, (ring_node[]){ A, B }, 2);
+	ring_set_successors(&rs, &A, (ring_node[]){ self, B }, 2);
+	expect_succ(&rs, (ring_node[]){ A }, 1);
+	ring_set_successors(&rs, &A, (ring_node[]){ B, C, D }, 3);
 
 	/* The caller's own successor list as input: a new first successor pushed in front. */
 	ring_set_successors(&rs, &X, rs.succ, rs.nsucc);
@@ -434,7 +443,7 @@ static void test_set_successors(void **state)
 	ring_set_successors(&rs, NULL, (ring_node[]){ self }, 1);
 	expect_succ(&rs, NULL, 0);
 	ring_set_successors(&rs, &self, (ring_node[]){ A }, 1);
-	expect_succ(&rs, (ring_node[]){ A }, 1);
+	expect_succ(&rs, NULL, 0);
 	ring_set_successors(&rs, NULL, NULL, 5);
 	expect_succ(&rs, NULL, 0);
 	ring_set_successors(&rs, &A, NULL, 0);

@@ -291,7 +291,7 @@ static void leave_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 	} else if (status == ST_NOT_RESPONSIBLE && o->refusals++ < LEAVE_MAX_REFUSALS) {
 		/* Our successor is leaving too (or has left): it would carry our records out of
 		 * the ring. The nodes it names come after it; they replace our list, which it
-		 * heads (ring_set_successors skips us should the list come round). */
+		 * heads (ring_set_successors ends it where it comes round to us). */
 		(void)ring_remove(&n->ring, p->id);
 		if (r->nnodes) {
 			ring_set_successors(&n->ring, NULL, r->nodes, r->nnodes);

@@ -102,7 +102,7 @@ void dht_respond_with_handoff(themis_node *n, peer *p, uint8_t type, uint64_t re
 		req_respond(n, p, type | MSG_RESPONSE, req_id, h->body, h->len, now);
 		return;
 	}
-	if (n->joined && n->ring.has_pred && memcmp(n->ring.pred.id, c->id, THEMIS_ID_LEN) == 0 &&
+	if (n->joined && !n->leaving && n->ring.has_pred && memcmp(n->ring.pred.id, c->id, THEMIS_ID_LEN) == 0 &&
 	    !dht_departed(n, c->id, now))
 		len = dht_encode_with_handoff(n, m, n->ring.self_pos, RING_POS(c, n->hot.m), out, sizeof out, now);
 	else

@@ -95,6 +95,8 @@ void op_finish(themis_node *n, op *o, int ok, uint64_t now)
 
 	if (parent) {
 		uint32_t msgs = o->msgs;
+		if (o->refused)
+			parent->refused = o->refused;
 		op_free(n, o);
 		parent->msgs += msgs;
 		child_done(n, parent, ok, now);
@@ -110,6 +112,7 @@ void op_finish(themis_node *n, op *o, int ok, uint64_t now)
 		ev.t_end_ns = now;
 		ev.msgs = o->msgs;
 		ev.hops = o->lk.hops;
+		ev.refused = o->refused;
 		if (o->have_owner) {
 			peer_of(&o->owner, &ev.owner);
 			memcpy(ev.peer, o->owner.id, THEMIS_ID_LEN);

@@ -88,6 +88,7 @@ typedef struct op {
 	uint8_t probe_wait;          /* LEAVE: the handoff failed; the next try waits for them */
 	uint8_t tomb;                /* STORE: of a tombstone (deregister), not of a record */
 	uint8_t have_owner;
+	uint8_t refused;             /* STORE and its REGISTER parent: THEMIS_REFUSED_* */
 	uint8_t nrec, more;
 	uint8_t dead;                /* DISCOVER: instances that did not answer (bit i of rec) */
 	uint64_t parent;             /* REGISTER's stores report to it instead of an event */

@@ -150,6 +150,7 @@ static void store_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *
 		store_later(n, o, now);   /* the ring may still be settling, or the owner failed */
 		return;
 	}
+	o->refused = status == ST_FULL ? THEMIS_REFUSED_FULL : THEMIS_REFUSED_BAD;
 	store_finish(n, o, 0, now);   /* refused for good: full, or a bad record */
 }
 
@@ -170,6 +171,8 @@ static void store_to_owner(themis_node *n, op *o, uint64_t now)
 		/* We are the successor of the object ourselves. */
 		int ok = table(n) && (store_refresh(n->store, &ms.rec) ||
 				      store_put(n->store, &ms.rec) != STORE_FULL);
+		if (!ok)
+			o->refused = THEMIS_REFUSED_FULL;
 		store_finish(n, o, ok, now);
 		return;
 	}

@@ -291,8 +291,13 @@ void ring_set_successors(ring_state *rs, const ring_node *first, const ring_node
 		n = 0;
 	for (size_t i = 0; i <= n && nn < rs->r; i++) {
 		const ring_node *c = i == 0 ? first : &list[i - 1];
-		if (c == NULL || same_id(c, rs->self.id) || list_has_id(next, nn, c->id))
+		if (c == NULL || list_has_id(next, nn, c->id))
 			continue;
+		/* The list has come round to us: what follows came from our own list. In a ring of
+		 * at most r members, skipping ourselves would copy it back, and a node that left
+		 * would circulate between the members for ever (tests/verify/ring.pml, STOPSELF). */
+		if (same_id(c, rs->self.id))
+			break;
 		next[nn++] = *c;
 	}
 	/* keys and entries in one block (keys first, for their alignment): one allocation

@@ -138,9 +138,10 @@ int ring_init(ring_state *rs, const ring_node *self, unsigned m, uint32_t r, uin
 int ring_fingers_reserve(ring_state *rs, uint32_t n);
 void ring_free(ring_state *rs);
 
-/* Replace the successor list by first followed by list (either may be NULL/0): self and
- * duplicates (same id) are skipped, the result is truncated to r. The order given is kept:
- * the caller passes nodes in ring order starting from its first successor. */
+/* Replace the successor list by first followed by list (either may be NULL/0): duplicates
+ * (same id) are skipped, the list ends where it comes round to self, and the result is
+ * truncated to r. The order given is kept: the caller passes nodes in ring order starting
+ * from its first successor, so what follows self there is our own list again. */
 void ring_set_successors(ring_state *rs, const ring_node *first, const ring_node *list, size_t n);
 /* What ring_remove found the node to be: a bit set. */
 enum {

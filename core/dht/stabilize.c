@@ -221,9 +221,14 @@ void dht_on_update(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 		return;
 	dht_peer_node(p, &c);
 	/* A caller that left through us (its UPDATE was on its way, or retransmitted) gets the
-	 * answer of a node outside any ring, and nothing changes here; a node that is leaving
-	 * is nobody's successor and answers the same. */
-	if (n->joined && !n->leaving && !dht_departed(n, c.id, now)) {
+	 * answer of a node outside any ring, and nothing changes here. A node that is leaving
+	 * takes no predecessor and hands nothing back, but names its successors (kind 0): the
+	 * caller keeps going past us until our LEAVE_TO_PRED comes. Answering it as a node in
+	 * no ring made it drop us at once, left it with a list of nodes already gone, and then
+	 * it ignored LEAVE_TO_PRED from a node no longer in its list (docs/verify.md). */
+	if (n->joined && n->leaving && !dht_departed(n, c.id, now)) {
+		dht_add_successors(n, m);
+	} else if (n->joined && !dht_departed(n, c.id, now)) {
 		const ring_node *after;
 		ring_node old = n->ring.pred;
 		int had = n->ring.has_pred;

@@ -273,8 +273,17 @@ typedef struct themis_event {
 	uint8_t nrec;              /* FIND/DISCOVER: records returned (at most THEMIS_EV_RECORDS) */
 	uint8_t more;              /* 1: the owner holds more than fit */
 	int chosen;                /* DISCOVER: index in rec of the instance picked (-1: none) */
+	uint8_t refused;           /* a failed STORE/REGISTER/DEREGISTER: why the owner refused
+				      (THEMIS_REFUSED_*), 0 when it did not (no owner reached) */
 	themis_record rec[THEMIS_EV_RECORDS];
 } themis_event;
+
+/* What an owner said when it refused a record for good (themis_event.refused). */
+enum {
+	THEMIS_REFUSED_FULL = 1,   /* a record cap of its table: max_records, max_per_obj or
+				      max_per_storer */
+	THEMIS_REFUSED_BAD = 2,    /* the record did not verify there (signature or form) */
+};
 
 typedef struct themis_node themis_node;
 

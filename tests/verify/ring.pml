@@ -35,12 +35,20 @@
  *   FIX6  (found with this model) a leaving node answers GET_SUCC with no nodes, as a node
  *         in no ring: its predecessor, already told by LEAVE_TO_PRED, adopted it again as
  *         successor when another node named it as a better one.
- * Without FIX3 the model follows the current code: at most LEAVE_EXTRA_ROUNDS more
+ *   FIX7  how a leaving node answers UPDATE. 2 (the default, as on_update in core/dht.c
+ *         does): with its successor list (kind 0), taking no predecessor and handing no
+ *         record back. 1: with no nodes, as a node in no ring (the core before): two plain
+ *         leaves then leave a member without a live successor (leave2-4): the predecessor
+ *         drops the leaver on the empty answer, is left with a node that left before, and
+ *         then ignores the leaver's LEAVE_TO_PRED (docs/verify.md, "A leaving node's empty
+ *         answer"). 0: as a member, rectify included.
+ * Without FIX3 the model follows the code before the leave fixes: at most LEAVE_EXTRA_ROUNDS more
  * handoff rounds, then the leave completes whatever the table holds.
  * Other switches: NEAR (1: the near list names hints), CHECKPRED (1: the periodic check of
- * the predecessor), STOPSELF (0: as ring_set_successors does, a list that comes round skips
- * the node itself; 1: it ends there), FIFO (0: any order; 1: per-pair FIFO), and the
- * bounds NN, R, INITMEM, RECS, JOINS, LEAVES, CRASHES.
+ * the predecessor), STOPSELF (1: as ring_set_successors does, a list that comes round to
+ * the node itself ends there; 0: it skips the node and goes on, as the core did before,
+ * which keeps a node that left in a ring of at most R members), FIFO (0: any order; 1:
+ * per-pair FIFO), and the bounds NN, R, INITMEM, RECS, JOINS, LEAVES, CRASHES.
  *
  * Properties, as assertions:
  *   - after every step, among live members (joined, leaving or not): every member has a
@@ -102,8 +110,13 @@
 #ifndef FIX6
 #define FIX6 1          /* a leaving node answers GET_SUCC as a node in no ring */
 #endif
+#ifndef FIX7
+#define FIX7 2          /* how a leaving node answers UPDATE: 2 its successor list, no rectify, no
+			   records (the core); 1 as a node in no ring (the core before, which
+			   fails leave2-4); 0 as a member (see docs/verify.md) */
+#endif
 #ifndef STOPSELF
-#define STOPSELF 0      /* 1: ring_set_successors stops at itself instead of skipping it */
+#define STOPSELF 1      /* 1: ring_set_successors ends a list at itself (the core); 0: skips it */
 #endif
 #ifndef JOIN_TRIES
 #define JOIN_TRIES 2    /* join attempts (the core: 6) */
@@ -614,6 +627,26 @@ inline on_update(s, d, o)
 	srec[s] = 0;
 	if
 	:: !JOINED(d) || (FIX2 && (departed[d] & BIT(o))) -> sk[s] = A_EMPTY
+	:: FIX7 == 2 && st[d] == S_LEAVING ->
+		/* the core: nobody's successor, so no rectify and no records handed back; but its
+		 * successor list (kind 0), so that the caller goes on past it until LEAVE_TO_PRED */
+		sk[s] = 0;
+		copy_succ_to_msg(s, d)
+	:: FIX7 == 1 && st[d] == S_LEAVING ->
+		/* nobody's successor: no rectify, the answer of a node in no ring; its predecessor
+		 * still gets the records outside (pred, d] (respond_with_handoff) */
+		sk[s] = A_EMPTY;
+		if
+		:: pred[d] == o ->
+			keys_oc(o, d, ub);
+			srec[s] = tbl[d] & ~ub;
+			tbl[d] = tbl[d] & ub;
+			if
+			:: srec[s] != 0 -> printf("MSC: %d, leaving, hands records %d to %d in its UPDATE answer\n", d, srec[s], o)
+			:: else -> skip
+			fi
+		:: else -> skip
+		fi
 	:: else ->
 		ua = pred[d];
 		/* rectify */
@@ -952,7 +985,15 @@ inline deliver(s)
 
 /* ---- invariants ---- */
 
-/* Records held by a live member (table or leave batch) or travelling in a message. */
+/* Records held by a live member (table or leave batch) or travelling in a message: what a
+ * crash or a message to a crashed node leaves, to tell whether the crash took a record.
+ * A leave batch whose successor has taken it (its ST_OK is on the way back) is not a copy
+ * of its own: the leaver drops it when the answer comes. Counting it would miss a record
+ * the successor then sent to a crashed node (an UPDATE the crashed node sent before it
+ * crashed made the successor take it for its predecessor and hand it the leaver's
+ * records): the record would be lost for good when the batch is dropped, yet never
+ * counted as taken by the crash. */
+#define BATCH_TAKEN(x) (sph[(x) * 4 + K_OP] == 2 && styp[(x) * 4 + K_OP] == M_LTS && sk[(x) * 4 + K_OP] == A_OK)
 inline held(out)
 {
 	out = 0;
@@ -960,7 +1001,7 @@ inline held(out)
 	do
 	:: hx < NN ->
 		if
-		:: JOINED(hx) -> out = out | tbl[hx] | lbatch[hx]
+		:: JOINED(hx) -> out = out | tbl[hx] | (BATCH_TAKEN(hx) -> 0 : lbatch[hx])
 		:: else -> skip
 		fi;
 		hx++
@@ -1306,7 +1347,7 @@ inline init_ring()
  * first happens at node 0, which divides the states by about NN and loses no run. */
 #define SYMMETRIC (INITMEM == (1 << NN) - 1 && RECS == (1 << NN) - 1)
 #define FIRST_OK(i) (!SYMMETRIC || nleaves + ncrashes > 0 || (i) == 0)
-#define CAN_LEAVE(i) (nleaves < LEAVES && st[i] == S_IN && SUCC(i, 0) != NONE && FIRST_OK(i))
+#define CAN_LEAVE(i) (nleaves < LEAVES && st[i] == S_IN && SUCC(i, 0) != NONE && FIRST_OK(i) && LEAVE_OK(i))
 #define CAN_JOIN(i) (njoins < JOINS && st[i] == S_OUT && !(INITMEM & BIT(i)))
 #define CAN_CRASH(i) (ncrashes < CRASHES && JOINED(i) && CRASH_OK(i) && FIRST_OK(i))
 #define WANTS_TARGET(i) (st[i] == S_JOINING && jneed[i])
@@ -1324,6 +1365,14 @@ inline init_ring()
 #else
 #define CRASH_OK(i) (KEEPS(0, i) && KEEPS(1, i) && KEEPS(2, i) && KEEPS(3, i))
 #endif
+/* The same assumption for a leave that begins after a crash: to the members it does not
+ * tell, a leave is a failure. After a crash the leave may tell nobody useful: the
+ * predecessor the leaver knows may be the crashed node (its LEAVE_TO_PRED then reaches
+ * nobody), and its live predecessor may drop it before it is told (the leaver answers its
+ * UPDATE with no nodes, FIX7) and then ignore LEAVE_TO_PRED, the leaver being no longer in
+ * its list (docs/verify.md, "A crash, then a leave"). So a leave that begins after a crash
+ * must leave every other member a live member that is not leaving, as a crash must. */
+#define LEAVE_OK(i) (ncrashes == 0 || CRASH_OK(i))
 
 active proctype system()
 {
