@@ -5,8 +5,9 @@
 set -eu
 BUILD=${1:-build}
 sim="$BUILD/themis-sim"
+# KEEP=1 keeps the scratch directory (databases, figures) for a look.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/themis-figures.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
 
 fail() { echo "figures: FAILED: $*"; exit 1; }
 
@@ -64,10 +65,26 @@ for f in latency_cdf hops_hist hops_vs_failed drops attacks security_overhead; d
 	[ -s "$tmp/dht/$f.png" ] || fail "$f.png not made from the database with DHT rows"
 done
 
-# Curves are labelled by what differs between the runs (here the scenario and seed), never
-# by run number alone.
+# Curves are labelled by what differs between the runs, never by run number alone: the
+# scenario, and within a scenario the settings its runs differ in (the ping copies differ in
+# seed and security, the tamper run is alone in its scenario).
 ! grep -q '#[0-9]' "$tmp/two/data/latency_cdf.labels" || fail "latency_cdf labels curves by run number: $(cat "$tmp/two/data/latency_cdf.labels")"
-grep -q 'seed=' "$tmp/two/data/latency_cdf.labels" || fail "latency_cdf labels do not name the differing seed"
+grep -q 'ping,security=on,seed=2' "$tmp/dht/data/latency_cdf.labels" || fail "latency_cdf labels do not name the seed and security the ping runs differ in: $(cat "$tmp/dht/data/latency_cdf.labels")"
+grep -qw 'attack-tamper:ping' "$tmp/dht/data/latency_cdf.labels" || fail "latency_cdf labels name settings the tamper run shares with no other run of its scenario: $(cat "$tmp/dht/data/latency_cdf.labels")"
+# Labels compare the runs a figure draws, not every run of the database: in a ping and a
+# tamper run next to a churn scenario at two node counts, the hop histogram (only the churn
+# runs have lookups) says N=32 and N=48, not the scenario, security or seed the other runs
+# differ in, and the latency CDF labels the ping run "ping".
+db="$tmp/mix.db"
+cp "$tmp/two.db" "$db"
+for n in 32 48; do
+	"$sim" scenarios/churn/campaign.ini --quiet --db "$db" --set nodes.count=$n > /dev/null || fail "campaign.ini N=$n run"
+done
+figures "$db" "$tmp/mix"
+[ "$(head -n 1 "$tmp/mix/data/hops_hist.dat")" = '"label" "N=32" "N=48"' ] ||
+	fail "hops_hist labels compare against runs it does not draw: $(head -n 1 "$tmp/mix/data/hops_hist.dat")"
+grep -qw 'ping:ping' "$tmp/mix/data/latency_cdf.labels" || fail "latency_cdf labels the ping run by more than its scenario: $(cat "$tmp/mix/data/latency_cdf.labels")"
+grep -qw 'nodes_up:churn-campaign,N=48' "$tmp/mix/data/timeseries.labels" || fail "timeseries labels: $(cat "$tmp/mix/data/timeseries.labels")"
 # The hop histogram knows each run's node count (its 0.5 log2 N line).
 grep -q 'N=' "$tmp/dht/data/hops_hist.dat" || fail "hops_hist columns do not carry the node count"
 # A run without pings draws no pings panel; a 0/1 state is drawn as steps.
