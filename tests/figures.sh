@@ -93,6 +93,40 @@ figures "$tmp/np.db" "$tmp/np"
 ! grep -q 'pings_done' "$tmp/np/data/timeseries.labels" || fail "timeseries: a pings panel for a run without pings"
 grep -q 'with steps' analysis/timeseries.gp || fail "timeseries: 0/1 values not drawn as steps"
 
+# The latency CDF's tick labels never collide and carry their unit, over seven decades (one
+# run whose finds took 0.05 ms .. 20 s) as within one (20 .. 35 ms, where decade ticks alone
+# would leave at most one label). The labels are read from the SVG: the row of centred texts
+# with the most members is the x axis; a character of the 11-point font is taken as 7 units
+# wide (a digit of DejaVu Sans is 0.64 em), and neighbours need half a character between them.
+xticks() { # SVG: "x label" per x tick label
+	awk '/<g transform="translate\(/ && /text-anchor="middle"/ {
+		s = $0; sub(/.*translate\(/, "", s); split(s, xy, /[,)]/)
+		getline t; if (t !~ /<text>/) next
+		sub(/.*<text>/, "", t); sub(/<\/text>.*/, "", t)
+		y = xy[2]; n[y]++; lx[y, n[y]] = xy[1]; lt[y, n[y]] = t }
+	END { for (y in n) if (b == "" || n[y] > n[b]) b = y
+	      for (i = 1; i <= n[b]; i++) print lx[b, i], lt[b, i] }' "$1"
+}
+synthetic_latencies() { # DB MS FACTOR COUNT: finds that took MS * FACTOR^k ms, k < COUNT
+	sqlite3 "$1" < analysis/schema.sql
+	sqlite3 "$1" "INSERT INTO runs (run_id, scenario, seed, mode, security) VALUES (1, 'synthetic', 1, 'sim', 'on');
+		WITH RECURSIVE i(k, ns) AS (SELECT 0, $2 * 1e6 UNION ALL SELECT k + 1, ns * $3 FROM i WHERE k + 1 < $4)
+		INSERT INTO ops (run_id, op_id, kind, t_start_ns, t_end_ns, ok) SELECT 1, k, 'find', 0, CAST(ns AS INTEGER), 1 FROM i;"
+}
+synthetic_latencies "$tmp/wide.db" 0.05 1.5 32
+synthetic_latencies "$tmp/narrow.db" 20 1.02 30
+for w in wide narrow "$tmp/mix"; do
+	case $w in /*) out=$w ;; *) figures "$tmp/$w.db" "$tmp/$w"; out=$tmp/$w ;; esac
+	xticks "$out/latency_cdf.svg" > "$tmp/ticks"
+	[ "$(wc -l < "$tmp/ticks")" -ge 2 ] || fail "latency_cdf ($w): fewer than two x tick labels: $(cat "$tmp/ticks")"
+	grep -qvE '^[0-9.]+ [0-9.]+ (ms|s)$' "$tmp/ticks" && fail "latency_cdf ($w): a tick label without ms or s: $(grep -vE ' (ms|s)$' "$tmp/ticks" | head -n 1)"
+	sort -n "$tmp/ticks" | awk -v w="$w" '
+		{ x = $1; $1 = ""; l = length($0) - 1 }
+		NR > 1 && x - px < (l + pl) / 2 * 7 + 3.5 { printf "labels %s and %s overlap (%s)\n", plab, $0, w; bad = 1 }
+		{ px = x; pl = l; plab = $0 }
+		END { exit bad }' || fail "latency_cdf: x tick labels collide"
+done
+
 # 3. An empty database: every figure is skipped with its reason, the report still lists them.
 sqlite3 "$tmp/empty.db" < analysis/schema.sql
 figures "$tmp/empty.db" "$tmp/empty"
