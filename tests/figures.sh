@@ -127,6 +127,41 @@ for w in wide narrow "$tmp/mix"; do
 		END { exit bad }' || fail "latency_cdf: x tick labels collide"
 done
 
+# Axes of counts have whole-number ticks a 1-2-5 step apart ("%.0f" over 0.5-steps printed
+# "0 0 1 1 2"; a step of a sixth of the range gave 0 115 230): the y tick labels of a panel
+# (right-aligned numbers in one column, falling down the page) must be integers with one
+# step of 1, 2 or 5 times a power of ten. On a log axis (drops) they must be integers.
+yticks() { # SVG: "x y label" per right-aligned numeric label
+	awk '/<g transform="translate\(/ && /text-anchor="end"/ {
+		s = $0; sub(/.*translate\(/, "", s); split(s, xy, /[,)]/)
+		getline t; if (t !~ /<text>/) next
+		sub(/.*<text>/, "", t); sub(/<\/text>.*/, "", t)
+		sub(/^ +/, "", t); if (t ~ /^-?[0-9.e+x^]+$/) print xy[1], xy[2], t }' "$1"
+}
+count_ticks() { # SVG FIGURE [log]
+	yticks "$1" | sort -k1,1n -k2,2n | awk -v fig="$2" -v logaxis="${3:-}" '
+		function bad(m) { printf "%s: %s\n", fig, m; err = 1 }
+		$3 !~ /^-?[0-9]+$/ { bad("tick label " $3 " is not a whole number"); next }
+		logaxis != "" { next }
+		{ v = $3 + 0; y = $2 + 0 }
+		# a new axis: another column, a rise, or a gap down the page wider than a tick step
+		$1 != px || v > pv || (dy != "" && y - py > 1.5 * dy) { px = $1; pv = v; py = y; step = ""; dy = ""; next }
+		v == pv { bad("tick label " v " twice on one axis"); next }
+		{ d = pv - v; dy = y - py; pv = v; py = y
+		  if (step == "") { step = d; m = d; while (m >= 10 && m % 10 == 0) m /= 10
+		                    if (m != 1 && m != 2 && m != 5) bad("tick step " d " is not 1, 2 or 5 x 10^k") }
+		  else if (d != step) bad("uneven ticks (" step " then " d ")") }
+		END { exit err }'
+}
+synthetic_latencies "$tmp/small.db" 20 1.5 5
+sqlite3 "$tmp/small.db" "UPDATE ops SET hops = op_id % 3;
+	INSERT INTO summary VALUES (1, 'drops_bad_mac', 3), (1, 'drops_rate_limited', 2000000);"
+figures "$tmp/small.db" "$tmp/small"
+count_ticks "$tmp/small/hops_hist.svg" "hops_hist (two lookups at most per bar)" || fail "hops_hist: count ticks"
+count_ticks "$tmp/small/drops.svg" "drops" log || fail "drops: count ticks"
+count_ticks "$tmp/dht/hops_vs_failed.svg" "hops_vs_failed" || fail "hops_vs_failed: count ticks"
+count_ticks "$tmp/mix/timeseries.svg" "timeseries" || fail "timeseries: count ticks"
+
 # 3. An empty database: every figure is skipped with its reason, the report still lists them.
 sqlite3 "$tmp/empty.db" < analysis/schema.sql
 figures "$tmp/empty.db" "$tmp/empty"
