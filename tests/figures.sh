@@ -156,7 +156,14 @@ count_ticks() { # SVG FIGURE [log]
 synthetic_latencies "$tmp/small.db" 20 1.5 5
 sqlite3 "$tmp/small.db" "UPDATE ops SET hops = op_id % 3;
 	INSERT INTO summary VALUES (1, 'drops_bad_mac', 3), (1, 'drops_rate_limited', 2000000);"
+# ... and a security-off twin whose lookups are slower; neither run pinged (summary 0)
+sqlite3 "$tmp/small.db" "INSERT INTO runs (run_id, scenario, seed, mode, security) VALUES (2, 'synthetic', 1, 'sim', 'off');
+	INSERT INTO summary VALUES (1, 'lookup_latency_p50_ns', 6e6), (2, 'lookup_latency_p50_ns', 5e6),
+	  (1, 'ping_rtt_p50_ns', 0), (2, 'ping_rtt_p50_ns', 0), (1, 'pings', 0), (2, 'pings', 0);"
 figures "$tmp/small.db" "$tmp/small"
+# No empty panel: the security overhead figure compares lookups only, no pair of empty ping bars.
+grep -q 'lookup_p50' "$tmp/small/data/security_overhead.dat" || fail "security_overhead: no lookup bars"
+! grep -q 'ping_rtt' "$tmp/small/data/security_overhead.dat" || fail "security_overhead: ping bars for runs without pings"
 count_ticks "$tmp/small/hops_hist.svg" "hops_hist (two lookups at most per bar)" || fail "hops_hist: count ticks"
 count_ticks "$tmp/small/drops.svg" "drops" log || fail "drops: count ticks"
 count_ticks "$tmp/dht/hops_vs_failed.svg" "hops_vs_failed" || fail "hops_vs_failed: count ticks"
