@@ -128,7 +128,8 @@ for fig in $FIGS; do
 	why=""
 	# A query error (an old database without a table, say) skips the figure; it never stops
 	# the others.
-	if ! sqlite3 -batch -separator ' ' "$DB" < "$sql" > "$raw" 2> "$OUT/data/$fig.err"; then
+	# runlabel.sql comes first: it gives every figure the labels of the runs it draws.
+	if ! cat "$HERE/runlabel.sql" "$sql" | sqlite3 -batch -separator ' ' "$DB" > "$raw" 2> "$OUT/data/$fig.err"; then
 		why="query failed: $(head -n 1 "$OUT/data/$fig.err")"
 	elif [ ! -s "$raw" ]; then
 		why="no data: needs $needs"

@@ -12,7 +12,13 @@ set boxwidth 0.9
 set yrange [0:*]
 set grid noxtics ytics
 set key outside right top
-set ytics format "%.0f"
+# whole-number ticks for the counts, from the tallest bar
+ymax = 0
+do for [c=2:ncols+1] {
+	stats datafile every ::1 using c nooutput
+	if (STATS_max > ymax) { ymax = STATS_max }
+}
+set ytics count_step(ymax) format "%.0f"
 set mytics 1
 # N of run k: the digits after "N=" in its label, up to the next comma
 nodes_of(w) = (p = strstrt(w, "N="), p == 0 ? 0 : (r = w[p+2:], c = strstrt(r, ","), (c > 0 ? r[1:c-1] : r) + 0))

@@ -5,27 +5,13 @@
 -- caption: Cumulative distribution of the latency of successful operations (ops.t_end_ns - t_start_ns, ok = 1), one curve per run and operation kind (at most 16 curves, lowest run ids first); a curve further left is faster.
 -- needs: successful operations (ops rows with ok = 1)
 -- shape: series
-WITH -- Run labels name what differs between the runs of the database (scenario, node count,
--- security, seed), not the run id: "N=512,security=off". Identical runs keep "#run_id".
-lab0 AS (
-	SELECT r.run_id, r.scenario, r.seed, r.security,
-	       CAST(substr(r.params, instr(r.params, 'nodes.count=') + 12) AS INTEGER) AS cnt
-	FROM runs r
-), dif AS (
-	SELECT count(DISTINCT scenario) AS ds, count(DISTINCT cnt) AS dc,
-	       count(DISTINCT security) AS dsec, count(DISTINCT seed) AS dseed FROM lab0
-), lab1 AS (
-	SELECT run_id, cnt, trim(
-	         CASE WHEN ds > 1 OR (dc <= 1 AND dsec <= 1 AND dseed <= 1) THEN replace(scenario, ' ', '_') || ',' ELSE '' END ||
-	         CASE WHEN dc > 1 THEN 'N=' || cnt || ',' ELSE '' END ||
-	         CASE WHEN dsec > 1 THEN 'security=' || security || ',' ELSE '' END ||
-	         CASE WHEN dseed > 1 THEN 'seed=' || seed || ',' ELSE '' END, ',') AS l
-	FROM lab0, dif
-), runlabel AS (
-	SELECT run_id, cnt,
-	       l || CASE WHEN (SELECT count(*) FROM lab1 b WHERE b.l = a.l) > 1 THEN '#' || run_id ELSE '' END AS label
-	FROM lab1 a
-), lat AS (
+-- The runs drawn: those of the first 16 (run, kind) curves; runlabel.sql labels them.
+INSERT INTO drawn
+SELECT DISTINCT run_id FROM (
+	SELECT DISTINCT run_id, kind FROM ops WHERE ok = 1 AND t_end_ns >= t_start_ns
+	ORDER BY run_id, kind LIMIT 16
+);
+WITH lat AS (
 	SELECT o.run_id, o.kind, rl.label || ':' || o.kind AS label,
 	       (o.t_end_ns - o.t_start_ns) / 1e6 AS ms
 	FROM ops o JOIN runlabel rl USING (run_id)

@@ -14,6 +14,9 @@ WITH paired AS (
 	                   WHEN 'ping_rtt_p50_ns' THEN 3 ELSE 4 END AS mo
 	FROM runs r JOIN paired USING (scenario) JOIN summary s USING (run_id)
 	WHERE s.name IN ('lookup_latency_p50_ns', 'lookup_latency_p99_ns', 'ping_rtt_p50_ns', 'ping_rtt_p99_ns')
+	  -- the summary writes 0 for a run without such operations (a churn run has no pings):
+	  -- an empty pair of bars; a side with no value cannot be compared (below)
+	  AND s.value > 0
 	GROUP BY r.scenario, r.security, s.name
 ), both AS (
 	-- a metric only one side has cannot be compared

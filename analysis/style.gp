@@ -16,3 +16,8 @@ set linetype 12 lc rgb "#000000" lw 2 pt 14
 set linetype cycle 12
 set grid lc rgb "#dddddd" lt 1 lw 1
 set border lw 1
+# count_step(span): the tick step for an axis of counts spanning `span`: whole numbers, at
+# least 1 apart, 1, 2 or 5 times a power of ten, about six ticks ("%.0f" alone would print
+# 0.5-steps as "0 0 1 1 2").
+nice_step(raw) = (m = 10.0**floor(log10(raw)), f = raw / m, (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * m)
+count_step(span) = span / 6.0 <= 1 ? 1 : nice_step(span / 6.0)

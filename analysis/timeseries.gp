@@ -51,14 +51,14 @@ do for [pi=1:np] {
 		plot for [i=lo:hi] datafile index (i-1) using 1:2 with steps lw 2 lt runcolour(runof(i)) notitle, \
 		     for [i=lo:hi] datafile index (i-1) using 1:2 with points ps 0.6 lt runcolour(runof(i)) notitle
 	} else {
-		# a count: whole-number ticks, at least 1 apart
+		# a count: whole-number ticks, at least 1 apart, a 1-2-5 step (count_step, style.gp)
 		ymin = 1e300; ymax = -1e300
 		do for [i=lo:hi] {
 			stats datafile index (i-1) using 2 nooutput
 			if (STATS_min < ymin) { ymin = STATS_min }
 			if (STATS_max > ymax) { ymax = STATS_max }
 		}
-		step = ceil((ymax - ymin) / 6.0); if (step < 1) { step = 1 }
+		step = count_step(ymax - ymin)
 		set yrange [floor(ymin) - (ymax == ymin ? 1 : 0) : ceil(ymax) + (ymax == ymin ? 1 : 0)]
 		set ytics step format "%.0f"
 		plot for [i=lo:hi] datafile index (i-1) using 1:2 with linespoints ps 0.6 lt runcolour(runof(i)) notitle

@@ -6,27 +6,10 @@
 -- needs: rows in the metrics table ([run] sample_interval > 0)
 -- shape: series
 -- size: 1100,800
-WITH -- Run labels name what differs between the runs of the database (scenario, node count,
--- security, seed), not the run id: "N=512,security=off". Identical runs keep "#run_id".
-lab0 AS (
-	SELECT r.run_id, r.scenario, r.seed, r.security,
-	       CAST(substr(r.params, instr(r.params, 'nodes.count=') + 12) AS INTEGER) AS cnt
-	FROM runs r
-), dif AS (
-	SELECT count(DISTINCT scenario) AS ds, count(DISTINCT cnt) AS dc,
-	       count(DISTINCT security) AS dsec, count(DISTINCT seed) AS dseed FROM lab0
-), lab1 AS (
-	SELECT run_id, cnt, trim(
-	         CASE WHEN ds > 1 OR (dc <= 1 AND dsec <= 1 AND dseed <= 1) THEN replace(scenario, ' ', '_') || ',' ELSE '' END ||
-	         CASE WHEN dc > 1 THEN 'N=' || cnt || ',' ELSE '' END ||
-	         CASE WHEN dsec > 1 THEN 'security=' || security || ',' ELSE '' END ||
-	         CASE WHEN dseed > 1 THEN 'seed=' || seed || ',' ELSE '' END, ',') AS l
-	FROM lab0, dif
-), runlabel AS (
-	SELECT run_id, cnt,
-	       l || CASE WHEN (SELECT count(*) FROM lab1 b WHERE b.l = a.l) > 1 THEN '#' || run_id ELSE '' END AS label
-	FROM lab1 a
-), names AS (
+-- The runs drawn (at most 8); runlabel.sql labels them.
+INSERT INTO drawn
+SELECT run_id FROM (SELECT DISTINCT run_id FROM metrics) ORDER BY run_id LIMIT 8;
+WITH names AS (
 	SELECT name,
 	       CASE name
 	         WHEN 'ring_size' THEN 1 WHEN 'ring_valid' THEN 2 WHEN 'lookups_done' THEN 3
@@ -34,17 +17,15 @@ lab0 AS (
 	         WHEN 'objects' THEN 5 WHEN 'nodes_up' THEN 10 WHEN 'pings_done' THEN 11
 	         WHEN 'sessions_established' THEN 12 WHEN 'drops' THEN 13 WHEN 'pkts_out' THEN 14
 	         WHEN 'bytes_out' THEN 15 ELSE 50 END AS pref
-	FROM metrics GROUP BY name
+	FROM metrics JOIN drawn USING (run_id) GROUP BY name
 	-- a counter that stayed 0 in every run (pings_done without pings) would be an empty panel
 	HAVING max(value) <> 0 OR min(value) <> 0 OR name IN ('ring_valid', 'ring_ideal')
 	ORDER BY pref, name LIMIT 4
-), chosen_runs AS (
-	SELECT run_id FROM (SELECT DISTINCT run_id FROM metrics) ORDER BY run_id LIMIT 8
 ), has_all AS (
 	SELECT DISTINCT name FROM metrics WHERE node = 'all'
 ), v AS (
 	SELECT m.name, m.run_id, m.t_ns, sum(m.value) AS value
-	FROM metrics m JOIN names USING (name) JOIN chosen_runs USING (run_id)
+	FROM metrics m JOIN names USING (name) JOIN drawn USING (run_id)
 	WHERE m.node = 'all' OR m.name NOT IN (SELECT name FROM has_all)
 	GROUP BY m.name, m.run_id, m.t_ns
 )
