@@ -337,13 +337,13 @@ void themis_node_recv(themis_node *n, const themis_addr *from, const uint8_t *pk
 
 	n->cnt.pkts_in++;
 	n->cnt.bytes_in += len;
-	/* PROTOCOL.md, Packet header: version, type, reserved and length before any crypto. */
+	/* docs/protocol.md, Packet header: version, type, reserved and length before any crypto. */
 	type = wire_packet_type(pkt, len);
 	if (type < 0) {
 		node_drop(n, THEMIS_DROP_MALFORMED);
 		return;
 	}
-	/* Security on accepts only the secure packets; off accepts only PLAIN (PROTOCOL.md). */
+	/* Security on accepts only the secure packets; off accepts only PLAIN (docs/protocol.md). */
 	if ((type == PKT_PLAIN) == (n->hot.security != 0)) {
 		node_drop(n, THEMIS_DROP_UNEXPECTED);
 		return;

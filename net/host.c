@@ -699,7 +699,7 @@ int host_new(host **out, const host_cfg *cfg, char *err, size_t errlen)
 		s->backoff = BACKOFF_MIN;
 		s->join_at = 0;
 		/* the remembered peers and the bootstraps of known id: nodes to probe should
-		 * this one ever lose its ring, or should the ring split (core/heal.c) */
+		 * this one ever lose its ring, or should the ring split (core/dht/heal.c) */
 		themis_node_remember(s->node, h->remembered, h->nremembered, host_now());
 		for (unsigned b = 0; b < h->nboot; b++) {
 			themis_peer p;

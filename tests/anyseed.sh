@@ -36,7 +36,7 @@ for f in $(find scenarios -name '*.ini' | LC_ALL=C sort); do
 	done
 done
 # Seeds that once failed a scenario, run every time: register-forming under seed 7 (a lookup
-# that asked a stale owner before a wait never asked it again after, core/lookup.c).
+# that asked a stale owner before a wait never asked it again after, core/dht/lookup.c).
 for pair in scenarios/teaching/register-forming.ini:7; do
 	f=${pair%:*}
 	seed=${pair##*:}

@@ -1,6 +1,6 @@
 #!/bin/sh
 # install.sh: `make install` into a temporary PREFIX gives a working installation, and `make
-# uninstall` removes every file of it (issue 17):
+# uninstall` removes every file of it:
 # - an application compiles and links with `cc app.c $(pkg-config --cflags --libs themis)`
 #   (no --static) against the installed libraries, and runs;
 # - the installed themis-sim runs an installed scenario and the installed figures.sh draws

@@ -1,5 +1,5 @@
 #!/bin/sh
-# layers.sh: the core's layers call one way (issue 16). No object of the secure channel
+# layers.sh: the core's layers call one way. No object of the secure channel
 # (BUILD/core/channel/) may refer to a symbol that the DHT (BUILD/core/dht/) defines, and no
 # channel source may include a DHT header; the channel's output goes up through node.c
 # (node_on_frame, node_peer_unreachable). Nor may sim/ or net/ reach into core/ by path.

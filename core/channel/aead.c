@@ -1,4 +1,4 @@
-/* aead.c: ChaCha20-Poly1305-IETF (RFC 8439), the AEAD of every DATA packet (PROTOCOL.md), as
+/* aead.c: ChaCha20-Poly1305-IETF (RFC 8439), the AEAD of every DATA packet (docs/protocol.md), as
  * cr_aead_seal / cr_aead_open (crypto.h). The bytes are libsodium's
  * crypto_aead_chacha20poly1305_ietf_* bytes (tests/test_aead.c compares them for every length);
  * only the speed differs. libsodium 1.0.18 makes the keystream of a message under 256 bytes
@@ -277,7 +277,7 @@ const char *cr_aead_impl(int which)
 	return impls[which].name;
 }
 
-/* PROTOCOL.md, DATA: nonce = 0x00000000 || ctr, ctr big-endian. */
+/* docs/protocol.md, DATA: nonce = 0x00000000 || ctr, ctr big-endian. */
 static void make_nonce(uint8_t nonce[12], uint64_t ctr)
 {
 	nonce[0] = nonce[1] = nonce[2] = nonce[3] = 0;

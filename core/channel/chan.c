@@ -1,4 +1,4 @@
-/* chan.c: sealing and opening DATA packets for one session (PROTOCOL.md, DATA). The nonce is
+/* chan.c: sealing and opening DATA packets for one session (docs/protocol.md, DATA). The nonce is
  * the sender's per-direction counter, never reused; the window moves only after the tag
  * verified (authenticate first, remember after).
  */
@@ -81,7 +81,7 @@ int chan_open(chan_session *s, const wire_data *d, const uint8_t *pkt, uint8_t *
 		*why = THEMIS_DROP_MALFORMED;
 		return -1;
 	}
-	/* PROTOCOL.md, DATA: open the AEAD first, only then consult the window, so a forged
+	/* docs/protocol.md, DATA: open the AEAD first, only then consult the window, so a forged
 	 * counter can neither move the window nor be told apart from any other forgery. */
 	if (open_into(s, d, pkt, frame, self_id, net, cnt) != 0) {
 		*why = THEMIS_DROP_BAD_MAC;

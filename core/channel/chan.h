@@ -1,4 +1,4 @@
-/* chan.h: one secure session (PROTOCOL.md, DATA): directional keys, the send counter, the
+/* chan.h: one secure session (docs/protocol.md, DATA): directional keys, the send counter, the
  * receive anti-replay window, and the limits after which the session must be rekeyed. It
  * seals and opens DATA packets; it never decides whom to talk to or when to rekey.
  */

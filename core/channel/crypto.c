@@ -9,7 +9,7 @@
 
 #include <sodium.h>
 
-/* The KDF context of PROTOCOL.md, Key schedule: exactly crypto_kdf_CONTEXTBYTES (8) chars. */
+/* The KDF context of docs/protocol.md, Key schedule: exactly crypto_kdf_CONTEXTBYTES (8) chars. */
 static const char kdf_ctx[crypto_kdf_CONTEXTBYTES + 1] = "THEMISv1";
 
 int cr_init(void)
@@ -64,7 +64,7 @@ void cr_signv(uint8_t sig[CR_SIG_LEN], const cr_buf *parts, size_t nparts, const
 	uint8_t buf[CR_SIGNED_MAX];
 	long n = gather(buf, parts, nparts);
 
-	/* Every signed message in PROTOCOL.md has a fixed size far below CR_SIGNED_MAX, so an
+	/* Every signed message in docs/protocol.md has a fixed size far below CR_SIGNED_MAX, so an
 	 * oversized one is a bug in the caller, never something the network can cause. */
 	if (n < 0)
 		abort();
@@ -95,7 +95,7 @@ void cr_dh_public(uint8_t pub[CR_KEY_LEN], const uint8_t sec[CR_KEY_LEN])
 
 int cr_dh(uint8_t shared[CR_KEY_LEN], const uint8_t sec[CR_KEY_LEN], const uint8_t pub[CR_KEY_LEN])
 {
-	/* libsodium rejects small-order points and an all-zero result (PROTOCOL.md, Key
+	/* libsodium rejects small-order points and an all-zero result (docs/protocol.md, Key
 	 * schedule: "reject if libsodium reports failure"). */
 	if (crypto_scalarmult(shared, sec, pub) != 0) {
 		sodium_memzero(shared, CR_KEY_LEN);

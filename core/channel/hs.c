@@ -1,4 +1,4 @@
-/* hs.c: the authenticated key agreement of PROTOCOL.md (HELLO, REPLY, CONFIRM, Key schedule),
+/* hs.c: the authenticated key agreement of docs/protocol.md (HELLO, REPLY, CONFIRM, Key schedule),
  * paired create/consume per message. Verifies into locals and only then writes the caller's
  * state; every ephemeral secret, dh and prk is wiped on every path (single exit per function).
  */
@@ -37,7 +37,7 @@ static void transcript(uint8_t th[32], const uint8_t hello[HELLO_LEN], const uin
 	cnt->cpu_hash++;
 }
 
-/* dh -> prk -> four keys; dh and prk are wiped here (PROTOCOL.md, Key schedule). */
+/* dh -> prk -> four keys; dh and prk are wiped here (docs/protocol.md, Key schedule). */
 static int key_schedule(schedule *ks, const uint8_t e_sec[32], const uint8_t e_peer[32],
 			const uint8_t th[32], themis_counters *cnt)
 {

@@ -1,4 +1,4 @@
-/* hs.h: the 3-message authenticated key agreement (PROTOCOL.md: HELLO, REPLY, CONFIRM, Key
+/* hs.h: the 3-message authenticated key agreement (docs/protocol.md: HELLO, REPLY, CONFIRM, Key
  * schedule) as paired create/consume functions over plain state structs. It knows nothing of
  * peers, tables, timers or randomness: the caller supplies every random input and decides
  * what to remember. Replay caches, rate limits and the half-open table live in the node.

@@ -1,4 +1,4 @@
-/* ident.c: the names of PROTOCOL.md, Names (network hash, node id, ring position, object
+/* ident.c: the names of docs/protocol.md, Names (network hash, node id, ring position, object
  * id) and hex output, for the core and for drivers. Pure functions of their arguments: no
  * state, no randomness, and every secret (the Ed25519 secret key) wiped before returning.
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Labels of PROTOCOL.md, Names: ASCII, hashed without their NUL (sizeof - 1). */
+/* Labels of docs/protocol.md, Names: ASCII, hashed without their NUL (sizeof - 1). */
 static const char label_net[] = "THEMIS-v1 net";
 static const char label_id[] = "THEMIS-v1 id";
 static const char label_obj[] = "THEMIS-v1 obj";
@@ -63,7 +63,7 @@ void themis_pk_from_seed(const uint8_t seed[THEMIS_SEED_LEN], uint8_t pk[THEMIS_
 
 void themis_ring_pos(const uint8_t id[THEMIS_ID_LEN], unsigned m, uint8_t pos[THEMIS_ID_LEN])
 {
-	/* PROTOCOL.md, Names: 8 <= m <= 256. themis_node_new rejects other values, so an m out of
+	/* docs/protocol.md, Names: 8 <= m <= 256. themis_node_new rejects other values, so an m out of
 	 * range here is a caller bug; clamp it into range instead of reading or writing past the
 	 * 32 bytes. */
 	if (m < 8)

@@ -1,4 +1,4 @@
-/* peer.c: peers, their session slots and the handshake around them (PROTOCOL.md: HELLO checks
+/* peer.c: peers, their session slots and the handshake around them (docs/protocol.md: HELLO checks
  * in cost order, the bounded half-open table, activation exactly once, crossing handshakes,
  * rekeying with a grace period). It turns authenticated DATA into frames for the node (node_on_frame)
  * and frames from above into DATA; it never interprets a frame.
@@ -190,7 +190,7 @@ static void send_hello(themis_node *n, peer *p, slot *s, uint64_t now)
 	uint8_t pkt[HELLO_LEN];
 	hs_random rnd;
 
-	/* PROTOCOL.md, Retries: every HELLO is new (fresh ephemeral key, nonce and index). */
+	/* docs/protocol.md, Retries: every HELLO is new (fresh ephemeral key, nonce and index). */
 	s->idx = ((uint32_t)node_rand64(n) & ~(uint32_t)SLOT_MASK) | (s->idx & SLOT_MASK);
 	rnd.idx = s->idx;
 	node_rand(n, rnd.e_sec, sizeof rnd.e_sec);
@@ -259,7 +259,7 @@ int peer_send_frame(themis_node *n, peer *p, const uint8_t *frame, size_t flen, 
 		return 0;
 	}
 	if (session_usable(n, s, now)) {
-		/* Rekey ahead of the limits (PROTOCOL.md, DATA) while the old session still works.
+		/* Rekey ahead of the limits (docs/protocol.md, DATA) while the old session still works.
 		 * On age, the session's initiator goes first and the responder only a quarter
 		 * lifetime later, so both ends do not start crossing rekeys at the same moment. */
 		uint64_t age = now - s->sess.created_ns;
@@ -333,7 +333,7 @@ static int crossing_loser(const themis_node *n, const peer *p, const slot *s, co
 }
 
 /* A slot of p just became LIVE: it is now the session we send on (the most recently
- * confirmed, PROTOCOL.md: Retries, crossing handshakes, rekeying); the previous one keeps
+ * confirmed, docs/protocol.md: Retries, crossing handshakes, rekeying); the previous one keeps
  * accepting until its grace period ends. */
 static void session_up(themis_node *n, peer *p, slot *s, uint64_t now)
 {
@@ -451,7 +451,7 @@ void peer_recv_hello(themis_node *n, const themis_addr *from, const uint8_t *pkt
 	themis_drop why;
 	int rc;
 
-	/* PROTOCOL.md, HELLO: cheapest checks first; no DH before a half-open slot is taken. */
+	/* docs/protocol.md, HELLO: cheapest checks first; no DH before a half-open slot is taken. */
 	rc = hs_check_hello(&n->self, pkt, len, &h, &why);
 	if (rc != 0) {
 		node_drop(n, why);
@@ -530,7 +530,7 @@ void peer_recv_reply(themis_node *n, const themis_addr *from, const uint8_t *pkt
 	}
 	rc = hs_consume_reply(&s->hs.init, &n->self, pkt, &r, &keys, confirm, &n->cnt, &why);
 	if (rc != 0) {
-		/* PROTOCOL.md, REPLY: drop, count, keep waiting until the handshake's deadline. */
+		/* docs/protocol.md, REPLY: drop, count, keep waiting until the handshake's deadline. */
 		node_drop(n, why);
 		return;
 	}
@@ -637,7 +637,7 @@ void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt,
 		return;
 	}
 	/* A DATA that authenticates under a half-open session's keys proves the peer as well as
-	 * CONFIRM does (PROTOCOL.md, CONFIRM): the CONFIRM may have been lost. */
+	 * CONFIRM does (docs/protocol.md, CONFIRM): the CONFIRM may have been lost. */
 	if (s->state == SLOT_HALFOPEN) {
 		p = activate(n, s, from, now);
 		if (!p) {
@@ -659,7 +659,7 @@ void peer_recv_data(themis_node *n, const themis_addr *from, const uint8_t *pkt,
 			flush_queue(n, p, now);
 		} else if (s != p->cur && s->deadline) {
 			/* A replaced session the peer still sends on stays alive: after crossing
-			 * handshakes each side may send on a different one (PROTOCOL.md: no
+			 * handshakes each side may send on a different one (docs/protocol.md: no
 			 * tie-break). */
 			s->deadline = now + n->cfg.session_grace_ns;
 		}

@@ -1,4 +1,4 @@
-/* replay.c: the anti-replay window (PROTOCOL.md, DATA; RFC 6479 section 2 style bitmap ring).
+/* replay.c: the anti-replay window (docs/protocol.md, DATA; RFC 6479 section 2 style bitmap ring).
  * Owns only the bitmap and the highest counter. It never sees packets or keys, and it must
  * never mark a counter the caller has not authenticated; that ordering is the caller's job.
  */

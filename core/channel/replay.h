@@ -1,4 +1,4 @@
-/* replay.h: the anti-replay window of a receiving session (PROTOCOL.md, DATA; RFC 6479 style).
+/* replay.h: the anti-replay window of a receiving session (docs/protocol.md, DATA; RFC 6479 style).
  * It only answers "would this counter be fresh?" and records counters the caller has already
  * authenticated; it never sees keys or packets.
  */

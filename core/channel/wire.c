@@ -1,4 +1,4 @@
-/* wire.c: byte-exact encoding and decoding of the THEMIS packet layer (PROTOCOL.md, from
+/* wire.c: byte-exact encoding and decoding of the THEMIS packet layer (docs/protocol.md, from
  * "Packet header" to "PLAIN") and of the frame header. Form only: it never does cryptography,
  * never casts a buffer to a struct, and reads every multi-byte integer with the be*_ helpers.
  */
@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-/* PROTOCOL.md, Packet header: the type's length rule. Exact for the handshake messages,
+/* docs/protocol.md, Packet header: the type's length rule. Exact for the handshake messages,
  * bounded for DATA and PLAIN. */
 static int length_ok(uint8_t type, size_t len)
 {
@@ -28,7 +28,7 @@ static int length_ok(uint8_t type, size_t len)
 
 int wire_packet_type(const uint8_t *p, size_t len)
 {
-	/* PROTOCOL.md, Packet header: version, then the reserved bytes, then a known type with
+	/* docs/protocol.md, Packet header: version, then the reserved bytes, then a known type with
 	 * its length; all before any cryptographic work. */
 	if (p == NULL || len < WIRE_HDR_LEN)
 		return -1;
@@ -54,7 +54,7 @@ static void put_header(uint8_t *out, uint8_t type)
 	out[3] = 0;
 }
 
-/* HELLO offsets (PROTOCOL.md, HELLO). */
+/* HELLO offsets (docs/protocol.md, HELLO). */
 enum {
 	HELLO_IDX_OFF = 4,
 	HELLO_NET_OFF = 8,
@@ -84,7 +84,7 @@ int wire_hello_decode(wire_hello *h, const uint8_t *p, size_t len)
 	if (!form_ok(p, len, PKT_HELLO))
 		return -1;
 	/* The padding is signed, but it must also be zero so that it cannot become a covert
-	 * or future-confused field (PROTOCOL.md, HELLO: "must be 0"). */
+	 * or future-confused field (docs/protocol.md, HELLO: "must be 0"). */
 	for (size_t i = 0; i < HELLO_PAD_LEN; i++)
 		pad |= p[HELLO_PAD_OFF + i];
 	if (pad != 0)
@@ -99,7 +99,7 @@ int wire_hello_decode(wire_hello *h, const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* REPLY offsets (PROTOCOL.md, REPLY). */
+/* REPLY offsets (docs/protocol.md, REPLY). */
 enum {
 	REPLY_IDXB_OFF = 4,
 	REPLY_IDXA_OFF = 8,
@@ -137,7 +137,7 @@ int wire_reply_decode(wire_reply *r, const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* CONFIRM offsets (PROTOCOL.md, CONFIRM). */
+/* CONFIRM offsets (docs/protocol.md, CONFIRM). */
 enum {
 	CONFIRM_IDXA_OFF = 4,
 	CONFIRM_IDXB_OFF = 8,
@@ -162,7 +162,7 @@ int wire_confirm_decode(wire_confirm *c, const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* DATA offsets (PROTOCOL.md, DATA); bytes[0..16) are also the start of the AEAD's AD. */
+/* DATA offsets (docs/protocol.md, DATA); bytes[0..16) are also the start of the AEAD's AD. */
 enum {
 	DATA_IDX_OFF = 4,
 	DATA_CTR_OFF = 8,
@@ -186,7 +186,7 @@ int wire_data_decode(wire_data *d, const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* PLAIN offsets (PROTOCOL.md, PLAIN). */
+/* PLAIN offsets (docs/protocol.md, PLAIN). */
 enum {
 	PLAIN_ID_OFF = 4,
 	PLAIN_CTR_OFF = 36,
@@ -210,7 +210,7 @@ int wire_plain_decode(wire_plain *pl, const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* Frame: type (1) || req_id (8) || body (PROTOCOL.md, DATA). */
+/* Frame: type (1) || req_id (8) || body (docs/protocol.md, DATA). */
 void wire_frame_header(uint8_t out[FRAME_HDR_LEN], uint8_t type, uint64_t req_id)
 {
 	out[0] = type;

@@ -1,4 +1,4 @@
-/* wire.h: encode and decode every packet of the THEMIS packet layer (PROTOCOL.md) and the
+/* wire.h: encode and decode every packet of the THEMIS packet layer (docs/protocol.md) and the
  * frame inside DATA/PLAIN. Exact lengths, explicit big-endian helpers, reserved and padding
  * bytes checked, no casts of buffers to structs. No cryptography here: signatures, tags and
  * keys are opaque bytes that the handshake and channel layers fill in and check.

@@ -187,7 +187,7 @@ void dht_on_join(themis_node *n, peer *p, uint64_t req_id, uint64_t now)
 		 * when the ring no longer names us. */
 		m->kind = ST_NOT_RESPONSIBLE;
 	} else if ((known = ring_find_pos(&n->ring, cpos)) && memcmp(known->id, c.id, THEMIS_ID_LEN) != 0) {
-		m->kind = ST_COLLISION;   /* PROTOCOL.md, Names: colliding positions cannot both join */
+		m->kind = ST_COLLISION;   /* docs/protocol.md, Names: colliding positions cannot both join */
 	} else if (n->ring.nsucc == 0 || (!n->ring.has_pred && dht_responsible(n, cpos)) ||
 		   (n->ring.has_pred &&
 		    (ring_in_oo(cpos, RING_POS(&n->ring.pred, n->hot.m), n->ring.self_pos) ||

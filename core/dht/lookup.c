@@ -344,7 +344,7 @@ static void step(themis_node *n, op *o, uint64_t now)
 }
 
 /* Keep the owner's records that are genuine: for this object and, in signed mode, signed by
- * their storer (a ghost record is rejected by whoever receives it, PROTOCOL.md). */
+ * their storer (a ghost record is rejected by whoever receives it, docs/protocol.md). */
 static void take_records(themis_node *n, op *o, const msg_lists *m)
 {
 	o->nrec = 0;

@@ -53,7 +53,7 @@ static int record_ok(const store_record *rec)
 }
 
 /* The caller derives the decoded nodes' and targets' positions from their ids with ring_m;
- * an m outside PROTOCOL.md's 8..256 is a caller bug, refused rather than clamped so that it
+ * an m outside docs/protocol.md's 8..256 is a caller bug, refused rather than clamped so that it
  * cannot silently produce wrong positions. */
 static int ring_m_ok(unsigned ring_m)
 {

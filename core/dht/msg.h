@@ -1,4 +1,4 @@
-/* msg.h: upper-layer frames (the body after type || req_id, PROTOCOL.md "Frame"): the DHT
+/* msg.h: upper-layer frames (the body after type || req_id, docs/protocol.md "Frame"): the DHT
  * messages of the paper's section 6 (find, store, join, update, leave) and their answers,
  * encoded and decoded byte for byte as docs/protocol.md specifies. Every list is bounded;
  * a list that does not fit one frame is cut with a "more" flag, never sent oversized.

@@ -1,6 +1,6 @@
 /* req.c: requests and their answers. A request frame gets a fresh req_id, is retransmitted
  * on a timeout and completes through its callback exactly once: with the response, accepted
- * only from the peer it was sent to (PROTOCOL.md, DATA: the req_id check), or with NULL when
+ * only from the peer it was sent to (docs/protocol.md, DATA: the req_id check), or with NULL when
  * every attempt failed. Knows frames, never packets or keys.
  */
 #include <stdlib.h>

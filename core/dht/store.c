@@ -1,5 +1,5 @@
 /* store.c: the object table OT of store.h (paper, section 6.1) and the storer's signature on
- * a record (PROTOCOL.md, Upper layer). It owns only memory: it never reads a clock, sends or
+ * a record (docs/protocol.md, Upper layer). It owns only memory: it never reads a clock, sends or
  * verifies on its own, and it never holds more than its three caps allow.
  */
 #include "store.h"
@@ -175,7 +175,7 @@ static int in_oc(const uint8_t x[RING_POS_LEN], const uint8_t a[RING_POS_LEN], c
 
 /* ---- signatures ---- */
 
-/* The signed bytes of PROTOCOL.md, Upper layer; the tag part only for a tagged record so an
+/* The signed bytes of docs/protocol.md, Upper layer; the tag part only for a tagged record so an
  * untagged one signs exactly the spec's message. *np is the number of parts used. */
 static void rec_parts(cr_buf parts[6], size_t *np, const store_record *rec, uint8_t be[8],
 		      uint8_t *tag_len)
@@ -224,7 +224,7 @@ int store_record_verify(const store_record *rec, const uint8_t net[THEMIS_ID_LEN
 	/* Cheapest checks first: a malformed tag costs no crypto at all. */
 	if (rec->tag_len > REC_TAG_MAX || rec->tomb > 1 || (rec->tomb && rec->tag_len))
 		return -1;
-	/* The key must be the storer's own (PROTOCOL.md, Names), or anyone could sign an
+	/* The key must be the storer's own (docs/protocol.md, Names), or anyone could sign an
 	 * association for someone else's id. */
 	cr_hashv(id, NULL, id_parts, 3);
 	if (cnt != NULL)
@@ -286,7 +286,7 @@ store_table *store_new(unsigned m, uint32_t max_records, uint32_t max_per_obj, u
 {
 	store_table *st;
 
-	/* Same bounds as themis_node_new puts on m (PROTOCOL.md, Names); a zero cap would make a
+	/* Same bounds as themis_node_new puts on m (docs/protocol.md, Names); a zero cap would make a
 	 * table that can hold nothing. */
 	if (m < 8 || m > 8 * THEMIS_ID_LEN || max_records == 0 || max_per_obj == 0 || max_per_storer == 0)
 		return NULL;

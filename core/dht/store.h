@@ -1,5 +1,5 @@
 /* store.h: the object table OT (paper, section 6.1): object id -> a bounded list of records
- * "storer S associates itself with object O", each signed by its storer (PROTOCOL.md, Upper
+ * "storer S associates itself with object O", each signed by its storer (docs/protocol.md, Upper
  * layer), each expiring unless refreshed. Caps per object, per storer and in total bound what
  * remote peers can make a node keep. Pure data structure: no messages, no timers.
  */
@@ -38,7 +38,7 @@ typedef struct store_record {
 
 /* Sign rec (obj, id, expiry, tag set) with the storer's secret key:
  * sig = Ed25519("THEMIS-v1 rec" || obj || id || expiry (u64 BE) [|| tag_len || tag]), the
- * tag part only when tag_len > 0 (so an untagged record is exactly PROTOCOL.md's); for a
+ * tag part only when tag_len > 0 (so an untagged record is exactly docs/protocol.md's); for a
  * tombstone sig = Ed25519("THEMIS-v1 del" || obj || id || expiry (u64 BE)), another label so
  * that no registration's signature can ever pass for a withdrawal or the reverse. */
 void store_record_sign(store_record *rec, const uint8_t sk[64], themis_counters *cnt);

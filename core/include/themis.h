@@ -31,7 +31,7 @@ enum {
 	THEMIS_ID_LEN = 32,     /* id, net, object ids: BLAKE2b-256 */
 	THEMIS_PK_LEN = 32,     /* Ed25519 public key */
 	THEMIS_SEED_LEN = 32,   /* Ed25519 seed: the whole secret of an identity */
-	THEMIS_MAX_PACKET = 1232, /* largest datagram the core emits or accepts (PROTOCOL.md, DATA) */
+	THEMIS_MAX_PACKET = 1232, /* largest datagram the core emits or accepts (docs/protocol.md, DATA) */
 };
 
 /* Error codes (negative). Anything >= 0 is success. */
@@ -147,7 +147,7 @@ typedef void (*themis_send_fn)(void *ctx, const themis_addr *to, const uint8_t *
 	/* digests of records whose signature verified here, so that the same record received    \
 	 * again costs a hash, not a verification (0: verify every time) */                      \
 	X(uint32_t, verified_cache, 4096, 0, UINT64_MAX)                                          \
-	/* 1: records signed by their storer (PROTOCOL.md); 0: the paper's unsigned mode (for    \
+	/* 1: records signed by their storer (docs/protocol.md); 0: the paper's unsigned mode (for    \
 	 * attack runs) */                                                                       \
 	X(int, signed_records, 1, 0, UINT64_MAX)                                                  \
 	/* 1: every record also held by its owner's succ_len successors, so a silent failure     \
@@ -157,7 +157,7 @@ typedef void (*themis_send_fn)(void *ctx, const themis_addr *to, const uint8_t *
 	X(int, trace_lookups, 0, 0, UINT64_MAX)
 
 typedef struct themis_config {
-	const char *network;        /* network name; hashed into net (PROTOCOL.md, Names) */
+	const char *network;        /* network name; hashed into net (docs/protocol.md, Names) */
 	uint8_t seed[THEMIS_SEED_LEN]; /* the node's Ed25519 seed (its identity) */
 	themis_rand_fn rand;        /* required */
 	void *rand_ctx;
@@ -407,7 +407,7 @@ int themis_node_remember(themis_node *node, const themis_peer *peers, size_t cou
 int themis_node_set_ring(themis_node *node, const themis_peer *succ, size_t nsucc,
 			 const themis_peer *pred, const themis_peer *fingers, size_t nfingers);
 
-/* Identity helpers (PROTOCOL.md, Names). */
+/* Identity helpers (docs/protocol.md, Names). */
 void themis_net_hash(const char *network, uint8_t net[THEMIS_ID_LEN]);
 void themis_id_from_pk(const uint8_t pk[THEMIS_PK_LEN], const uint8_t net[THEMIS_ID_LEN],
 		       uint8_t id[THEMIS_ID_LEN]);
@@ -415,7 +415,7 @@ void themis_id_from_pk(const uint8_t pk[THEMIS_PK_LEN], const uint8_t net[THEMIS
 void themis_pk_from_seed(const uint8_t seed[THEMIS_SEED_LEN], uint8_t pk[THEMIS_PK_LEN]);
 /* Ring position: the first m bits of id, the rest zeroed; m in 8..256. */
 void themis_ring_pos(const uint8_t id[THEMIS_ID_LEN], unsigned m, uint8_t pos[THEMIS_ID_LEN]);
-/* Object id of replica r of name (PROTOCOL.md, Names). */
+/* Object id of replica r of name (docs/protocol.md, Names). */
 void themis_obj_id(const char *name, uint8_t r, uint8_t obj[THEMIS_ID_LEN]);
 
 /* Lower-case hex of the first n bytes of b into out (2n+1 bytes). Returns out. */

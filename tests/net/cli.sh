@@ -1,5 +1,5 @@
 #!/bin/sh
-# cli.sh: what a new user meets first on the command line (issue 17). Usage errors are one
+# cli.sh: what a new user meets first on the command line. Usage errors are one
 # line naming the word at fault, exit 2; help, -h and themis alone print the usage; keygen
 # prints the id peers bootstrap through; id shows node indexes; ids are accepted by any
 # unique prefix; a runtime directory or socket of another user is named as the cause; host

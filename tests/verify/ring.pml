@@ -35,7 +35,7 @@
  *   FIX6  (found with this model) a leaving node answers GET_SUCC with no nodes, as a node
  *         in no ring: its predecessor, already told by LEAVE_TO_PRED, adopted it again as
  *         successor when another node named it as a better one.
- *   FIX7  how a leaving node answers UPDATE. 2 (the default, as on_update in core/dht.c
+ *   FIX7  how a leaving node answers UPDATE. 2 (the default, as dht_on_update in core/dht/stabilize.c
  *         does): with its successor list (kind 0), taking no predecessor and handing no
  *         record back. 1: with no nodes, as a node in no ring (the core before): two plain
  *         leaves then leave a member without a live successor (leave2-4): the predecessor
