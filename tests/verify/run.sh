@@ -83,6 +83,9 @@ if [ "$mode" != short ]; then
 	check nofix4-4 "$NOSUCC" -DNN=4 -DLEAVES=2 -DNEAR=0 -DCHECKPRED=0 -DFIX4=0
 	check nofix5-5 "$NOSUCC" -DNN=5 -DINITMEM=15 -DJOINS=1 -DLEAVES=2 -DNEAR=0 -DCHECKPRED=0 -DFIX5=0
 	check stale-4 "$STALE" -DNN=4 -DLEAVES=2 -DNEAR=0 -DCHECKPRED=0 -DSTOPSELF=0
+	# A leaving node that answers UPDATE as a node in no ring (the core before FIX7=2): its
+	# predecessor drops it and is left with a node that left before.
+	check emptyanswer-4 "$NOSUCC" -DNN=4 -DLEAVES=2 -DNEAR=0 -DCHECKPRED=0 -DFIX7=1
 	# The fixes, every interleaving.
 	check leave2-4 pass -DNN=4 -DLEAVES=2 -DNEAR=0 -DCHECKPRED=0
 	check join-leave-4 pass -DNN=4 -DINITMEM=7 -DJOINS=1 -DLEAVES=1 -DNEAR=0 -DCHECKPRED=0
