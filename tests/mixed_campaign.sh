@@ -38,7 +38,9 @@ sqlite3 "$tmp/mixed.db" "SELECT 'mixed: ' || count(DISTINCT run_id) || ' runs, '
 	sum(CASE WHEN name = 'leaves' THEN value END) || ' leaves, ' ||
 	sum(CASE WHEN name = 'joins' THEN value END) || ' joins; ring violations ' ||
 	sum(CASE WHEN name = 'ring_violations' THEN value END) || ', objects lost ' ||
-	sum(CASE WHEN name = 'objects_lost' THEN value END) || ', lookups ' ||
+	sum(CASE WHEN name = 'objects_lost' THEN value END) || ', wrong owners ' ||
+	sum(CASE WHEN name = 'wrong_owner_results' THEN value END) || ', ghost records ' ||
+	sum(CASE WHEN name = 'ghost_records_accepted' THEN value END) || ', lookups ' ||
 	sum(CASE WHEN name = 'lookups' THEN value END) || ' (' ||
 	round(100.0 * avg(CASE WHEN name = 'lookup_success_rate' THEN value END), 2) || '% ok)'
 	FROM summary" 2>/dev/null
