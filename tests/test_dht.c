@@ -520,16 +520,10 @@ static void cap_records(themis_config *c)
 	c->max_records = 2;
 }
 
-static void test_leave_to_full_successor_keeps_records(void **state)
+/* A settled ring of five nodes that hold two records each; idx gets them in ring order. */
+static void capped_ring(tnet *t, int *idx)
 {
-	(void)state;
-	tnet *t = tnet_new();
 	themis_peer boot;
-	int idx[TNET_MAX_NODES];
-	uint8_t obj[3][32];
-	themis_event ev;
-	themis_ring_info ri;
-	themis_record rec[4];
 
 	for (int i = 0; i < 5; i++)
 		tnet_add(t, NET, cap_records);
@@ -542,6 +536,19 @@ static void test_leave_to_full_successor_keeps_records(void **state)
 	}
 	tnet_advance(t, 20 * SEC);
 	assert_int_equal(sorted_live(t, idx), 5);
+}
+
+static void test_leave_to_full_successor_keeps_records(void **state)
+{
+	(void)state;
+	tnet *t = tnet_new();
+	int idx[TNET_MAX_NODES];
+	uint8_t obj[3][32];
+	themis_event ev;
+	themis_ring_info ri;
+	themis_record rec[4];
+
+	capped_ring(t, idx);
 	int l = idx[1], s = idx[2];
 	/* S full (two records), L holding one */
 	store_owned_by(t, idx[4], s, "full-a", obj[0]);
@@ -573,22 +580,11 @@ static void test_store_refused_full_says_so(void **state)
 {
 	(void)state;
 	tnet *t = tnet_new();
-	themis_peer boot;
 	int idx[TNET_MAX_NODES];
 	uint8_t obj[3][32];
 	themis_event ev;
 
-	for (int i = 0; i < 5; i++)
-		tnet_add(t, NET, cap_records);
-	assert_true(themis_join(t->node[0], NULL, t->now) > 0);
-	tnet_peer(t, 0, &boot);
-	for (int i = 1; i < 5; i++) {
-		assert_true(themis_join(t->node[i], &boot, t->now) > 0);
-		tnet_pump(t);
-		tnet_advance(t, SEC / 2);
-	}
-	tnet_advance(t, 20 * SEC);
-	assert_int_equal(sorted_live(t, idx), 5);
+	capped_ring(t, idx);
 	int s = idx[2], storer = idx[4];
 	store_owned_by(t, storer, s, "fill-a", obj[0]);
 	store_owned_by(t, idx[0], s, "fill-b", obj[1]);

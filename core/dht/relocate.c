@@ -124,20 +124,7 @@ static void relocate_cb(themis_node *n, uint64_t op_id, peer *p, const wire_fram
 
 static void send_to_owner(themis_node *n, op *o, uint64_t now)
 {
-	msg_lists m;
-	uint8_t out[FRAME_BODY_MAX];
-	size_t written;
-	int len;
-
-	m.kind = REPLICATE_RELOCATE;
-	m.nnodes = 0;
-	m.more = 0;
-	m.nrec = (uint8_t)o->nbatch;
-	memcpy(m.rec, o->batch, o->nbatch * sizeof *o->batch);
-	len = msg_lists_encode(out, sizeof out, &m, &written);
-	if (len < 0 || written != o->nbatch ||
-	    req_send_quiet(n, o->owner.id, &o->owner.addr, MSG_REPLICATE, out, (size_t)len, relocate_cb,
-			   o->id, now) != 0) {
+	if (rep_send(n, &o->owner, REPLICATE_RELOCATE, o->batch, o->nbatch, relocate_cb, o->id, now) != 0) {
 		end(n, o, 0, now);
 		return;
 	}

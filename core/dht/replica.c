@@ -113,16 +113,17 @@ void rep_keep(themis_node *n, const store_record *rec, size_t nrec)
 
 static void replicate_cb(themis_node *n, uint64_t op_id, peer *p, const wire_frame *resp, uint64_t now);
 
-/* REPLICATE to one node: a lists body (kind 0, no nodes) with the records; 0 when sent. */
-static int send_batch(themis_node *n, const ring_node *to, const store_record *rec, size_t nrec,
-		      uint64_t cookie, uint64_t now)
+int rep_send(themis_node *n, const ring_node *to, uint8_t kind, const store_record *rec, size_t nrec,
+	     req_cb cb, uint64_t cookie, uint64_t now)
 {
 	msg_lists m;
 	uint8_t out[FRAME_BODY_MAX];
 	size_t written;
 	int len;
 
-	m.kind = REPLICATE_COPIES;
+	if (nrec > REPLICATE_BATCH)
+		return -1;
+	m.kind = kind;
 	m.nnodes = 0;
 	m.more = 0;
 	m.nrec = (uint8_t)nrec;
@@ -130,8 +131,14 @@ static int send_batch(themis_node *n, const ring_node *to, const store_record *r
 	len = msg_lists_encode(out, sizeof out, &m, &written);
 	if (len < 0 || written != nrec)
 		return -1;
-	if (req_send_quiet(n, to->id, &to->addr, MSG_REPLICATE, out, (size_t)len, replicate_cb, cookie,
-			   now) != 0)
+	return req_send_quiet(n, to->id, &to->addr, MSG_REPLICATE, out, (size_t)len, cb, cookie, now) != 0 ? -1 : 0;
+}
+
+/* Copies to one successor; 0 when sent. */
+static int send_batch(themis_node *n, const ring_node *to, const store_record *rec, size_t nrec,
+		      uint64_t cookie, uint64_t now)
+{
+	if (rep_send(n, to, REPLICATE_COPIES, rec, nrec, replicate_cb, cookie, now) != 0)
 		return -1;
 	n->cnt.replicas_sent += nrec;
 	return 0;
