@@ -40,7 +40,8 @@ void dht_join_retry(themis_node *n, op *o, uint64_t now);
  * for its predecessor; records its answer hands off are kept. */
 void dht_notify(themis_node *n, const ring_node *s, uint64_t now);
 
-/* memo.c: confirm the handoff answers whose requester can no longer retransmit (all: every one) */
+/* memo.c: confirm the handoff answers whose requester can no longer retransmit (all: take the
+ * records of every one back into our table, a leave beginning) */
 void dht_memo_tick(themis_node *n, int all, uint64_t now);
 
 /* ---- within the module (dht.c, near.c, join.c, stabilize.c, memo.c, leave.c) ---- */

@@ -6,6 +6,7 @@
 
 #include "dht.h"
 #include "msg.h"
+#include "publish.h"
 #include "relocate.h"
 #include "req.h"
 
@@ -47,23 +48,29 @@ static const struct handoff_memo *memo_find(const themis_node *n, const peer *p,
 }
 
 /* The records of entry h go to its requester once more (see above); the entry is free after. */
-static void memo_confirm(themis_node *n, struct handoff_memo *h, uint64_t now)
+/* keep: take the records back into our table instead (we are leaving: they go with our own
+ * handoff; a requester that has them holds them twice, which is harmless). */
+static void memo_confirm(themis_node *n, struct handoff_memo *h, int keep, uint64_t now)
 {
 	msg_lists *m = malloc(sizeof *m);
 
-	if (m && msg_lists_decode(m, h->body, h->len, n->hot.m) == 0 && m->nrec)
-		relocate_confirm(n, &h->to, m->rec, m->nrec, now);
+	if (m && msg_lists_decode(m, h->body, h->len, n->hot.m) == 0 && m->nrec) {
+		if (keep)
+			pub_accept_records(n, m->rec, m->nrec, now);
+		else
+			relocate_confirm(n, &h->to, m->rec, m->nrec, now);
+	}
 	free(m);
 	h->until = 0;
 }
 
-/* Confirm the entries whose requester can no longer retransmit (all of them when we leave:
- * records that come back then go with our own handoff). */
+/* Confirm the entries whose requester can no longer retransmit; all: every entry, its
+ * records back into our table (a leave begins). */
 void dht_memo_tick(themis_node *n, int all, uint64_t now)
 {
 	for (uint32_t i = 0; n->memo && i < MEMO_MAX; i++)
 		if (n->memo[i].until && (all || n->memo[i].until <= now))
-			memo_confirm(n, &n->memo[i], now);
+			memo_confirm(n, &n->memo[i], all, now);
 }
 
 static void memo_keep(themis_node *n, const peer *p, uint8_t type, uint64_t req_id, const uint8_t *body,
@@ -78,7 +85,7 @@ static void memo_keep(themis_node *n, const peer *p, uint8_t type, uint64_t req_
 			slot = i;   /* a free entry, or the one that ends first */
 	struct handoff_memo *h = &n->memo[slot];
 	if (h->until)
-		memo_confirm(n, h, now);   /* pushed out before its time: confirmed now */
+		memo_confirm(n, h, 0, now);   /* pushed out before its time: confirmed now */
 	dht_peer_node(p, &h->to);
 	h->req_id = req_id;
 	h->type = type;

@@ -168,13 +168,17 @@ void relocate_confirm(themis_node *n, const ring_node *to, const store_record *r
 
 void relocate_abort(themis_node *n, uint64_t now)
 {
-	op *o = n->relocate_op ? op_get(n, n->relocate_op) : NULL;
-
 	n->relocate_op = 0;
-	if (!o)
-		return;
-	put_back(n, o);   /* before a leave hands our table over */
-	op_finish(n, o, 0, now);
+	/* every relocation and confirmation under way, from the last (op_finish moves the last
+	 * op into the slot it frees): their records go back before a leave hands our table
+	 * over, so that none comes back after the leave has ended */
+	for (uint32_t i = n->nops; i-- > 0;) {
+		op *o = n->ops[i];
+		if (o->kind != OPK_RELOCATE)
+			continue;
+		put_back(n, o);
+		op_finish(n, o, 0, now);
+	}
 }
 
 /* A RELOCATE: records the sender found outside its own range and looked up to us. All or

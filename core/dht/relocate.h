@@ -10,7 +10,8 @@
 void relocate_tick(themis_node *n, uint64_t now);
 /* The lookup of a relocation (OPK_RELOCATE) ended: send the records to the owner. */
 void relocate_found(themis_node *n, op *o, int ok, uint64_t now);
-/* A leave begins: a relocation in progress puts its records back, for the handoff. */
+/* A leave begins: every relocation and confirmation in progress puts its records back, for
+ * the handoff. */
 void relocate_abort(themis_node *n, uint64_t now);
 /* A REPLICATE of kind REPLICATE_RELOCATE arrived: the status to answer. */
 /* Records we handed to node to in an answer that may have been lost: sent to it again in a
