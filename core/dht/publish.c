@@ -224,7 +224,14 @@ int64_t themis_store(themis_node *n, const uint8_t obj[THEMIS_ID_LEN], const cha
 	return pub_register_obj(n, obj, tag, 0, now);
 }
 
-int64_t themis_register(themis_node *n, const char *service, const char *tag, uint64_t now)
+/* One op of kind over the k + 1 objects of service, each started by one(n, obj, tag, parent,
+ * now) as a child that reports to it (REGISTER: a store each; DEREGISTER: a tombstone each).
+ * A child that cannot start counts as failed at once. Returns the op id or THEMIS_E*. */
+typedef int64_t (*replica_fn)(themis_node *n, const uint8_t obj[THEMIS_ID_LEN], const char *tag,
+			       uint64_t parent, uint64_t now);
+
+static int64_t over_replicas(themis_node *n, int kind, const char *service, const char *tag,
+			     replica_fn one, uint64_t now)
 {
 	op *o;
 	uint64_t id;
@@ -233,7 +240,7 @@ int64_t themis_register(themis_node *n, const char *service, const char *tag, ui
 		return THEMIS_ESTATE;
 	if (!service || !*service || strlen(service) > SERVICE_NAME_MAX || (tag && strlen(tag) > THEMIS_TAG_MAX))
 		return THEMIS_EINVAL;
-	o = op_new(n, THEMIS_OP_REGISTER, 0, now);
+	o = op_new(n, kind, 0, now);
 	if (!o)
 		return THEMIS_EFULL;
 	id = o->id;
@@ -242,15 +249,20 @@ int64_t themis_register(themis_node *n, const char *service, const char *tag, ui
 		uint8_t obj[THEMIS_ID_LEN];
 		op *parent = op_get(n, id);
 		if (!parent)
-			break;   /* every store already finished (synchronously) */
+			break;   /* every child already finished (synchronously) */
 		themis_obj_id(service, (uint8_t)r, obj);
-		if (pub_register_obj(n, obj, tag, id, now) < 0) {   /* each store counts once */
+		if (one(n, obj, tag, id, now) < 0) {   /* each child counts once */
 			parent->children--;
 			if (parent->children == 0)
 				op_finish(n, parent, parent->children_ok == n->cfg.k + 1, now);
 		}
 	}
 	return (int64_t)id;
+}
+
+int64_t themis_register(themis_node *n, const char *service, const char *tag, uint64_t now)
+{
+	return over_replicas(n, THEMIS_OP_REGISTER, service, tag, pub_register_obj, now);
 }
 
 /* ---- withdrawing: tombstones ----------------------------------------------------------------- */
@@ -284,33 +296,17 @@ int64_t themis_unstore(themis_node *n, const uint8_t obj[THEMIS_ID_LEN], uint64_
 	return unstore_obj(n, obj, 0, now);
 }
 
+/* A tombstone for one of the service's objects (over_replicas' form: no tag). */
+static int64_t unstore_replica(themis_node *n, const uint8_t obj[THEMIS_ID_LEN], const char *tag,
+			       uint64_t parent, uint64_t now)
+{
+	(void)tag;
+	return unstore_obj(n, obj, parent, now);
+}
+
 int64_t themis_deregister(themis_node *n, const char *service, uint64_t now)
 {
-	op *o;
-	uint64_t id;
-
-	if (!n->joined)
-		return THEMIS_ESTATE;
-	if (!service || !*service || strlen(service) > SERVICE_NAME_MAX)
-		return THEMIS_EINVAL;
-	o = op_new(n, THEMIS_OP_DEREGISTER, 0, now);
-	if (!o)
-		return THEMIS_EFULL;
-	id = o->id;
-	o->children = n->cfg.k + 1;
-	for (uint32_t r = 0; r <= n->cfg.k; r++) {
-		uint8_t obj[THEMIS_ID_LEN];
-		op *parent = op_get(n, id);
-		if (!parent)
-			break;   /* every store already finished (synchronously) */
-		themis_obj_id(service, (uint8_t)r, obj);
-		if (unstore_obj(n, obj, id, now) < 0) {
-			parent->children--;
-			if (parent->children == 0)
-				op_finish(n, parent, parent->children_ok == n->cfg.k + 1, now);
-		}
-	}
-	return (int64_t)id;
+	return over_replicas(n, THEMIS_OP_DEREGISTER, service, NULL, unstore_replica, now);
 }
 
 /* ---- discover ---------------------------------------------------------------------------- */
